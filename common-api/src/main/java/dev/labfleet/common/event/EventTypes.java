@@ -1,0 +1,35 @@
+package dev.labfleet.common.event;
+
+/** CloudEvent {@code type} values, named {@code <area>.<entity>.<verb>}. */
+public final class EventTypes {
+
+    /** Prefix of every bridged GNS3 notification: {@code gns3.} + GNS3's action, e.g. {@code gns3.node.updated}. */
+    public static final String GNS3_PREFIX = "gns3.";
+    public static final String GNS3_SERVER_HEALTH_CHANGED = "gns3.server.health-changed";
+    public static final String GNS3_PROJECT_RESYNCED = "gns3.project.resynced";
+
+    public static final String LAB_PROJECT_CREATED = "lab.project.created";
+    public static final String LAB_PROJECT_UPDATED = "lab.project.updated";
+    public static final String LAB_PROJECT_DELETED = "lab.project.deleted";
+    public static final String LAB_PROJECT_OPENED = "lab.project.opened";
+    public static final String LAB_PROJECT_CLOSED = "lab.project.closed";
+    public static final String LAB_PROJECT_STARTED = "lab.project.started";
+    public static final String LAB_PROJECT_STOPPED = "lab.project.stopped";
+    public static final String LAB_SNAPSHOT_CREATED = "lab.project.snapshot-created";
+    public static final String LAB_SNAPSHOT_RESTORED = "lab.project.snapshot-restored";
+    public static final String LAB_SNAPSHOT_DELETED = "lab.project.snapshot-deleted";
+
+    public static final String LAB_TOPOLOGY_APPLIED = "lab.topology.applied";
+    public static final String LAB_NODE_CREATED = "lab.topology.node-created";
+    public static final String LAB_NODE_DELETED = "lab.topology.node-deleted";
+    public static final String LAB_LINK_CREATED = "lab.topology.link-created";
+    public static final String LAB_LINK_DELETED = "lab.topology.link-deleted";
+
+    private EventTypes() {
+    }
+
+    /** The CloudEvent type of a GNS3 notification action such as {@code node.updated}. */
+    public static String gns3(String action) {
+        return GNS3_PREFIX + action;
+    }
+}

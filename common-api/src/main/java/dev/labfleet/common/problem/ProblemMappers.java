@@ -1,0 +1,303 @@
+package dev.labfleet.common.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import jakarta.validation.ValidationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.net.ConnectException;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The one place where failures become {@code application/problem+json} answers, shared by every service.
+ * Client mistakes are 4xx with a precise detail; upstream trouble is 502/503/504; anything else is a 500 that
+ * carries a trace id and never a stack trace.
+ */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int DEFAULT_RETRY_AFTER_SECONDS = 5;
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, UriInfo uri) {
+        Problem problem = e.problem();
+        if (problem.status() >= 500 && e.getCause() != null) {
+            LOG.warnf(e.getCause(), "%s: %s", problem.title(), problem.detail());
+        }
+        return respond(problem, uri, e.retryAfterSeconds());
+    }
+
+    @ServerExceptionMapper
+    public Response constraintViolation(ConstraintViolationException e, UriInfo uri) {
+        if (e.getConstraintViolations().stream().anyMatch(ProblemMappers::isReturnValue)) {
+            return unexpected(e, uri);
+        }
+        List<Problem.Violation> violations = violations(e);
+        String detail = violations.size() == 1
+                ? violations.get(0).field() + ": " + violations.get(0).message()
+                : violations.size() + " fields are invalid";
+        return respond(Problem.of(ProblemTypes.VALIDATION, detail).withViolations(violations), uri, null);
+    }
+
+    @ServerExceptionMapper
+    public Response validationFailure(ValidationException e, UriInfo uri) {
+        return unexpected(e, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
+        return json(e, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e, UriInfo uri) {
+        String field = e instanceof JsonMappingException m ? path(m) : "";
+        String detail;
+        if (e instanceof UnrecognizedPropertyException u) {
+            detail = "unknown field '" + u.getPropertyName() + "'";
+        } else if (e instanceof InvalidFormatException f) {
+            detail = "cannot read '" + f.getValue() + "' as " + simpleName(f.getTargetType());
+        } else if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            detail = "expected " + simpleName(m.getTargetType());
+        } else {
+            detail = "malformed JSON: " + e.getOriginalMessage();
+        }
+        Problem problem;
+        if (field.isEmpty()) {
+            problem = Problem.of(ProblemTypes.MALFORMED, detail);
+        } else {
+            problem = Problem.of(ProblemTypes.VALIDATION, field + ": " + detail)
+                    .withViolations(List.of(new Problem.Violation(field, detail)));
+        }
+        return respond(problem, uri, null);
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause instanceof JsonProcessingException json) {
+                return json(json, uri);
+            }
+        }
+        int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
+        if (status >= 500) {
+            return unexpected(e, uri);
+        }
+        String detail = switch (status) {
+            case 404 -> "no resource at " + uri.getPath();
+            case 405 -> "method not allowed on " + uri.getPath();
+            default -> e.getMessage();
+        };
+        Problem problem = Problem.of(ProblemTypes.forStatus(status), detail);
+        Response.ResponseBuilder builder = builder(problem, uri);
+        if (status == 405 && e.getResponse().getHeaderString(HttpHeaders.ALLOW) != null) {
+            builder.header(HttpHeaders.ALLOW, e.getResponse().getHeaderString(HttpHeaders.ALLOW));
+        }
+        return builder.build();
+    }
+
+    @ServerExceptionMapper
+    public Response faultTolerance(FaultToleranceException e, UriInfo uri) {
+        if (e instanceof CircuitBreakerOpenException) {
+            return respond(Problem.of(ProblemTypes.UPSTREAM_UNAVAILABLE, "circuit breaker open: upstream is failing"),
+                    uri, DEFAULT_RETRY_AFTER_SECONDS);
+        }
+        if (e instanceof BulkheadException) {
+            return respond(Problem.of(ProblemTypes.UPSTREAM_UNAVAILABLE, "too many concurrent requests to upstream"),
+                    uri, 1);
+        }
+        if (e instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException) {
+            return respond(Problem.of(ProblemTypes.UPSTREAM_TIMEOUT, "upstream did not answer in time"), uri, null);
+        }
+        return unexpected(e, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response any(Throwable e, UriInfo uri) {
+        Throwable root = rootCause(e);
+        if (root instanceof ConnectException) {
+            return respond(Problem.of(ProblemTypes.UPSTREAM_UNAVAILABLE, "upstream refused the connection"), uri,
+                    DEFAULT_RETRY_AFTER_SECONDS);
+        }
+        if (root instanceof java.util.concurrent.TimeoutException
+                || root.getClass().getName().equals("io.smallrye.mutiny.TimeoutException")) {
+            return respond(Problem.of(ProblemTypes.UPSTREAM_TIMEOUT, "upstream did not answer in time"), uri, null);
+        }
+        return unexpected(e, uri);
+    }
+
+    private Response unexpected(Throwable e, UriInfo uri) {
+        String traceId = traceId();
+        LOG.errorf(e, "unexpected failure on %s (traceId=%s)", uri == null ? "?" : uri.getPath(), traceId);
+        Problem problem = Problem.of(ProblemTypes.INTERNAL,
+                "an unexpected error occurred; quote trace id " + traceId + " when reporting it");
+        return respond(problem.withTraceId(traceId), uri, null);
+    }
+
+    /** Builds the answer for any problem; also used by resources' filters that must fail early. */
+    public static Response respond(Problem problem, UriInfo uri, Integer retryAfterSeconds) {
+        Response.ResponseBuilder builder = builder(problem, uri);
+        if (retryAfterSeconds != null) {
+            builder.header("Retry-After", retryAfterSeconds);
+        }
+        return builder.build();
+    }
+
+    private static Response.ResponseBuilder builder(Problem problem, UriInfo uri) {
+        Problem full = problem;
+        if (full.instance() == null && uri != null) {
+            full = full.withInstance(URI.create(uri.getRequestUri().getRawPath()));
+        }
+        if (full.traceId() == null) {
+            full = full.withTraceId(traceId());
+        }
+        return Response.status(full.status()).type(Problem.MEDIA_TYPE).entity(full);
+    }
+
+    static List<Problem.Violation> violations(ConstraintViolationException e) {
+        List<Problem.Violation> list = new ArrayList<>();
+        for (ConstraintViolation<?> v : e.getConstraintViolations()) {
+            list.add(new Problem.Violation(fieldPath(v.getPropertyPath()), v.getMessage()));
+        }
+        list.sort(Comparator.comparing(Problem.Violation::field).thenComparing(Problem.Violation::message));
+        return list;
+    }
+
+    /**
+     * The path of a violation as a client sees it: {@code nodes[2].name} for a body field,
+     * the parameter name for a query or path parameter; the Java method name is dropped.
+     */
+    static String fieldPath(Path path) {
+        StringBuilder out = new StringBuilder();
+        String parameter = null;
+        for (Path.Node node : path) {
+            ElementKind kind = node.getKind();
+            if (kind == ElementKind.METHOD || kind == ElementKind.CONSTRUCTOR) {
+                continue;
+            }
+            if (kind == ElementKind.PARAMETER || kind == ElementKind.CROSS_PARAMETER) {
+                parameter = node.getName();
+                continue;
+            }
+            if (node.isInIterable()) {
+                if (node.getIndex() != null) {
+                    out.append('[').append(node.getIndex()).append(']');
+                } else if (node.getKey() != null) {
+                    out.append('[').append(node.getKey()).append(']');
+                }
+            }
+            if (node.getName() != null && kind != ElementKind.CONTAINER_ELEMENT) {
+                if (!out.isEmpty()) {
+                    out.append('.');
+                }
+                out.append(node.getName());
+            }
+        }
+        if (out.isEmpty()) {
+            return parameter == null ? "" : parameter;
+        }
+        return out.toString();
+    }
+
+    static String path(JsonMappingException e) {
+        StringBuilder out = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getIndex() >= 0) {
+                out.append('[').append(ref.getIndex()).append(']');
+            } else if (ref.getFieldName() != null) {
+                if (!out.isEmpty()) {
+                    out.append('.');
+                }
+                out.append(ref.getFieldName());
+            }
+        }
+        return out.toString();
+    }
+
+    private static boolean isReturnValue(ConstraintViolation<?> v) {
+        for (Path.Node node : v.getPropertyPath()) {
+            if (node.getKind() == ElementKind.RETURN_VALUE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String simpleName(Class<?> type) {
+        if (type == null) {
+            return "a value";
+        }
+        if (type.isEnum()) {
+            StringBuilder values = new StringBuilder("one of ");
+            Object[] constants = type.getEnumConstants();
+            for (int i = 0; i < constants.length; i++) {
+                values.append(i == 0 ? "" : ", ").append(constants[i]);
+            }
+            return values.toString();
+        }
+        if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "a boolean";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (Iterable.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        return "an object (" + type.getSimpleName() + ")";
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** The current trace id: OpenTelemetry's when a span is active, else the logging MDC's, else a fresh one. */
+    public static String traceId() {
+        try {
+            SpanContext context = Span.current().getSpanContext();
+            if (context.isValid()) {
+                return context.getTraceId();
+            }
+        } catch (NoClassDefFoundError ignored) {
+            // OpenTelemetry is optional for callers of this module
+        }
+        Object mdc = MDC.get("traceId");
+        if (mdc != null && !mdc.toString().isBlank()) {
+            return mdc.toString();
+        }
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.labfleet.common.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CloudEventCodecTest {
+
+    @Test
+    void roundTripKeepsEveryAttribute() {
+        ObjectNode data = CloudEventCodec.mapper().createObjectNode().put("node_id", "n1").put("status", "started");
+        CloudEvent event = CloudEvent.of(URI.create("/labfleet/gateway"), EventTypes.gns3("node.updated"), "p1", data);
+
+        CloudEvent back = CloudEventCodec.fromJson(CloudEventCodec.toJson(event));
+
+        assertThat(back).isEqualTo(event);
+        assertThat(back.type()).isEqualTo("gns3.node.updated");
+    }
+
+    @Test
+    void writesStructuredModeJsonWithSpecAttributeNames() throws Exception {
+        CloudEvent event = CloudEvent.of(URI.create("/s"), "lab.project.created", "p1",
+                CloudEventCodec.mapper().createObjectNode().put("name", "lab"));
+
+        JsonNode json = CloudEventCodec.mapper().readTree(CloudEventCodec.toBytes(event));
+
+        assertThat(json.get("specversion").asText()).isEqualTo("1.0");
+        assertThat(json.get("datacontenttype").asText()).isEqualTo("application/json");
+        assertThat(json.get("time").asText()).endsWith("Z");
+        assertThat(json.get("data").get("name").asText()).isEqualTo("lab");
+    }
+
+    @Test
+    void rejectsOtherSpecVersionsAndMissingAttributes() {
+        assertThatThrownBy(() -> CloudEventCodec.fromJson(
+                "{\"specversion\":\"0.3\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\"}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("specversion");
+        assertThatThrownBy(() -> CloudEventCodec.fromJson("{\"specversion\":\"1.0\",\"source\":\"/s\",\"type\":\"t\"}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id");
+        assertThatThrownBy(() -> CloudEventCodec.fromJson("{not json"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void kafkaSerdeRoundTripsAndPassesNullThrough() {
+        CloudEvent event = CloudEvent.of(URI.create("/s"), "t.e.v", null, null);
+        byte[] bytes = new CloudEventSerializer().serialize("topic", event);
+        assertThat(new CloudEventDeserializer().deserialize("topic", bytes)).isEqualTo(event);
+        assertThat(new CloudEventSerializer().serialize("topic", null)).isNull();
+        assertThat(new CloudEventDeserializer().deserialize("topic", null)).isNull();
+    }
+}

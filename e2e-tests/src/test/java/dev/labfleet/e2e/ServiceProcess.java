@@ -1,0 +1,107 @@
+package dev.labfleet.e2e;
+
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/** One built Labfleet service (its Quarkus fast-jar) running as a separate process on a fixed loopback port. */
+final class ServiceProcess implements AutoCloseable {
+
+    private final String module;
+    private final String shortName;
+    private final int port;
+    private final Map<String, String> env;
+    private Process process;
+
+    ServiceProcess(String module, String shortName, int port, Map<String, String> extraEnv) {
+        this.module = module;
+        this.shortName = shortName;
+        this.port = port;
+        this.env = new HashMap<>(extraEnv);
+    }
+
+    String module() {
+        return module;
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    ServiceProcess start() throws IOException {
+        Path jar = E2e.root().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the services first (./mvnw verify does)");
+        }
+        Path logs = E2e.root().resolve("e2e-tests/target/e2e-logs");
+        Files.createDirectories(logs);
+        ProcessBuilder builder = new ProcessBuilder(E2e.java(), "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(logs.resolve(module + ".log").toFile());
+        Map<String, String> environment = builder.environment();
+        environment.put("PORT", Integer.toString(port));
+        environment.put("LOG_JSON", "false");
+        // The services' test databases: disposable, as the @QuarkusTests use them too.
+        environment.put("DB_URL", "postgresql://127.0.0.1:" + E2e.env("PG_PORT", "5432") + "/labfleet_" + shortName + "_test");
+        environment.putAll(env);
+        process = builder.start();
+        return this;
+    }
+
+    /** Waits until readiness is UP, failing early with the log's location if the process dies. */
+    ServiceProcess awaitReady(Duration atMost) {
+        await(module + " ready").atMost(atMost).pollInterval(Duration.ofMillis(500)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(module + " exited with " + process.exitValue()
+                        + "; see e2e-tests/target/e2e-logs/" + module + ".log");
+            }
+            return readinessStatus() == 200;
+        });
+        return this;
+    }
+
+    int readinessStatus() {
+        try {
+            return readiness().statusCode();
+        } catch (Exception e) { // rest-assured rethrows ConnectException while the port is not open yet
+            return -1;
+        }
+    }
+
+    Response readiness() {
+        return RestAssured.given().baseUri(baseUrl()).when().get("/q/health/ready");
+    }
+
+    /** The status of one named readiness check, or null when it is not listed. */
+    String check(String name) {
+        try {
+            return readiness().jsonPath().getString("checks.find { it.name == '" + name + "' }.status");
+        } catch (Exception e) { // not listening
+            return null;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+}
