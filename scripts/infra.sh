@@ -10,7 +10,7 @@
 # Configuration (environment, defaults in brackets):
 #   LABFLEET_STATE_DIR   [~/.local/state/labfleet]  data, logs and pid files of what we start
 #   LABFLEET_CACHE_DIR   [~/.cache/labfleet]        downloaded Kafka jars (outside the work tree)
-#   LABFLEET_PG_DIR      [$LABFLEET_STATE_DIR/pg; /var/lib/labfleet/pg as root, where the postgres user can reach it]
+#   LABFLEET_PG_DIR      [$LABFLEET_STATE_DIR/pg-PORT; /var/lib/labfleet/pg-PORT as root, where the postgres user can reach it]
 #   PG_PORT [5432]  PG_SUPERUSER [postgres]  PG_SUPERPASSWORD []  (for a server we reuse)
 #   LABFLEET_DB_PASSWORD [labfleet]  password of the per-service users labfleet_<service>
 #   REDIS_PORT [6379]   KAFKA_PORT [9092]   KAFKA_CONTROLLER_PORT [9093]
@@ -29,7 +29,7 @@ KAFKA_PORT=${KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
 KAFKA_VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$ROOT/scripts/kafka/pom.xml")
 KAFKA_LIB=$CACHE_DIR/kafka-$KAFKA_VERSION/lib
-if [ "$(id -u)" = 0 ]; then PG_DIR=${LABFLEET_PG_DIR:-/var/lib/labfleet/pg}; else PG_DIR=${LABFLEET_PG_DIR:-$STATE_DIR/pg}; fi
+if [ "$(id -u)" = 0 ]; then PG_DIR=${LABFLEET_PG_DIR:-/var/lib/labfleet/pg-$PG_PORT}; else PG_DIR=${LABFLEET_PG_DIR:-$STATE_DIR/pg-$PG_PORT}; fi
 SERVICES=(gateway project topology automation monitoring search)
 
 mkdir -p "$STATE_DIR"
@@ -118,13 +118,14 @@ start_pg() {
   as_pg_owner "$bin/pg_ctl" -D "$data" -l "$PG_DIR/server.log" -w -t 60 \
     -o "-c listen_addresses=$HOST -p $PG_PORT -k $sock -c max_connections=300 -c fsync=off -c synchronous_commit=off" start \
     >/dev/null || die "PostgreSQL did not start (see $PG_DIR/server.log)"
-  echo "$bin" >"$STATE_DIR/pg.started"
+  printf '%s\n%s\n' "$bin" "$data" >"$STATE_DIR/pg.started"
   wait_until 30 "PostgreSQL" pg_accepts || die "PostgreSQL started but refuses '$PG_SUPERUSER' (see $PG_DIR/server.log)"
 }
 stop_pg() {
   [ -f "$STATE_DIR/pg.started" ] || return 0
-  local bin; bin=$(cat "$STATE_DIR/pg.started")
-  as_pg_owner "$bin/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  local bin data
+  { read -r bin; read -r data; } <"$STATE_DIR/pg.started"
+  as_pg_owner "$bin/pg_ctl" -D "${data:-$PG_DIR/data}" -m fast -w stop >/dev/null 2>&1 || true
   rm -f "$STATE_DIR/pg.started"
   log "PostgreSQL: stopped"
 }
@@ -152,7 +153,7 @@ create_databases() {
 # ---------------------------------------------------------------- Redis
 redis_ping() {
   local reply
-  exec 4<>"/dev/tcp/$HOST/$REDIS_PORT" 2>/dev/null || return 1
+  { exec 4<>"/dev/tcp/$HOST/$REDIS_PORT"; } 2>/dev/null || return 1
   printf 'PING\r\n' >&4
   IFS= read -r -t 2 reply <&4 || { exec 4<&-; return 1; }
   exec 4<&-
