@@ -174,15 +174,16 @@ start_redis() {
   touch "$STATE_DIR/redis.started"
   wait_until 20 "Redis" redis_ping || die "Redis did not answer PING within 20 s (see $STATE_DIR/redis/redis.log)"
 }
-stop_redis() {
-  [ -f "$STATE_DIR/redis.started" ] || return 0
-  local pid; pid=$(cat "$STATE_DIR/redis/redis.pid" 2>/dev/null || true)
+stop_started() { # name marker pidfile: stop a process we started, politely then firmly
+  [ -f "$2" ] || return 0
+  local pid; pid=$(cat "$3" 2>/dev/null || true)
   if [ -n "$pid" ] && kill "$pid" 2>/dev/null; then
-    wait_until 20 "Redis stop" bash -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null || true
+    wait_until 30 "$1 stop" bash -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null || true
   fi
-  rm -f "$STATE_DIR/redis.started"
-  log "Redis: stopped"
+  rm -f "$2"
+  log "$1: stopped"
 }
+stop_redis() { stop_started Redis "$STATE_DIR/redis.started" "$STATE_DIR/redis/redis.pid"; }
 
 # ---------------------------------------------------------------- Kafka
 kafka_jars() {
@@ -249,15 +250,7 @@ EOF
   wait_until 60 "Kafka" kafka_started_log || die "Kafka did not start within 60 s (see $dir/server.out)"
   wait_until 30 "Kafka port" listening "$KAFKA_PORT" || die "Kafka started but does not listen on $KAFKA_PORT (see $dir/server.out)"
 }
-stop_kafka() {
-  [ -f "$STATE_DIR/kafka.started" ] || return 0
-  local pid; pid=$(cat "$STATE_DIR/kafka/kafka.pid" 2>/dev/null || true)
-  if [ -n "$pid" ] && kill "$pid" 2>/dev/null; then
-    wait_until 30 "Kafka stop" bash -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$STATE_DIR/kafka.started"
-  log "Kafka: stopped"
-}
+stop_kafka() { stop_started Kafka "$STATE_DIR/kafka.started" "$STATE_DIR/kafka/kafka.pid"; }
 
 # ---------------------------------------------------------------- commands
 status() {

@@ -65,40 +65,38 @@ class DependencyOutageIT {
     @Test
     @Order(1)
     void postgresqlOutageIsReportedAndRecovered() throws Exception {
-        pg.cut();
-        awaitCheck(PG, "DOWN", DOWN_WITHIN);
-        pg.restore();
-        awaitCheck(PG, "UP", UP_WITHIN);
-        awaitReady();
+        outage(PG, pg::cut, pg::restore);
     }
 
     @Test
     @Order(2)
     void redisOutageIsReportedAndRecovered() throws Exception {
-        redis.cut();
-        awaitCheck(REDIS, "DOWN", DOWN_WITHIN);
-        redis.restore();
-        awaitCheck(REDIS, "UP", UP_WITHIN);
-        awaitReady();
+        outage(REDIS, redis::cut, redis::restore);
     }
 
     @Test
     @Order(3)
     void kafkaOutageIsReportedAndRecovered() throws Exception {
-        kafka.stop();
-        awaitCheck(KAFKA, "DOWN", DOWN_WITHIN);
-        kafka.start();
-        awaitCheck(KAFKA, "UP", UP_WITHIN);
-        awaitReady();
+        outage(KAFKA, kafka::stop, kafka::start);
+    }
+
+    /** Takes the dependency away, expects its check DOWN within 10 s, brings it back and expects readiness UP. */
+    private static void outage(String check, Step takeAway, Step bringBack) throws Exception {
+        takeAway.run();
+        awaitCheck(check, "DOWN", DOWN_WITHIN);
+        bringBack.run();
+        awaitCheck(check, "UP", UP_WITHIN);
+        await("ready again").atMost(UP_WITHIN).pollInterval(Duration.ofMillis(250))
+                .until(() -> service.readinessStatus() == 200);
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
     }
 
     private static void awaitCheck(String check, String status, Duration within) {
         await(check + " " + status).atMost(within).pollInterval(Duration.ofMillis(250))
                 .until(() -> status.equals(service.check(check)));
-    }
-
-    private static void awaitReady() {
-        await("ready again").atMost(UP_WITHIN).pollInterval(Duration.ofMillis(250))
-                .until(() -> service.readinessStatus() == 200);
     }
 }
