@@ -23,6 +23,22 @@ public final class Ids {
     }
 
     /**
+     * Parses an optional UUID parameter given by a client: null stays null.
+     *
+     * @throws dev.labfleet.common.problem.ProblemException 400 naming {@code field} when it is not a UUID
+     */
+    public static UUID parseParameter(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return UUID.fromString(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw dev.labfleet.common.problem.ProblemException.invalid(field, "'" + value + "' is not a UUID");
+        }
+    }
+
+    /**
      * Parses a UUID given by a client.
      *
      * @throws IllegalArgumentException with a readable message when it is not one

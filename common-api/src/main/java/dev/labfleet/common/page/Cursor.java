@@ -1,12 +1,9 @@
 package dev.labfleet.common.page;
 
-import dev.labfleet.common.problem.Problem;
 import dev.labfleet.common.problem.ProblemException;
-import dev.labfleet.common.problem.ProblemTypes;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.List;
 
 /** Opaque cursors: the sort key of the last item of a page, base64url-encoded. */
 public final class Cursor {
@@ -38,8 +35,7 @@ public final class Cursor {
         } catch (IllegalArgumentException ignored) {
             // reported below
         }
-        throw new ProblemException(Problem.of(ProblemTypes.VALIDATION, "cursor: not a cursor from a previous page")
-                .withViolations(List.of(new Problem.Violation("cursor", "not a cursor from a previous page"))));
+        throw ProblemException.invalid("cursor", "not a cursor from a previous page");
     }
 
     /** The page size to use: {@code requested} bounded to 1..{@link CursorPage#MAX_LIMIT}, default when null. */
@@ -48,9 +44,7 @@ public final class Cursor {
             return CursorPage.DEFAULT_LIMIT;
         }
         if (requested < 1 || requested > CursorPage.MAX_LIMIT) {
-            String message = "must be between 1 and " + CursorPage.MAX_LIMIT;
-            throw new ProblemException(Problem.of(ProblemTypes.VALIDATION, "limit: " + message)
-                    .withViolations(List.of(new Problem.Violation("limit", message))));
+            throw ProblemException.invalid("limit", "must be between 1 and " + CursorPage.MAX_LIMIT);
         }
         return requested;
     }

@@ -40,6 +40,12 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(Problem.of(ProblemTypes.BAD_REQUEST, detail));
     }
 
+    /** A 400 validation problem on one field, e.g. a query parameter that is not a UUID. */
+    public static ProblemException invalid(String field, String message) {
+        return new ProblemException(Problem.of(ProblemTypes.VALIDATION, field + ": " + message)
+                .withViolations(java.util.List.of(new Problem.Violation(field, message))));
+    }
+
     public static ProblemException unavailable(String detail, int retryAfterSeconds) {
         return new ProblemException(Problem.of(ProblemTypes.UPSTREAM_UNAVAILABLE, detail), retryAfterSeconds, null);
     }

@@ -1,0 +1,62 @@
+package dev.labfleet.project.domain;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Index;
+import jakarta.persistence.Table;
+import jakarta.persistence.UniqueConstraint;
+import jakarta.persistence.Version;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** A lab. Its id is also its GNS3 project id, which makes a retried create idempotent. */
+@Entity
+@Table(name = "project",
+        uniqueConstraints = @UniqueConstraint(name = "project_owner_name", columnNames = {"owner", "name"}),
+        indexes = {@Index(name = "project_server", columnList = "server_id"),
+                @Index(name = "project_created", columnList = "created_at, id")})
+public class Project extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(nullable = false, length = 200)
+    public String name;
+
+    @Column(nullable = false, length = 200)
+    public String owner;
+
+    @Column(name = "server_id", nullable = false)
+    public UUID serverId;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false, length = 16)
+    public ProjectStatus status;
+
+    @Column(length = 2000)
+    public String description;
+
+    /** Free-form tags, stored as a PostgreSQL text array. */
+    @Column(columnDefinition = "text[]")
+    public String[] tags;
+
+    @Column(name = "auto_start", nullable = false)
+    public boolean autoStart;
+
+    @Column(name = "auto_close", nullable = false)
+    public boolean autoClose;
+
+    @Column(name = "created_at", nullable = false)
+    public OffsetDateTime createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public OffsetDateTime updatedAt;
+
+    @Version
+    public long version;
+}

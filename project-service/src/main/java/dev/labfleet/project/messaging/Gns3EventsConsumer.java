@@ -1,0 +1,94 @@
+package dev.labfleet.project.messaging;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.labfleet.common.event.CloudEvent;
+import dev.labfleet.common.event.EventTypes;
+import dev.labfleet.project.domain.Project;
+import dev.labfleet.project.domain.ProjectStatus;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * Keeps each lab's status in step with its GNS3 server, from the notifications the gateway bridges to
+ * {@code gns3.events} (and its resync events after a reconnect). Status changes become {@code lab.project.*} events.
+ */
+@ApplicationScoped
+public class Gns3EventsConsumer {
+
+    private static final Logger LOG = Logger.getLogger(Gns3EventsConsumer.class);
+
+    private final ProjectEvents events;
+
+    public Gns3EventsConsumer(ProjectEvents events) {
+        this.events = events;
+    }
+
+    @Incoming("gns3-events")
+    public Uni<Void> consume(CloudEvent event) {
+        if (event == null) {
+            return Uni.createFrom().voidItem(); // not a CloudEvent: skipped by the deserializer, nothing to do
+        }
+        return switch (event.type()) {
+            case "gns3.project.opened", "gns3.project.closed", "gns3.project.updated" ->
+                    follow(projectJson(event.data()), event);
+            case EventTypes.GNS3_PROJECT_RESYNCED -> follow(projectJson(event.data()), event);
+            case "gns3.project.deleted" -> markMissing(projectJson(event.data()), event);
+            default -> Uni.createFrom().voidItem();
+        };
+    }
+
+    /** The GNS3 project object: the event's data itself, or its {@code project} member for resync events. */
+    private static JsonNode projectJson(JsonNode data) {
+        if (data == null) {
+            return null;
+        }
+        return data.has("project") ? data.get("project") : data;
+    }
+
+    private Uni<Void> follow(JsonNode project, CloudEvent event) {
+        UUID id = projectId(project, event);
+        if (id == null || project == null || !project.hasNonNull("status")) {
+            return Uni.createFrom().voidItem();
+        }
+        return transition(id, ProjectStatus.fromGns3(project.get("status").asText()));
+    }
+
+    private Uni<Void> markMissing(JsonNode project, CloudEvent event) {
+        UUID id = projectId(project, event);
+        return id == null ? Uni.createFrom().voidItem() : transition(id, ProjectStatus.MISSING);
+    }
+
+    private Uni<Void> transition(UUID id, ProjectStatus next) {
+        return Panache.withTransaction(() -> Project.<Project>findById(id).chain(project -> {
+            if (project == null || project.status == next) {
+                return Uni.createFrom().voidItem();
+            }
+            LOG.debugf("project %s: %s -> %s (from GNS3)", id, project.status, next);
+            project.status = next;
+            project.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
+            String type = switch (next) {
+                case OPENED -> EventTypes.LAB_PROJECT_OPENED;
+                case CLOSED -> EventTypes.LAB_PROJECT_CLOSED;
+                case MISSING -> EventTypes.LAB_PROJECT_UPDATED;
+            };
+            return events.publish(type, project);
+        }));
+    }
+
+    private static UUID projectId(JsonNode project, CloudEvent event) {
+        String raw = project != null && project.hasNonNull("project_id") ? project.get("project_id").asText()
+                : event.subject();
+        try {
+            return raw == null ? null : UUID.fromString(raw);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.labfleet.project.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.labfleet.project.domain.Project;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A lab as the API shows it.
+ *
+ * @param status    {@code opened}, {@code closed} or {@code missing} (gone from its GNS3 server)
+ * @param nodeCount live from GNS3 on a single-project read; absent in lists or when the server can't tell
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ProjectView(UUID projectId, String name, String owner, UUID serverId, String status, String description,
+                          List<String> tags, boolean autoStart, boolean autoClose, OffsetDateTime createdAt,
+                          OffsetDateTime updatedAt, Integer nodeCount, Integer linkCount) {
+
+    public static ProjectView of(Project p) {
+        return of(p, null, null);
+    }
+
+    public static ProjectView of(Project p, Integer nodeCount, Integer linkCount) {
+        return new ProjectView(p.id, p.name, p.owner, p.serverId, p.status.name().toLowerCase(), p.description,
+                p.tags == null ? List.of() : List.of(p.tags), p.autoStart, p.autoClose, p.createdAt, p.updatedAt,
+                nodeCount, linkCount);
+    }
+}
