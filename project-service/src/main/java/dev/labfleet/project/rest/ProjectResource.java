@@ -3,21 +3,30 @@ package dev.labfleet.project.rest;
 import dev.labfleet.common.id.Ids;
 import dev.labfleet.common.page.CursorPage;
 import dev.labfleet.project.domain.ProjectStatus;
+import dev.labfleet.project.service.OperationService;
 import dev.labfleet.project.service.ProjectService;
 import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.net.URI;
 import java.util.UUID;
 
 @Path("/api/v1/projects")
@@ -26,9 +35,11 @@ import java.util.UUID;
 public class ProjectResource {
 
     private final ProjectService projects;
+    private final OperationService operations;
 
-    public ProjectResource(ProjectService projects) {
+    public ProjectResource(ProjectService projects, OperationService operations) {
         this.projects = projects;
+        this.operations = operations;
     }
 
     @GET
@@ -50,5 +61,68 @@ public class ProjectResource {
     @Operation(summary = "One lab, with its live node and link counts")
     public Uni<ProjectView> get(@PathParam("projectId") UUID projectId) {
         return projects.get(projectId);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create a lab", description = "Placed by the gateway unless serverId is given. "
+            + "Retrying with the same projectId and name returns the lab (200) instead of a second one (201).")
+    public Uni<Response> create(@Valid @NotNull CreateProjectRequest request) {
+        return projects.create(request).map(result -> Response
+                .status(result.created() ? Response.Status.CREATED : Response.Status.OK)
+                .location(URI.create("/api/v1/projects/" + result.project().projectId()))
+                .entity(result.project()).build());
+    }
+
+    @PUT
+    @Path("/{projectId}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Change a lab: name, description, tags, autoStart, autoClose (null leaves a field as is)")
+    public Uni<ProjectView> update(@PathParam("projectId") UUID projectId, @Valid @NotNull UpdateProjectRequest request) {
+        return projects.update(projectId, request);
+    }
+
+    @DELETE
+    @Path("/{projectId}")
+    @Operation(summary = "Delete a lab, on its GNS3 server and here")
+    public Uni<Response> delete(@PathParam("projectId") UUID projectId) {
+        return projects.delete(projectId).map(ignored -> Response.noContent().build());
+    }
+
+    @POST
+    @Path("/{projectId}/open")
+    @Operation(summary = "Open a lab on its GNS3 server")
+    public Uni<ProjectView> open(@PathParam("projectId") UUID projectId) {
+        return projects.open(projectId);
+    }
+
+    @POST
+    @Path("/{projectId}/close")
+    @Operation(summary = "Close a lab on its GNS3 server (its nodes stop)")
+    public Uni<ProjectView> close(@PathParam("projectId") UUID projectId) {
+        return projects.close(projectId);
+    }
+
+    @POST
+    @Path("/{projectId}/start")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Start every node, staggered", description = "Batches ordered by priority, a pause between "
+            + "batches, a result per node; goes on past failures unless stopOnFirstError. Answers 202 with the "
+            + "operation to follow at /api/v1/operations/{operationId}.")
+    public Uni<Response> startAll(@PathParam("projectId") UUID projectId, @Valid BulkActionRequest request) {
+        return accepted(operations.begin(projectId, dev.labfleet.project.domain.Operation.Kind.START, request));
+    }
+
+    @POST
+    @Path("/{projectId}/stop")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Stop every node, staggered", description = "As start, in the same order.")
+    public Uni<Response> stopAll(@PathParam("projectId") UUID projectId, @Valid BulkActionRequest request) {
+        return accepted(operations.begin(projectId, dev.labfleet.project.domain.Operation.Kind.STOP, request));
+    }
+
+    private static Uni<Response> accepted(Uni<OperationView> operation) {
+        return operation.map(op -> Response.accepted(op)
+                .location(URI.create("/api/v1/operations/" + op.operationId())).build());
     }
 }

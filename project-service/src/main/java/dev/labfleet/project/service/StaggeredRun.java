@@ -76,11 +76,22 @@ public final class StaggeredRun {
      */
     public static Uni<List<NodeResult>> run(List<Target> targets, Options options,
                                             Function<Target, Uni<Void>> action, Consumer<NodeResult> onResult) {
+        return run(targets, options, action, onResult, batch -> Uni.createFrom().voidItem());
+    }
+
+    /**
+     * As {@link #run(List, Options, Function, Consumer)}, and {@code afterBatch} runs after each batch, one at a time
+     * and before the next batch starts (to record progress with a single database session).
+     */
+    public static Uni<List<NodeResult>> run(List<Target> targets, Options options, Function<Target, Uni<Void>> action,
+                                            Consumer<NodeResult> onResult,
+                                            Function<List<NodeResult>, Uni<Void>> afterBatch) {
         List<List<Target>> batches = batches(targets, options.batchSize());
         AtomicBoolean halted = new AtomicBoolean();
         return Multi.createFrom().range(0, batches.size())
                 .onItem().transformToUniAndConcatenate(index -> {
-                    Uni<List<NodeResult>> batch = runBatch(index, batches.get(index), action, halted, options, onResult);
+                    Uni<List<NodeResult>> batch = runBatch(index, batches.get(index), action, halted, options, onResult)
+                            .call(afterBatch::apply);
                     boolean pause = index > 0 && !options.delayBetweenBatches().isZero() && !halted.get();
                     return pause ? Uni.createFrom().voidItem().onItem().delayIt().by(options.delayBetweenBatches())
                             .chain(() -> batch) : batch;

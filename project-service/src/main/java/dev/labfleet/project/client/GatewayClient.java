@@ -1,0 +1,117 @@
+package dev.labfleet.project.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.labfleet.common.event.CloudEventCodec;
+import dev.labfleet.common.problem.Problem;
+import dev.labfleet.common.problem.ProblemException;
+import dev.labfleet.common.problem.ProblemTypes;
+import dev.labfleet.project.config.ProjectConfig;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * project-service's door to GNS3, through the gateway. Each call has a timeout for its class of operation; the
+ * gateway's problems keep their status and detail (a 409 from GNS3 stays a 409); a gateway that can't be reached is
+ * a 503, one that is too slow a 504. Retries are the gateway's business (it knows which calls are idempotent).
+ */
+@ApplicationScoped
+public class GatewayClient {
+
+    private final GatewayRestClient rest;
+    private final ProjectConfig config;
+
+    public GatewayClient(@RestClient GatewayRestClient rest, ProjectConfig config) {
+        this.rest = rest;
+        this.config = config;
+    }
+
+    public Uni<JsonNode> place(JsonNode needs) {
+        return call("placement", config.gateway().readTimeout(), () -> rest.place(needs));
+    }
+
+    public Uni<JsonNode> createProject(UUID serverId, JsonNode body) {
+        return call("create project", config.gateway().writeTimeout(), () -> rest.createProject(serverId, body));
+    }
+
+    public Uni<JsonNode> getProject(UUID serverId, UUID projectId) {
+        return call("read project", config.gateway().readTimeout(), () -> rest.getProject(serverId, projectId));
+    }
+
+    public Uni<JsonNode> updateProject(UUID serverId, UUID projectId, JsonNode body) {
+        return call("update project", config.gateway().writeTimeout(), () -> rest.updateProject(serverId, projectId, body));
+    }
+
+    public Uni<Void> deleteProject(UUID serverId, UUID projectId) {
+        return call("delete project", config.gateway().lifecycleTimeout(), () -> rest.deleteProject(serverId, projectId));
+    }
+
+    public Uni<JsonNode> openProject(UUID serverId, UUID projectId) {
+        return call("open project", config.gateway().lifecycleTimeout(), () -> rest.openProject(serverId, projectId));
+    }
+
+    public Uni<Void> closeProject(UUID serverId, UUID projectId) {
+        return call("close project", config.gateway().lifecycleTimeout(), () -> rest.closeProject(serverId, projectId));
+    }
+
+    public Uni<JsonNode> projectStats(UUID serverId, UUID projectId) {
+        return call("project stats", config.gateway().readTimeout(), () -> rest.projectStats(serverId, projectId));
+    }
+
+    public Uni<JsonNode> listNodes(UUID serverId, UUID projectId) {
+        return call("list nodes", config.gateway().readTimeout(), () -> rest.listNodes(serverId, projectId));
+    }
+
+    /** start, stop, suspend or reload one node. */
+    public Uni<JsonNode> nodeAction(UUID serverId, UUID projectId, String nodeId, String action) {
+        return call(action + " node", config.gateway().lifecycleTimeout(),
+                () -> rest.nodeAction(serverId, projectId, nodeId, action));
+    }
+
+    private <T> Uni<T> call(String what, Duration timeout, Supplier<Uni<T>> call) {
+        return Uni.createFrom().deferred(call::get)
+                .ifNoItem().after(timeout).failWith(() -> ProblemException.timeout(
+                        what + ": the gateway did not answer within " + timeout.toSeconds() + " s"))
+                .onFailure(WebApplicationException.class).transform(e -> fromGateway(what, (WebApplicationException) e))
+                .onFailure(e -> !(e instanceof ProblemException)).transform(e -> ProblemException.unavailable(
+                        what + ": the gateway cannot be reached (" + e.getClass().getSimpleName() + ")", 5));
+    }
+
+    /** The gateway answers problem+json: keep its status, detail and context; never invent a 500. */
+    static ProblemException fromGateway(String what, WebApplicationException e) {
+        Response response = e.getResponse();
+        int status = response.getStatus();
+        Problem problem = null;
+        try {
+            String body = response.readEntity(String.class);
+            if (body != null && !body.isBlank()) {
+                problem = CloudEventCodec.mapper().readValue(body, Problem.class);
+            }
+        } catch (RuntimeException | java.io.IOException ignored) {
+            // not a problem document: described below
+        }
+        if (problem == null || problem.status() == 0) {
+            int mapped = status >= 500 ? 502 : status;
+            problem = Problem.of(ProblemTypes.forStatus(mapped), what + ": the gateway answered " + status);
+        } else if (problem.status() >= 500 && problem.status() != 502 && problem.status() != 503
+                && problem.status() != 504) {
+            problem = Problem.of(ProblemTypes.UPSTREAM_ERROR, what + ": the gateway failed (" + problem.detail() + ")");
+        }
+        String retryAfter = response.getHeaderString("Retry-After");
+        Integer seconds = null;
+        if (retryAfter != null) {
+            try {
+                seconds = Integer.parseInt(retryAfter.trim());
+            } catch (NumberFormatException ignored) {
+                // an HTTP date: let the client decide
+            }
+        }
+        return new ProblemException(problem.withInstance(null).withTraceId(null), seconds, null);
+    }
+}

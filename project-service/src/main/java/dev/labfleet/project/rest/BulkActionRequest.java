@@ -1,0 +1,21 @@
+package dev.labfleet.project.rest;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import java.util.Map;
+
+/**
+ * How to pace a start or stop of all nodes; every field is optional.
+ *
+ * @param batchSize        nodes acted on at once [labfleet.project.bulk.batch-size, 5]
+ * @param delayMs          pause between two batches [labfleet.project.bulk.delay, 2 s]
+ * @param stopOnFirstError skip the remaining batches after a failure [false: go on, report every node]
+ * @param priorities       node name to priority: lower goes first; unlisted nodes go last, by name
+ */
+public record BulkActionRequest(
+        @Min(1) @Max(200) Integer batchSize,
+        @Min(0) @Max(600_000) Long delayMs,
+        Boolean stopOnFirstError,
+        Map<String, Integer> priorities) {
+}

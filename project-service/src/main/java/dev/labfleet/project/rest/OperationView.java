@@ -1,0 +1,27 @@
+package dev.labfleet.project.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.labfleet.project.domain.Operation;
+import dev.labfleet.project.domain.OperationResult;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/** A staggered start or stop: progress while it runs, the full per-node report when done. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record OperationView(UUID operationId, UUID projectId, String kind, String status, int total, int done,
+                            int failed, int skipped, String error, OffsetDateTime createdAt, OffsetDateTime finishedAt,
+                            List<NodeResultView> results) {
+
+    public record NodeResultView(String nodeId, String name, int batch, String outcome, String reason) {
+    }
+
+    public static OperationView of(Operation op, List<OperationResult> results) {
+        return new OperationView(op.id, op.projectId, op.kind.name().toLowerCase(), op.status.name().toLowerCase(),
+                op.total, op.done, op.failed, op.skipped, op.error, op.createdAt, op.finishedAt,
+                results == null ? null : results.stream()
+                        .map(r -> new NodeResultView(r.nodeId, r.nodeName, r.batch, r.outcome.toLowerCase(), r.reason))
+                        .toList());
+    }
+}
