@@ -74,6 +74,30 @@ public class GatewayClient {
                 () -> rest.nodeAction(serverId, projectId, nodeId, action));
     }
 
+    public Uni<JsonNode> duplicateProject(UUID serverId, UUID projectId, JsonNode body) {
+        return call("duplicate project", config.gateway().lifecycleTimeout(),
+                () -> rest.duplicateProject(serverId, projectId, body));
+    }
+
+    public Uni<JsonNode> listSnapshots(UUID serverId, UUID projectId) {
+        return call("list snapshots", config.gateway().readTimeout(), () -> rest.listSnapshots(serverId, projectId));
+    }
+
+    public Uni<JsonNode> createSnapshot(UUID serverId, UUID projectId, JsonNode body) {
+        return call("create snapshot", config.gateway().lifecycleTimeout(),
+                () -> rest.createSnapshot(serverId, projectId, body));
+    }
+
+    public Uni<JsonNode> restoreSnapshot(UUID serverId, UUID projectId, UUID snapshotId) {
+        return call("restore snapshot", config.gateway().lifecycleTimeout(),
+                () -> rest.restoreSnapshot(serverId, projectId, snapshotId));
+    }
+
+    public Uni<Void> deleteSnapshot(UUID serverId, UUID projectId, UUID snapshotId) {
+        return call("delete snapshot", config.gateway().writeTimeout(),
+                () -> rest.deleteSnapshot(serverId, projectId, snapshotId));
+    }
+
     private <T> Uni<T> call(String what, Duration timeout, Supplier<Uni<T>> call) {
         return Uni.createFrom().deferred(call::get)
                 .ifNoItem().after(timeout).failWith(() -> ProblemException.timeout(

@@ -67,4 +67,28 @@ interface GatewayRestClient {
     @Path("/servers/{serverId}/projects/{projectId}/nodes/{nodeId}/{action}")
     Uni<JsonNode> nodeAction(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,
                              @PathParam("nodeId") String nodeId, @PathParam("action") String action);
+
+    @POST
+    @Path("/servers/{serverId}/projects/{projectId}/duplicate")
+    Uni<JsonNode> duplicateProject(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,
+                                   JsonNode body);
+
+    @GET
+    @Path("/servers/{serverId}/projects/{projectId}/snapshots")
+    Uni<JsonNode> listSnapshots(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId);
+
+    @POST
+    @Path("/servers/{serverId}/projects/{projectId}/snapshots")
+    Uni<JsonNode> createSnapshot(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,
+                                 JsonNode body);
+
+    @POST
+    @Path("/servers/{serverId}/projects/{projectId}/snapshots/{snapshotId}/restore")
+    Uni<JsonNode> restoreSnapshot(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,
+                                  @PathParam("snapshotId") UUID snapshotId);
+
+    @DELETE
+    @Path("/servers/{serverId}/projects/{projectId}/snapshots/{snapshotId}")
+    Uni<Void> deleteSnapshot(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,
+                             @PathParam("snapshotId") UUID snapshotId);
 }

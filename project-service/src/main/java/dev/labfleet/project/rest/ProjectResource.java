@@ -104,6 +104,16 @@ public class ProjectResource {
     }
 
     @POST
+    @Path("/{projectId}/duplicate")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Copy a lab on its GNS3 server", description = "The copy gets new node ids and console ports.")
+    public Uni<Response> duplicate(@PathParam("projectId") UUID projectId,
+                                   @Valid @NotNull DuplicateProjectRequest request) {
+        return projects.duplicate(projectId, request.name(), Boolean.TRUE.equals(request.resetMacAddresses()))
+                .map(view -> Response.created(URI.create("/api/v1/projects/" + view.projectId())).entity(view).build());
+    }
+
+    @POST
     @Path("/{projectId}/start")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start every node, staggered", description = "Batches ordered by priority, a pause between "

@@ -215,6 +215,27 @@ public class ProjectService {
                         .chain(() -> repository.delete(p)))));
     }
 
+    /** Copies a lab on its server; the copy is a new lab of the same owner (GNS3 leaves it closed). */
+    @WithSession
+    public Uni<ProjectView> duplicate(UUID projectId, String name, boolean resetMacAddresses) {
+        return find(projectId).chain(source -> repository.findByOwnerAndName(source.owner, name).chain(taken -> {
+            if (taken != null) {
+                return Uni.createFrom().failure(new ProblemException(ProblemException.conflict(
+                        "a lab named '" + name + "' already exists").problem().with("projectId", taken.id)));
+            }
+            ObjectNode body = CloudEventCodec.mapper().createObjectNode().put("name", name)
+                    .put("reset_mac_addresses", resetMacAddresses);
+            return gateway.duplicateProject(source.serverId, source.id, body).chain(gns3 -> {
+                UUID copyId = UUID.fromString(gns3.path("project_id").asText());
+                CreateProjectRequest copy = new CreateProjectRequest(copyId, name, source.owner, source.serverId,
+                        source.description, source.tags == null ? null : java.util.List.of(source.tags),
+                        source.autoStart, source.autoClose, null);
+                return persistNew(copyId, source.owner, source.serverId, copy, gns3)
+                        .onFailure().call(e -> compensate(source.serverId, copyId, e));
+            });
+        }));
+    }
+
     @WithSession
     public Uni<ProjectView> open(UUID projectId) {
         return find(projectId).chain(p -> gateway.openProject(p.serverId, p.id)

@@ -1,0 +1,67 @@
+package dev.labfleet.project.rest;
+
+import dev.labfleet.project.service.SnapshotService;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+import java.util.UUID;
+
+/** Snapshots of a lab. The caller's name comes from {@value #USER_HEADER}, set by the edge's authentication. */
+@Path("/api/v1/projects/{projectId}/snapshots")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "snapshots", description = "Snapshots of a lab, with who took and restored them")
+public class SnapshotResource {
+
+    public static final String USER_HEADER = "X-Labfleet-User";
+
+    private final SnapshotService snapshots;
+
+    public SnapshotResource(SnapshotService snapshots) {
+        this.snapshots = snapshots;
+    }
+
+    @GET
+    @Operation(summary = "List a lab's snapshots")
+    public Uni<List<SnapshotView>> list(@PathParam("projectId") UUID projectId) {
+        return snapshots.list(projectId);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Take a snapshot (GNS3 answers 409 while nodes run)")
+    public Uni<Response> create(@PathParam("projectId") UUID projectId, @Valid @NotNull CreateSnapshotRequest request,
+                                @HeaderParam(USER_HEADER) @DefaultValue("anonymous") String user) {
+        return snapshots.create(projectId, request.name(), user)
+                .map(view -> Response.status(Response.Status.CREATED).entity(view).build());
+    }
+
+    @POST
+    @Path("/{snapshotId}/restore")
+    @Operation(summary = "Restore a snapshot: the lab goes back to it")
+    public Uni<ProjectView> restore(@PathParam("projectId") UUID projectId, @PathParam("snapshotId") UUID snapshotId,
+                                    @HeaderParam(USER_HEADER) @DefaultValue("anonymous") String user) {
+        return snapshots.restore(projectId, snapshotId, user);
+    }
+
+    @DELETE
+    @Path("/{snapshotId}")
+    @Operation(summary = "Delete a snapshot")
+    public Uni<Response> delete(@PathParam("projectId") UUID projectId, @PathParam("snapshotId") UUID snapshotId) {
+        return snapshots.delete(projectId, snapshotId).map(ignored -> Response.noContent().build());
+    }
+}
