@@ -98,6 +98,15 @@ public class GatewayClient {
                 () -> rest.deleteSnapshot(serverId, projectId, snapshotId));
     }
 
+    /** The registered GNS3 servers (the gateway's list, page or plain array). */
+    public Uni<JsonNode> listServers() {
+        return call("list servers", config.gateway().readTimeout(), rest::listServers);
+    }
+
+    public Uni<JsonNode> listProjects(UUID serverId) {
+        return call("list projects", config.gateway().readTimeout(), () -> rest.listProjects(serverId));
+    }
+
     private <T> Uni<T> call(String what, Duration timeout, Supplier<Uni<T>> call) {
         return Uni.createFrom().deferred(call::get)
                 .ifNoItem().after(timeout).failWith(() -> ProblemException.timeout(

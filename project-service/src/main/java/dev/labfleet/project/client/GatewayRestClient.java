@@ -91,4 +91,12 @@ interface GatewayRestClient {
     @Path("/servers/{serverId}/projects/{projectId}/snapshots/{snapshotId}")
     Uni<Void> deleteSnapshot(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,
                              @PathParam("snapshotId") UUID snapshotId);
+
+    @GET
+    @Path("/servers")
+    Uni<JsonNode> listServers();
+
+    @GET
+    @Path("/servers/{serverId}/projects")
+    Uni<JsonNode> listProjects(@PathParam("serverId") UUID serverId);
 }

@@ -5,6 +5,7 @@ import dev.labfleet.common.page.CursorPage;
 import dev.labfleet.project.domain.ProjectStatus;
 import dev.labfleet.project.service.OperationService;
 import dev.labfleet.project.service.ProjectService;
+import dev.labfleet.project.service.SyncService;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -36,10 +37,20 @@ public class ProjectResource {
 
     private final ProjectService projects;
     private final OperationService operations;
+    private final SyncService sync;
 
-    public ProjectResource(ProjectService projects, OperationService operations) {
+    public ProjectResource(ProjectService projects, OperationService operations, SyncService sync) {
         this.projects = projects;
         this.operations = operations;
+        this.sync = sync;
+    }
+
+    @POST
+    @Path("/sync")
+    @Operation(summary = "Reconcile with the GNS3 servers", description = "Adopts labs that exist on a registered "
+            + "server but not in Labfleet, and marks missing the labs their server no longer has.")
+    public Uni<SyncReport> sync(@QueryParam("serverId") String serverId) {
+        return sync.sync(Ids.parseParameter("serverId", serverId));
     }
 
     @GET
