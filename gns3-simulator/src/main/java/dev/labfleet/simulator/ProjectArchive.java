@@ -1,0 +1,116 @@
+package dev.labfleet.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** .gns3project archives: a zip with project.gns3 and the node files, as GNS3 exports and imports them. */
+final class ProjectArchive {
+
+    private ProjectArchive() {
+    }
+
+    static byte[] export(Gns3Api api, Model.Project p) {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("project.gns3", api.topologyFile(p).toPrettyString().getBytes(StandardCharsets.UTF_8));
+        for (Model.Node n : p.nodes.values()) {
+            for (Map.Entry<String, byte[]> f : n.files.entrySet()) {
+                entries.put("project-files/" + n.type() + "/" + n.id() + "/" + f.getKey(), f.getValue());
+            }
+        }
+        for (Map.Entry<String, byte[]> f : p.files.entrySet()) {
+            if (!f.getKey().startsWith("project-files/captures/")) {
+                entries.put(f.getKey(), f.getValue());
+            }
+        }
+        return Gns3Api.zip(entries);
+    }
+
+    /** Imports an archive as a new, closed project with new node and link ids. */
+    static Model.Project importArchive(Gns3Api api, String projectId, String name, byte[] zip) {
+        Map<String, byte[]> entries = Gns3Api.unzip(zip);
+        if (!entries.containsKey("project.gns3")) {
+            throw Gns3Error.conflict("Cannot import project, not a GNS3 project (invalid zip)");
+        }
+        if (api.projects.containsKey(projectId)) {
+            throw Gns3Error.conflict("Project ID " + projectId + " already exists");
+        }
+        JsonNode file = read(entries.get("project.gns3"));
+        String projectName = api.uniqueProjectName(name != null && !name.isBlank() ? name : file.path("name").asText("imported"));
+        Model.Project p = api.newProject(projectId, projectName);
+        for (String field : new String[] {"auto_close", "auto_open", "auto_start", "scene_height", "scene_width", "zoom",
+                "show_layers", "snap_to_grid", "show_grid", "grid_size", "drawing_grid_size", "show_interface_labels",
+                "supplier", "variables"}) {
+            if (file.has(field)) {
+                p.json.set(field, file.get(field));
+            }
+        }
+        restoreInto(api, p, zip, false);
+        api.close(p);
+        return p;
+    }
+
+    /** Rebuilds a project's nodes, links and drawings from an archive; keeps ids when restoring a snapshot. */
+    static void restoreInto(Gns3Api api, Model.Project p, byte[] zip, boolean keepIds) {
+        Map<String, byte[]> entries = Gns3Api.unzip(zip);
+        JsonNode topology = read(entries.get("project.gns3")).path("topology");
+        Map<String, String> ids = new HashMap<>();
+        boolean wasOpened = p.opened();
+        p.json.put("status", "opened");
+        for (JsonNode node : topology.path("nodes")) {
+            String oldId = node.get("node_id").asText();
+            String newId = keepIds ? oldId : UUID.randomUUID().toString();
+            ids.put(oldId, newId);
+            ObjectNode request = ((ObjectNode) node).deepCopy();
+            request.put("node_id", newId);
+            String template = node.path("template_id").isNull() ? null : node.path("template_id").asText(null);
+            Model.Node n = api.newNode(p, node.get("node_type").asText(), template, node.get("name").asText(), request);
+            n.json.set("label", node.get("label"));
+            String prefix = "project-files/" + n.type() + "/" + oldId + "/";
+            entries.forEach((path, data) -> {
+                if (path.startsWith(prefix)) {
+                    n.files.put(path.substring(prefix.length()), data);
+                }
+            });
+        }
+        for (JsonNode link : topology.path("links")) {
+            ObjectNode body = ((ObjectNode) link).deepCopy();
+            body.put("link_id", keepIds ? link.get("link_id").asText() : UUID.randomUUID().toString());
+            for (JsonNode end : body.get("nodes")) {
+                ((ObjectNode) end).put("node_id", ids.get(end.get("node_id").asText()));
+            }
+            Model.Link l = api.newLink(p, body);
+            l.json.put("capturing", false);
+        }
+        for (JsonNode drawing : topology.path("drawings")) {
+            ObjectNode d = ((ObjectNode) drawing).deepCopy();
+            d.put("project_id", p.id());
+            if (!keepIds) {
+                d.put("drawing_id", UUID.randomUUID().toString());
+            }
+            p.drawings.put(d.get("drawing_id").asText(), d);
+        }
+        entries.forEach((path, data) -> {
+            if (!path.equals("project.gns3") && !path.startsWith("project-files/")) {
+                p.files.put(path, data);
+            }
+        });
+        if (!wasOpened) {
+            p.json.put("status", "opened");
+        }
+    }
+
+    private static JsonNode read(byte[] json) {
+        try {
+            return Gns3Api.M.readTree(json);
+        } catch (IOException e) {
+            throw Gns3Error.conflict("Cannot import project, not a GNS3 project (invalid project.gns3)");
+        }
+    }
+}
