@@ -592,6 +592,12 @@ final class Gns3Api {
                 notifications.project(p.id(), "node.created", n.json);
             }
             notifications.controller("project.opened", p.json);
+            // Always-running devices (switches, hubs, clouds) come up again: GNS3 reports them as updated.
+            for (Model.Node n : p.nodes.values()) {
+                if (!hasProcess(n)) {
+                    notifications.project(p.id(), "node.updated", n.json);
+                }
+            }
         }
         return p;
     }
@@ -603,6 +609,8 @@ final class Gns3Api {
         for (Model.Node n : p.nodes.values()) {
             if (n.started() && isStoppable(n)) {
                 setStatus(p, n, "stopped");
+            } else if (!hasProcess(n)) {
+                notifications.project(p.id(), "node.updated", n.json);
             }
             releaseConsole(n);
         }
