@@ -59,7 +59,7 @@ public class OutboxRelay {
     }
 
     @Scheduled(every = "${labfleet.outbox.poll-interval:0.2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            delayed = "1s")
+            delayed = "${labfleet.outbox.initial-delay:3s}")
     Uni<Void> tick() {
         return relayOnce().replaceWithVoid()
                 .onFailure().invoke(e -> LOG.warnf("outbox relay tick failed: %s", e.toString()))

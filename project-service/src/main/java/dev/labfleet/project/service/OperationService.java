@@ -17,6 +17,7 @@ import dev.labfleet.project.rest.OperationView;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -91,6 +92,8 @@ public class OperationService {
     private void launch(UUID operationId, UUID serverId, UUID projectId, Operation.Kind kind,
                         Map<String, Integer> priorities) {
         Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        // Hibernate Reactive wants an isolated context of its own: this one is, nothing else runs on it.
+        VertxContextSafetyToggle.setContextSafe(context, true);
         context.runOnContext(ignored -> execute(operationId, serverId, projectId, kind, priorities).subscribe().with(
                 op -> LOG.infof("operation %s (%s of %s): %s, %d done, %d failed, %d skipped", op.id, op.kind,
                         projectId, op.status, op.done, op.failed, op.skipped),

@@ -1,0 +1,162 @@
+package dev.labfleet.project.rest;
+
+import dev.labfleet.project.support.GatewayStandIn;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+
+/** A lab's whole life through project-service's REST API, on a simulated GNS3 behind a gateway stand-in. */
+@QuarkusTest
+@QuarkusTestResource(GatewayStandIn.class)
+class ProjectLifecycleTest {
+
+    private static RequestSpecification gns3() {
+        return given().baseUri(GatewayStandIn.simulator().baseUrl()).contentType(ContentType.JSON);
+    }
+
+    private static String createLab(String name) {
+        return given().contentType(ContentType.JSON).body(Map.of("name", name, "tags", new String[] {"test"}))
+                .when().post("/api/v1/projects")
+                .then().statusCode(201)
+                .body("serverId", equalTo(GatewayStandIn.SERVER_ID.toString()))
+                .body("status", equalTo("opened"))
+                .extract().path("projectId");
+    }
+
+    private static void addVpcs(String projectId, int count) {
+        for (int i = 1; i <= count; i++) {
+            gns3().body(Map.of("name", "PC" + i, "node_type", "vpcs", "compute_id", "local"))
+                    .when().post("/v2/projects/" + projectId + "/nodes").then().statusCode(201);
+        }
+    }
+
+    private static Map<String, Object> awaitOperation(String location) {
+        return await().atMost(Duration.ofSeconds(30)).until(
+                () -> given().when().get(location).then().statusCode(200).extract().jsonPath().getMap(""),
+                op -> !"running".equals(op.get("status")));
+    }
+
+    @Test
+    void createIsPlacedOnGns3AndIdempotentForTheSameIdAndName() {
+        UUID id = UUID.randomUUID();
+        Map<String, Object> body = Map.of("projectId", id.toString(), "name", "idem-" + id);
+        given().contentType(ContentType.JSON).body(body).when().post("/api/v1/projects").then().statusCode(201);
+        given().contentType(ContentType.JSON).body(body).when().post("/api/v1/projects")
+                .then().statusCode(200).body("projectId", equalTo(id.toString()));
+        gns3().when().get("/v2/projects/" + id).then().statusCode(200).body("name", equalTo("idem-" + id));
+
+        given().contentType(ContentType.JSON).body(Map.of("name", "idem-" + id)).when().post("/api/v1/projects")
+                .then().statusCode(409).body("projectId", equalTo(id.toString()));
+        given().contentType(ContentType.JSON).body(Map.of("projectId", id.toString(), "name", "other"))
+                .when().post("/api/v1/projects").then().statusCode(409);
+    }
+
+    @Test
+    void invalidCreateIsA400ListingEveryFieldAndWritesNothing() {
+        given().contentType(ContentType.JSON).body("{\"name\":\"\",\"tags\":[\"\"],\"description\":7}")
+                .when().post("/api/v1/projects")
+                .then().statusCode(400).body("violations.field", hasItem("name"));
+        given().contentType(ContentType.JSON).body("{\"name\":\"a/b\"}").when().post("/api/v1/projects")
+                .then().statusCode(400).body("violations.field", hasItem("name"));
+        gns3().when().get("/v2/projects").then().statusCode(200).body("name", not(hasItem("a/b")));
+    }
+
+    @Test
+    void staggeredStartAndStopReportEveryNodeThenSnapshotsRecordWho() {
+        String id = createLab("stagger-" + UUID.randomUUID());
+        addVpcs(id, 5);
+        given().when().get("/api/v1/projects/" + id).then().statusCode(200).body("nodeCount", equalTo(5));
+
+        String start = given().contentType(ContentType.JSON)
+                .body(Map.of("batchSize", 2, "delayMs", 50, "priorities", Map.of("PC5", 1)))
+                .when().post("/api/v1/projects/" + id + "/start")
+                .then().statusCode(202).extract().header("Location");
+        Map<String, Object> started = awaitOperation(start);
+        assertThat(started).containsEntry("status", "succeeded").containsEntry("done", 5).containsEntry("total", 5);
+        given().when().get(start).then().body("results[0].name", equalTo("PC5"))
+                .body("results.batch", hasItem(2)).body("results.outcome", everyItem(equalTo("done")));
+        gns3().when().get("/v2/projects/" + id + "/nodes").then().body("status", everyItem(equalTo("started")));
+
+        given().contentType(ContentType.JSON).body(Map.of("name", "while-running"))
+                .when().post("/api/v1/projects/" + id + "/snapshots").then().statusCode(409);
+
+        String stop = given().contentType(ContentType.JSON).body("{}")
+                .when().post("/api/v1/projects/" + id + "/stop").then().statusCode(202).extract().header("Location");
+        assertThat(awaitOperation(stop)).containsEntry("status", "succeeded");
+
+        String snapshotId = given().contentType(ContentType.JSON).header("X-Labfleet-User", "alice")
+                .body(Map.of("name", "baseline")).when().post("/api/v1/projects/" + id + "/snapshots")
+                .then().statusCode(201).body("createdBy", equalTo("alice")).extract().path("snapshotId");
+        given().when().get("/api/v1/projects/" + id + "/snapshots").then().statusCode(200)
+                .body("", hasSize(1)).body("[0].createdBy", equalTo("alice"));
+        given().header("X-Labfleet-User", "bob").when()
+                .post("/api/v1/projects/" + id + "/snapshots/" + snapshotId + "/restore").then().statusCode(200);
+        given().when().get("/api/v1/projects/" + id + "/snapshots").then().body("[0].restoredBy", equalTo("bob"));
+        given().when().delete("/api/v1/projects/" + id + "/snapshots/" + snapshotId).then().statusCode(204);
+        given().when().get("/api/v1/projects/" + id + "/snapshots").then().body("", hasSize(0));
+    }
+
+    @Test
+    void startContinuesPastAFailingNodeUnlessAskedToStop() {
+        String id = createLab("partial-" + UUID.randomUUID());
+        addVpcs(id, 3);
+        // A node deleted behind Labfleet's back fails its start with GNS3's reason; the others still start.
+        String doomed = gns3().when().get("/v2/projects/" + id + "/nodes").then().extract().path("[1].node_id");
+        String operation = given().contentType(ContentType.JSON).body(Map.of("batchSize", 1))
+                .when().post("/api/v1/projects/" + id + "/start").then().statusCode(202).extract().header("Location");
+        gns3().when().delete("/v2/projects/" + id + "/nodes/" + doomed);
+        Map<String, Object> result = awaitOperation(operation);
+        assertThat(((Number) result.get("total")).intValue()).isEqualTo(3);
+        assertThat(((Number) result.get("done")).intValue() + ((Number) result.get("failed")).intValue()).isEqualTo(3);
+    }
+
+    @Test
+    void closeOpenDuplicateAndDeleteFollowGns3() {
+        String id = createLab("cycle-" + UUID.randomUUID());
+        given().when().post("/api/v1/projects/" + id + "/close").then().statusCode(200).body("status", equalTo("closed"));
+        gns3().when().get("/v2/projects/" + id).then().body("status", equalTo("closed"));
+        given().contentType(ContentType.JSON).body("{}").when().post("/api/v1/projects/" + id + "/start")
+                .then().statusCode(409).body("projectId", equalTo(id));
+        given().when().post("/api/v1/projects/" + id + "/open").then().statusCode(200).body("status", equalTo("opened"));
+
+        String copy = given().contentType(ContentType.JSON).body(Map.of("name", "copy-of-" + id))
+                .when().post("/api/v1/projects/" + id + "/duplicate")
+                .then().statusCode(201).extract().path("projectId");
+        assertThat(copy).isNotEqualTo(id);
+        gns3().when().get("/v2/projects/" + copy).then().statusCode(200);
+
+        given().when().delete("/api/v1/projects/" + id).then().statusCode(204);
+        gns3().when().get("/v2/projects/" + id).then().statusCode(404);
+        given().when().get("/api/v1/projects/" + id).then().statusCode(404);
+    }
+
+    @Test
+    void syncAdoptsForeignLabsAndMarksVanishedOnes() {
+        String ours = createLab("vanishing-" + UUID.randomUUID());
+        String foreignName = "made-in-gns3-gui-" + UUID.randomUUID();
+        String foreign = gns3().body(Map.of("name", foreignName)).when().post("/v2/projects")
+                .then().statusCode(201).extract().path("project_id");
+        gns3().when().delete("/v2/projects/" + ours).then().statusCode(204);
+
+        given().when().post("/api/v1/projects/sync").then().statusCode(200)
+                .body("adopted.projectId", hasItem(foreign))
+                .body("missing", hasItem(ours));
+        given().when().get("/api/v1/projects/" + ours).then().body("status", equalTo("missing"));
+        given().when().get("/api/v1/projects/" + foreign).then().statusCode(200).body("name", equalTo(foreignName));
+    }
+}
