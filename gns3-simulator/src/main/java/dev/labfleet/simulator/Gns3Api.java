@@ -300,7 +300,13 @@ final class Gns3Api {
         if (ctx.response().ended()) {
             return;
         }
-        ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.toString());
+        byte[] bytes;
+        try {
+            bytes = M.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+        ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(Buffer.buffer(bytes));
     }
 
     static void noContent(RoutingContext ctx) {

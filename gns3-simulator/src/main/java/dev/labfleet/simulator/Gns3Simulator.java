@@ -167,6 +167,17 @@ public final class Gns3Simulator implements AutoCloseable {
             body.put("writes", counts.writes());
             Gns3Api.ok(ctx, 200, body);
         });
+        control.get("/memory").handler(ctx -> {
+            System.gc();
+            Runtime rt = Runtime.getRuntime();
+            ObjectNode body = JsonNodeFactory.instance.objectNode();
+            body.put("heapUsedBytes", rt.totalMemory() - rt.freeMemory());
+            body.put("heapMaxBytes", rt.maxMemory());
+            body.put("projects", api.projects.size());
+            body.put("nodes", api.projects.values().stream().mapToInt(p -> p.nodes.size()).sum());
+            body.put("links", api.projects.values().stream().mapToInt(p -> p.links.size()).sum());
+            Gns3Api.ok(ctx, 200, body);
+        });
         control.delete("/requests").handler(ctx -> {
             counts.clear();
             ctx.response().setStatusCode(204).end();
