@@ -66,6 +66,7 @@ final class Gns3Api {
     private final Faults faults;
     private final RequestCounts counts;
     private final Notifications notifications;
+    private VpcsConsoles consoles;
     final Map<String, Model.Project> projects = new LinkedHashMap<>();
     final Map<String, ObjectNode> templates = new LinkedHashMap<>();
     private final TreeSet<Integer> consolePorts = new TreeSet<>();
@@ -86,7 +87,15 @@ final class Gns3Api {
         reset();
     }
 
+    /** Consoles of started VPCS nodes listen on {@code host}. */
+    void consolesOn(String host) {
+        this.consoles = new VpcsConsoles(vertx, this, host);
+    }
+
     void reset() {
+        if (consoles != null) {
+            consoles.closeAll();
+        }
         projects.clear();
         templates.clear();
         consolePorts.clear();
@@ -954,8 +963,14 @@ final class Gns3Api {
             }
             if (status.equals("started") && !wasStarted) {
                 runningNodes++;
+                if (consoles != null) {
+                    consoles.started(p, n);
+                }
             } else if (!status.equals("started") && wasStarted) {
                 runningNodes--;
+                if (consoles != null) {
+                    consoles.stopped(n);
+                }
             }
         }
         notifications.project(p.id(), "node.updated", n.json);

@@ -43,6 +43,10 @@ public final class Gns3Simulator implements AutoCloseable {
         this.vertx = Vertx.vertx();
         this.context = vertx.getOrCreateContext();
         this.api = onContext(() -> new Gns3Api(vertx, faults, counts, notifications));
+        onContext(() -> {
+            api.consolesOn(options.host());
+            return null;
+        });
         this.router = onContext(this::buildRouter);
         this.port = options.port();
         startListening();
