@@ -1,5 +1,6 @@
 package dev.labfleet.e2e;
 
+import dev.labfleet.common.testing.KafkaBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;

@@ -930,8 +930,8 @@ final class Gns3Api {
         }
         boolean pair = hasProcess(n);
         int port = consoleHint;
-        while (pair ? (port % 2 != 0 || consolePorts.contains(port) || consolePorts.contains(port + 1))
-                : consolePorts.contains(port)) {
+        while (pair ? (port % 2 != 0 || consolePorts.contains(port) || consolePorts.contains(port + 1)
+                || !bindable(port)) : consolePorts.contains(port)) {
             port++;
         }
         n.consolePorts = pair ? new int[] {port, port + 1} : new int[] {port};
@@ -942,6 +942,20 @@ final class Gns3Api {
             consoleHint = port + n.consolePorts.length;
         }
         n.json.put("console", port);
+    }
+
+    /**
+     * Whether a console port can be listened on here: another simulator (or a server closing) may hold it, and a
+     * console must listen on the port the node shows.
+     */
+    private static boolean bindable(int port) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private void releaseConsole(Model.Node n) {

@@ -1,4 +1,4 @@
-package dev.labfleet.e2e;
+package dev.labfleet.common.testing;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,17 +14,17 @@ import java.util.concurrent.TimeUnit;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A dedicated single-node KRaft broker process, from the jars scripts/infra.sh cached, that a test may stop and
+ * For tests that take Kafka away: a dedicated single-node KRaft broker process, from the jars scripts/infra.sh cached, that a test may stop and
  * start again on the same ports and data directory.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
 
     private final Path dir;
     private final int port;
     private final int controllerPort;
     private Process process;
 
-    KafkaBroker(Path dir) throws IOException {
+    public KafkaBroker(Path dir) throws IOException {
         this.dir = dir;
         this.port = freePort();
         this.controllerPort = freePort();
@@ -48,12 +48,12 @@ final class KafkaBroker implements AutoCloseable {
                 "-c", dir.resolve("server.properties").toString()));
     }
 
-    String bootstrap() {
+    public String bootstrap() {
         return "127.0.0.1:" + port;
     }
 
-    KafkaBroker start() throws IOException {
-        process = new ProcessBuilder(E2e.java(), "-Xms128m", "-Xmx256m", "-XX:+UseSerialGC", "-cp", classpath(),
+    public KafkaBroker start() throws IOException {
+        process = new ProcessBuilder(java(), "-Xms128m", "-Xmx256m", "-XX:+UseSerialGC", "-cp", classpath(),
                 "kafka.Kafka", dir.resolve("server.properties").toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.out").toFile()))
@@ -68,7 +68,7 @@ final class KafkaBroker implements AutoCloseable {
         return this;
     }
 
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
@@ -82,7 +82,7 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     private void run(List<String> args) throws IOException {
-        List<String> command = new java.util.ArrayList<>(List.of(E2e.java(), "-Xmx128m", "-cp", classpath()));
+        List<String> command = new java.util.ArrayList<>(List.of(java(), "-Xmx128m", "-cp", classpath()));
         command.addAll(args);
         Process p = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("format.out").toFile()).start();
@@ -97,12 +97,18 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     private static String classpath() {
-        String cache = E2e.env("LABFLEET_CACHE_DIR", Path.of(System.getProperty("user.home"), ".cache/labfleet").toString());
+        String configured = System.getenv("LABFLEET_CACHE_DIR");
+        String cache = configured == null || configured.isBlank()
+                ? Path.of(System.getProperty("user.home"), ".cache/labfleet").toString() : configured;
         Path lib = Path.of(cache, "kafka-" + System.getProperty("kafka.broker.version", "4.1.2"), "lib");
         if (!Files.isRegularFile(lib.resolve(".complete"))) {
             throw new IllegalStateException(lib + " is missing: run scripts/infra.sh up (./labfleet test does) first");
         }
         return lib + "/*";
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     static boolean listening(int port) {
