@@ -73,6 +73,9 @@ final class Gns3Api {
     /** No console port below this one is free. */
     private int consoleHint = 5000;
     private int runningNodes;
+    /** Started nodes per compute id (their cpu and memory usage follow). */
+    private final Map<String, Integer> runningPerCompute = new LinkedHashMap<>();
+    private final List<String> computeIds = new ArrayList<>(List.of("local"));
 
     Gns3Api(Vertx vertx, Faults faults, RequestCounts counts, Notifications notifications) {
         this.vertx = vertx;
@@ -92,6 +95,19 @@ final class Gns3Api {
         this.consoles = new VpcsConsoles(vertx, this, host);
     }
 
+    VpcsConsoles consoles() {
+        return consoles;
+    }
+
+    /** Runs {@code answer} once the consoles of the nodes just started listen. */
+    private void consolesSettled(Runnable answer) {
+        if (consoles == null) {
+            answer.run();
+        } else {
+            consoles.settled().onComplete(done -> answer.run());
+        }
+    }
+
     void reset() {
         if (consoles != null) {
             consoles.closeAll();
@@ -101,6 +117,7 @@ final class Gns3Api {
         consolePorts.clear();
         consoleHint = 5000;
         runningNodes = 0;
+        runningPerCompute.clear();
         for (JsonNode t : prototypes.get("templates")) {
             templates.put(t.get("template_id").asText(), t.deepCopy());
         }
@@ -110,10 +127,33 @@ final class Gns3Api {
         return runningNodes;
     }
 
+    /** The computes: {@code local}, then {@code compute2}, {@code compute3}… up to {@code count}. */
+    void computes(int count) {
+        computeIds.clear();
+        computeIds.add("local");
+        for (int i = 2; i <= count; i++) {
+            computeIds.add("compute" + i);
+        }
+    }
+
+    List<String> computeIds() {
+        return computeIds;
+    }
+
     ObjectNode compute() {
+        return compute("local");
+    }
+
+    /** A compute as GNS3 lists it; its cpu and memory usage rise with the nodes started on it. */
+    ObjectNode compute(String id) {
         ObjectNode compute = ((ObjectNode) prototypes.get("computes").get(0)).deepCopy();
-        compute.put("cpu_usage_percent", Math.min(100.0, 2.0 + runningNodes * 0.8));
-        compute.put("memory_usage_percent", Math.min(100.0, 4.5 + runningNodes * 0.2));
+        int running = runningPerCompute.getOrDefault(id, 0);
+        compute.put("compute_id", id);
+        if (!id.equals("local")) {
+            compute.put("name", id);
+        }
+        compute.put("cpu_usage_percent", Math.min(100.0, 2.0 + running * 0.8));
+        compute.put("memory_usage_percent", Math.min(100.0, 4.5 + running * 0.2));
         return compute;
     }
 
@@ -124,7 +164,7 @@ final class Gns3Api {
         router.route("/v2/*").handler(BodyHandler.create().setBodyLimit(512L * 1024 * 1024));
         on(router, HttpMethod.GET, "/v2/version", ctx -> ok(ctx, 200, F.objectNode().put("local", true).put("version", VERSION)));
         on(router, HttpMethod.POST, "/v2/version", this::checkVersion);
-        on(router, HttpMethod.GET, "/v2/computes", ctx -> ok(ctx, 200, F.arrayNode().add(compute())));
+        on(router, HttpMethod.GET, "/v2/computes", ctx -> ok(ctx, 200, array(computeIds.stream().map(this::compute).toList())));
         on(router, HttpMethod.GET, "/v2/computes/:compute_id", ctx -> ok(ctx, 200, computeOr404(ctx)));
         on(router, HttpMethod.GET, "/v2/computes/:compute_id/ports", this::ports);
         on(router, HttpMethod.GET, "/v2/computes/:compute_id/:emulator/images", ctx -> {
@@ -203,13 +243,13 @@ final class Gns3Api {
                 for (Model.Node n : List.copyOf(p.nodes.values())) {
                     nodeAction(p, n, action);
                 }
-                noContent(ctx);
+                consolesSettled(() -> noContent(ctx));
             });
             on(router, HttpMethod.POST, "/v2/projects/:project_id/nodes/:node_id/" + action, ctx -> {
                 Model.Project p = openedProject(ctx);
                 Model.Node n = node(p, ctx.pathParam("node_id"));
                 nodeAction(p, n, action);
-                ok(ctx, 200, n.json);
+                consolesSettled(() -> ok(ctx, 200, n.json));
             });
         }
         on(router, HttpMethod.GET, "/v2/projects/:project_id/nodes/:node_id", ctx -> {
@@ -411,10 +451,10 @@ final class Gns3Api {
 
     private ObjectNode computeOr404(RoutingContext ctx) {
         String id = ctx.pathParam("compute_id");
-        if (!"local".equals(id)) {
+        if (!computeIds.contains(id)) {
             throw Gns3Error.notFound("Compute ID " + id + " doesn't exist");
         }
-        return compute();
+        return compute(id);
     }
 
     private void ports(RoutingContext ctx) {
@@ -783,7 +823,7 @@ final class Gns3Api {
         requireFields(ctx, route, body, "node_type", "compute_id", "name");
         requireType(ctx, route, body, "x", "integer");
         requireType(ctx, route, body, "y", "integer");
-        if (!"local".equals(body.get("compute_id").asText())) {
+        if (!computeIds.contains(body.get("compute_id").asText())) {
             throw Gns3Error.notFound("Compute ID " + body.get("compute_id").asText() + " doesn't exist");
         }
         if (!p.opened()) {
@@ -804,6 +844,9 @@ final class Gns3Api {
             throw new Gns3Error(403, "The project is not opened");
         }
         ObjectNode body = body(ctx, "/v2/projects/{project_id}/templates/{template_id}");
+        if (body.hasNonNull("compute_id") && !computeIds.contains(body.get("compute_id").asText())) {
+            throw Gns3Error.notFound("Compute ID " + body.get("compute_id").asText() + " doesn't exist");
+        }
         String type = t.get("template_type").asText();
         String format = t.path("default_name_format").asText("{name}-{0}").replace("{name}", t.get("name").asText());
         String name = freeName(p, format.replace("{0}", ""), null);
@@ -847,6 +890,8 @@ final class Gns3Api {
         n.json.put("project_id", p.id());
         n.json.put("node_type", type);
         n.json.put("name", name);
+        String compute = request.path("compute_id").asText("local");
+        n.json.put("compute_id", computeIds.contains(compute) ? compute : "local");
         ((ObjectNode) n.json.get("label")).put("text", name);
         n.json.put("x", request.path("x").asInt(0));
         n.json.put("y", request.path("y").asInt(0));
@@ -977,11 +1022,13 @@ final class Gns3Api {
             }
             if (status.equals("started") && !wasStarted) {
                 runningNodes++;
+                runningPerCompute.merge(n.json.path("compute_id").asText("local"), 1, Integer::sum);
                 if (consoles != null) {
                     consoles.started(p, n);
                 }
             } else if (!status.equals("started") && wasStarted) {
                 runningNodes--;
+                runningPerCompute.merge(n.json.path("compute_id").asText("local"), -1, Integer::sum);
                 if (consoles != null) {
                     consoles.stopped(n);
                 }
@@ -1295,13 +1342,24 @@ final class Gns3Api {
         }
         String file = body.hasNonNull("capture_file_name") ? body.get("capture_file_name").asText() : defaultCaptureName(p, l);
         l.json.put("capturing", true);
-        l.json.put("capture_compute_id", "local");
+        l.json.put("capture_compute_id", endCompute(p, l));
         l.json.put("capture_file_name", file);
         l.json.put("capture_file_path", "/opt/gns3/projects/" + p.id() + "/project-files/captures/" + file);
         p.directories.add("project-files/captures");
         p.files.put("project-files/captures/" + file, Pcap.header());
         notifications.project(p.id(), "link.updated", l.json);
         ok(ctx, 201, l.json);
+    }
+
+    /** The compute of a link's first node: where its capture runs. */
+    private static String endCompute(Model.Project p, Model.Link l) {
+        for (JsonNode end : l.json.get("nodes")) {
+            Model.Node n = p.nodes.get(end.get("node_id").asText());
+            if (n != null) {
+                return n.json.path("compute_id").asText("local");
+            }
+        }
+        return "local";
     }
 
     private static String defaultCaptureName(Model.Project p, Model.Link l) {

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.NetSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -26,6 +28,7 @@ import java.util.regex.Pattern;
 public final class Gns3Simulator implements AutoCloseable {
 
     private static final Pattern PROJECT_WS = Pattern.compile("/v2/projects/([^/]+)/notifications/ws");
+    private static final Pattern CONSOLE_WS = Pattern.compile("/v2/projects/([^/]+)/nodes/([^/]+)/console/ws");
 
     private final SimulatorOptions options;
     private final Vertx vertx;
@@ -37,6 +40,7 @@ public final class Gns3Simulator implements AutoCloseable {
     private final Router router;
     private volatile HttpServer server;
     private volatile int port;
+    private final HttpServer controlServer;
 
     private Gns3Simulator(SimulatorOptions options) {
         this.options = options;
@@ -44,14 +48,24 @@ public final class Gns3Simulator implements AutoCloseable {
         this.context = vertx.getOrCreateContext();
         this.api = onContext(() -> new Gns3Api(vertx, faults, counts, notifications));
         onContext(() -> {
-            api.consolesOn(options.host());
+            api.computes(options.computes());
+            if (options.consoles()) {
+                api.consolesOn(options.host());
+                api.consoles().timing(options.pingInterval(), options.pingTimeout());
+            }
             return null;
         });
         this.router = onContext(this::buildRouter);
         this.port = options.port();
         startListening();
+        this.controlServer = options.controlPort() < 0 ? null : await(onContext(() -> {
+            Router control = Router.router(vertx);
+            control.route("/_sim/*").subRouter(controlRouter());
+            control.errorHandler(404, ctx -> Gns3Api.text(ctx, 404, "404: Not Found"));
+            return vertx.createHttpServer().requestHandler(control).listen(options.controlPort(), options.host());
+        }).toCompletionStage().toCompletableFuture());
         vertx.setPeriodic(options.computeTick().toMillis(), id -> context.runOnContext(v ->
-                notifications.controller("compute.updated", api.compute())));
+                api.computeIds().forEach(compute -> notifications.controller("compute.updated", api.compute(compute)))));
         vertx.setPeriodic(5000, id -> context.runOnContext(v -> notifications.controller("ping", ping())));
         notifications.onLastProjectClientGone(this::autoClose);
     }
@@ -71,6 +85,14 @@ public final class Gns3Simulator implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * The control listener ({@code /_sim} only), or null without {@link SimulatorOptions#controlPort()}. It stays up
+     * during an outage, so {@code POST /_sim/faults/restore} can reach a simulator that refuses API connections.
+     */
+    public String controlUrl() {
+        return controlServer == null ? null : "http://" + options.host() + ":" + controlServer.actualPort();
     }
 
     /** Back to a fresh server: no projects, no custom templates, no faults, no counts. */
@@ -127,13 +149,20 @@ public final class Gns3Simulator implements AutoCloseable {
         HttpServer s = onContext(() -> vertx.createHttpServer()
                 .webSocketHandler(this::webSocket)
                 .requestHandler(router));
-        HttpServer listening = await(s.listen(port, options.host()).toCompletionStage().toCompletableFuture());
+        // listen on the simulator's context: handlers then run on the one event loop that owns the state
+        HttpServer listening = await(onContext(() -> s.listen(port, options.host())).toCompletionStage().toCompletableFuture());
         port = listening.actualPort();
         server = listening;
     }
 
     private Router buildRouter() {
         Router r = api.router();
+        r.route("/_sim/*").subRouter(controlRouter());
+        return r;
+    }
+
+    /** The /_sim surface: served on the API port, and on the control port when there is one. */
+    private Router controlRouter() {
         Router control = Router.router(vertx);
         control.route().handler(BodyHandler.create());
         control.post("/reset").handler(ctx -> {
@@ -160,6 +189,18 @@ public final class Gns3Simulator implements AutoCloseable {
                 return null;
             });
         });
+        control.post("/faults/restore").handler(ctx -> vertx.executeBlocking(() -> {
+            faults.restore();
+            return null;
+        }).onComplete(done -> {
+            if (done.succeeded()) {
+                ctx.response().setStatusCode(204).end();
+            } else {
+                Gns3Api.ok(ctx, 500, JsonNodeFactory.instance.objectNode()
+                        .put("message", "cannot listen again on port " + port + ": " + done.cause().getMessage())
+                        .put("status", 500));
+            }
+        }));
         control.delete("/faults").handler(ctx -> {
             faults.clear();
             ctx.response().setStatusCode(204).end();
@@ -186,8 +227,7 @@ public final class Gns3Simulator implements AutoCloseable {
             counts.clear();
             ctx.response().setStatusCode(204).end();
         });
-        r.route("/_sim/*").subRouter(control);
-        return r;
+        return control;
     }
 
     private void rule(RoutingContext ctx, java.util.function.Consumer<JsonNode> add) {
@@ -221,7 +261,42 @@ public final class Gns3Simulator implements AutoCloseable {
             notifications.addProject(m.group(1), ws, ping());
             return;
         }
+        Matcher console = CONSOLE_WS.matcher(path);
+        if (console.matches() && api.projects.containsKey(console.group(1))
+                && api.projects.get(console.group(1)).nodes.containsKey(console.group(2))) {
+            counts.record("GET", "/v2/projects/{project_id}/nodes/{node_id}/console/ws");
+            consoleProxy(ws, api.projects.get(console.group(1)).nodes.get(console.group(2)));
+            return;
+        }
         ws.reject(404);
+    }
+
+    /**
+     * GNS3's console WebSocket: the controller relays the node's raw telnet stream (negotiation included) in binary
+     * frames, and takes input as binary or text frames. A node without a live console closes the socket.
+     */
+    private void consoleProxy(ServerWebSocket ws, Model.Node node) {
+        int consolePort = node.json.path("console").asInt(0);
+        if (!node.started() || !"telnet".equals(node.json.path("console_type").asText()) || consolePort <= 0) {
+            ws.close();
+            return;
+        }
+        ws.pause();
+        String host = options.host().equals("0.0.0.0") ? "127.0.0.1" : options.host();
+        vertx.createNetClient().connect(consolePort, host).onComplete(connected -> {
+            if (connected.failed()) {
+                ws.close();
+                return;
+            }
+            NetSocket telnet = connected.result();
+            telnet.handler(data -> ws.writeBinaryMessage(data));
+            telnet.closeHandler(v -> ws.close());
+            ws.binaryMessageHandler(telnet::write);
+            ws.textMessageHandler(text -> telnet.write(Buffer.buffer(text, "UTF-8")));
+            ws.closeHandler(v -> telnet.close());
+            ws.exceptionHandler(e -> telnet.close());
+            ws.resume();
+        });
     }
 
     private ObjectNode ping() {

@@ -6,7 +6,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar gns3-simulator-runner.jar [--port 3080] [--bind 127.0.0.1] [--preload lab.gns3project]
- * [--auto-close-seconds 5]}. Prints one line when ready and stops cleanly on SIGTERM.
+ * [--auto-close-seconds 5] [--computes 1] [--control-port N] [--no-consoles]}. Prints one line when ready and stops
+ * cleanly on SIGTERM.
  */
 public final class Main {
 
@@ -24,9 +25,15 @@ public final class Main {
                 case "--preload" -> preload = Path.of(required(args[i], value));
                 case "--auto-close-seconds" -> options = options.withAutoCloseDelay(
                         java.time.Duration.ofSeconds(Long.parseLong(required(args[i], value))));
+                case "--computes" -> options = options.withComputes(Integer.parseInt(required(args[i], value)));
+                case "--control-port" -> options = options.withControlPort(Integer.parseInt(required(args[i], value)));
+                case "--no-consoles" -> {
+                    options = options.withConsoles(false);
+                    i--; // a flag without a value
+                }
                 case "--help", "-h" -> {
                     System.out.println("usage: gns3-simulator [--port 3080] [--bind 127.0.0.1] [--preload file.gns3project]"
-                            + " [--auto-close-seconds 5]");
+                            + " [--auto-close-seconds 5] [--computes 1] [--control-port N] [--no-consoles]");
                     return;
                 }
                 default -> {
@@ -46,6 +53,9 @@ public final class Main {
             simulator.close();
             stopped.countDown();
         }, "simulator-shutdown"));
+        if (simulator.controlUrl() != null) {
+            System.out.println("control surface (/_sim) on " + simulator.controlUrl());
+        }
         System.out.println("GNS3 simulator listening on " + simulator.baseUrl());
         stopped.await();
     }

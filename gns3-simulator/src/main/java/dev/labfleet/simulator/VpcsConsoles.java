@@ -1,6 +1,7 @@
 package dev.labfleet.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
@@ -33,12 +34,15 @@ final class VpcsConsoles {
             + "All rights reserved.\r\n\r\nVPCS is free software, distributed under the terms of the \"BSD\" licence.\r\n"
             + "Source code and license can be found at vpcs.sf.net.\r\nFor more information, please visit "
             + "wiki.freecode.com.cn.\r\n\r\nPress '?' to get help.\r\n\r\nExecuting the startup file\r\n\r\n";
-    private static final long TIMEOUT_MS = 1000;
+    /** How long a ping waits for a reply (VPCS: 1 s) and the pause between two echo requests (VPCS: 1 s). */
+    private long timeoutMs = 1000;
+    private long intervalMs;
 
     private final Vertx vertx;
     private final Gns3Api api;
     private final String host;
     private final Map<String, Console> consoles = new HashMap<>();
+    private final List<Future<Void>> binding = new ArrayList<>();
 
     /** One running VPCS: its address and its console server. */
     static final class Console {
@@ -72,16 +76,46 @@ final class VpcsConsoles {
         if (!"vpcs".equals(n.type()) || consoles.containsKey(n.id())) {
             return;
         }
-        Console console = new Console(p, n, consoles.size() + 1);
+        Console console = new Console(p, n, vpcsIndex(p, n));
         loadStartup(console);
         consoles.put(n.id(), console);
         int port = n.json.path("console").asInt(0);
         NetServer server = vertx.createNetServer().connectHandler(socket -> connected(console, socket));
         console.server = server;
-        server.listen(port, host).onFailure(e -> server.listen(0, host).onSuccess(s -> {
+        Future<Void> bound = server.listen(port, host).<Void>mapEmpty().recover(e -> server.listen(0, host).onSuccess(s -> {
             // the recorded port is taken on this machine (another simulator?): use a free one and say so
             n.json.put("console", s.actualPort());
-        }));
+        }).<Void>mapEmpty()).otherwiseEmpty();
+        binding.add(bound);
+    }
+
+    /** A VPCS' place among its project's VPCS, in creation order: GNS3's {@code -m} MAC offset (PC1 00, PC2 01…). */
+    private static int vpcsIndex(Model.Project p, Model.Node n) {
+        int index = 0;
+        for (Model.Node other : p.nodes.values()) {
+            if (other == n) {
+                break;
+            }
+            if ("vpcs".equals(other.type())) {
+                index++;
+            }
+        }
+        return index;
+    }
+
+    /** Completes when every console started so far listens: GNS3 answers a start once the console is up. */
+    Future<Void> settled() {
+        if (binding.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        List<Future<Void>> pending = new ArrayList<>(binding);
+        binding.clear();
+        return Future.join(pending).<Void>mapEmpty().otherwiseEmpty();
+    }
+
+    void timing(java.time.Duration interval, java.time.Duration timeout) {
+        this.intervalMs = Math.max(0, interval.toMillis());
+        this.timeoutMs = Math.max(1, timeout.toMillis());
     }
 
     void stopped(Model.Node n) {
@@ -252,7 +286,7 @@ final class VpcsConsoles {
         }
         Path path = console.ip == null ? null : route(console, target);
         if (path == null) {
-            vertx.setTimer(TIMEOUT_MS, t -> {
+            vertx.setTimer(timeoutMs, t -> {
                 socket.write(target + " icmp_seq=" + seq + " timeout\r\n");
                 sendPing(console, socket, target, seq + 1, count, done);
             });
@@ -262,7 +296,12 @@ final class VpcsConsoles {
         capture(console, path, seq);
         vertx.setTimer(Math.max(1, (long) rtt), t -> {
             socket.write(String.format(Locale.ROOT, "84 bytes from %s icmp_seq=%d ttl=64 time=%.3f ms\r\n", target, seq, rtt));
-            sendPing(console, socket, target, seq + 1, count, done);
+            long pause = seq < count ? intervalMs - (long) rtt : 0;
+            if (pause > 0) {
+                vertx.setTimer(pause, n -> sendPing(console, socket, target, seq + 1, count, done));
+            } else {
+                sendPing(console, socket, target, seq + 1, count, done);
+            }
         });
     }
 
