@@ -119,10 +119,19 @@ public class GatewayClient {
     /** The gateway answers problem+json: keep its status, detail and context; never invent a 500. */
     static ProblemException fromGateway(String what, WebApplicationException e) {
         Response response = e.getResponse();
-        int status = response.getStatus();
+        String body = null;
+        try {
+            body = response.readEntity(String.class);
+        } catch (RuntimeException ignored) {
+            // no body
+        }
+        return fromGateway(what, response.getStatus(), body, response.getHeaderString("Retry-After"));
+    }
+
+    /** A gateway error answer (status and body) as the problem to pass on. */
+    public static ProblemException fromGateway(String what, int status, String body, String retryAfter) {
         Problem problem = null;
         try {
-            String body = response.readEntity(String.class);
             if (body != null && !body.isBlank()) {
                 problem = CloudEventCodec.mapper().readValue(body, Problem.class);
             }
@@ -136,7 +145,6 @@ public class GatewayClient {
                 && problem.status() != 504) {
             problem = Problem.of(ProblemTypes.UPSTREAM_ERROR, what + ": the gateway failed (" + problem.detail() + ")");
         }
-        String retryAfter = response.getHeaderString("Retry-After");
         Integer seconds = null;
         if (retryAfter != null) {
             try {

@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -27,7 +28,11 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import org.jboss.resteasy.reactive.RestMulti;
+
 import java.net.URI;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 @Path("/api/v1/projects")
@@ -112,6 +117,37 @@ public class ProjectResource {
     @Operation(summary = "Close a lab on its GNS3 server (its nodes stop)")
     public Uni<ProjectView> close(@PathParam("projectId") UUID projectId) {
         return projects.close(projectId);
+    }
+
+    @GET
+    @Path("/{projectId}/export")
+    @Produces("application/gns3project")
+    @Operation(summary = "Export a lab as a .gns3project archive", description = "Streamed from its GNS3 server.")
+    public RestMulti<io.vertx.core.buffer.Buffer> export(@PathParam("projectId") UUID projectId,
+                                                        @QueryParam("includeSnapshots") boolean includeSnapshots,
+                                                        @QueryParam("resetMacAddresses") boolean resetMacAddresses) {
+        return RestMulti.fromUniResponse(projects.export(projectId, includeSnapshots, resetMacAddresses),
+                stream -> stream.response().toMulti().map(io.vertx.mutiny.core.buffer.Buffer::getDelegate),
+                stream -> Map.of("Content-Disposition", List.of("attachment; filename=\"" + stream.fileName() + "\""),
+                        "Content-Type", List.of("application/gns3project")),
+                stream -> 200);
+    }
+
+    @POST
+    @Path("/import")
+    @Consumes({"application/gns3project", "application/zip", MediaType.APPLICATION_OCTET_STREAM})
+    @Operation(summary = "Import a .gns3project archive as a new lab", description = "Placed like a create unless "
+            + "serverId is given; GNS3 gives the lab new node and link ids and leaves it closed.")
+    public Uni<Response> importArchive(@QueryParam("name") @NotBlank @Size(max = 100) String name,
+                                       @QueryParam("serverId") String serverId,
+                                       @QueryParam("owner") @Size(max = 200) String owner,
+                                       byte[] archive) {
+        if (archive == null || archive.length == 0) {
+            throw dev.labfleet.common.problem.ProblemException.invalid("body", "the .gns3project archive is missing");
+        }
+        return projects.importArchive(name, Ids.parseParameter("serverId", serverId), owner,
+                        io.vertx.mutiny.core.buffer.Buffer.buffer(archive))
+                .map(view -> Response.created(URI.create("/api/v1/projects/" + view.projectId())).entity(view).build());
     }
 
     @POST

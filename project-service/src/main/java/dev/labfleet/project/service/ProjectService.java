@@ -8,6 +8,7 @@ import dev.labfleet.common.page.Cursor;
 import dev.labfleet.common.page.CursorPage;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.project.client.GatewayClient;
+import dev.labfleet.project.client.GatewayStreams;
 import dev.labfleet.project.domain.Project;
 import dev.labfleet.project.domain.ProjectStatus;
 import dev.labfleet.project.messaging.ProjectEvents;
@@ -18,6 +19,8 @@ import dev.labfleet.project.rest.UpdateProjectRequest;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.http.HttpClientResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -37,12 +40,39 @@ public class ProjectService {
 
     private final ProjectRepository repository;
     private final GatewayClient gateway;
+    private final GatewayStreams streams;
     private final ProjectEvents events;
 
-    public ProjectService(ProjectRepository repository, GatewayClient gateway, ProjectEvents events) {
+    public ProjectService(ProjectRepository repository, GatewayClient gateway, GatewayStreams streams,
+                          ProjectEvents events) {
         this.repository = repository;
         this.gateway = gateway;
+        this.streams = streams;
         this.events = events;
+    }
+
+    /** An open export: the archive's file name and the gateway's response to pipe. */
+    public record ExportStream(String fileName, HttpClientResponse response) {
+    }
+
+    @WithSession
+    public Uni<ExportStream> export(UUID projectId, boolean includeSnapshots, boolean resetMacAddresses) {
+        return find(projectId).chain(p -> streams.export(p.serverId, p.id, includeSnapshots, resetMacAddresses)
+                .map(response -> new ExportStream(p.name.replaceAll("[^A-Za-z0-9._-]", "_") + ".gns3project", response)));
+    }
+
+    /** Imports a .gns3project archive as a new lab, placed like a create (GNS3 leaves it closed). */
+    @WithSession
+    public Uni<ProjectView> importArchive(String name, UUID serverId, String owner, Buffer archive) {
+        String who = owner == null || owner.isBlank() ? DEFAULT_OWNER : owner;
+        UUID id = UUID.randomUUID();
+        CreateProjectRequest request = new CreateProjectRequest(id, name, who, serverId, null, null, null, null, null);
+        return repository.findByOwnerAndName(who, name).chain(taken -> taken != null
+                ? Uni.createFrom().failure(new ProblemException(ProblemException.conflict(
+                        "a lab named '" + name + "' already exists").problem().with("projectId", taken.id)))
+                : chooseServer(request).chain(server -> streams.importArchive(server, id, name, archive)
+                        .chain(gns3 -> persistNew(id, who, server, request, gns3)
+                                .onFailure().call(e -> compensate(server, id, e)))));
     }
 
     @WithSession

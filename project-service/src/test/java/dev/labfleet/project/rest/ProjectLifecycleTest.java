@@ -159,4 +159,37 @@ class ProjectLifecycleTest {
         given().when().get("/api/v1/projects/" + ours).then().body("status", equalTo("missing"));
         given().when().get("/api/v1/projects/" + foreign).then().statusCode(200).body("name", equalTo(foreignName));
     }
+
+    @Test
+    void exportStreamsTheArchiveAndImportMakesANewLabFromIt() throws Exception {
+        String id = createLab("exported-" + UUID.randomUUID());
+        addVpcs(id, 2);
+
+        byte[] archive = given().when().get("/api/v1/projects/" + id + "/export")
+                .then().statusCode(200)
+                .header("Content-Disposition", org.hamcrest.Matchers.containsString(".gns3project"))
+                .extract().asByteArray();
+        java.util.List<String> entries = new java.util.ArrayList<>();
+        try (var zip = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(archive))) {
+            for (var e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                entries.add(e.getName());
+            }
+        }
+        assertThat(entries).contains("project.gns3");
+
+        String imported = given().contentType("application/gns3project").body(archive)
+                .queryParam("name", "imported-" + UUID.randomUUID())
+                .when().post("/api/v1/projects/import")
+                .then().statusCode(201).body("status", equalTo("closed")).extract().path("projectId");
+        assertThat(imported).isNotEqualTo(id);
+        given().when().get("/api/v1/projects/" + imported).then().statusCode(200).body("nodeCount", equalTo(2));
+
+        given().contentType("application/gns3project").body("not a zip".getBytes())
+                .queryParam("name", "garbage-" + UUID.randomUUID())
+                .when().post("/api/v1/projects/import").then().statusCode(409);
+        given().when().get("/api/v1/projects/" + UUID.randomUUID() + "/export").then().statusCode(404)
+                .contentType("application/problem+json");
+        given().contentType("application/gns3project").body(archive)
+                .when().post("/api/v1/projects/import").then().statusCode(400).body("violations[0].field", equalTo("name"));
+    }
 }

@@ -1,0 +1,86 @@
+package dev.labfleet.project.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.labfleet.common.event.CloudEventCodec;
+import dev.labfleet.common.problem.ProblemException;
+import dev.labfleet.project.config.ProjectConfig;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.http.HttpClient;
+import io.vertx.mutiny.core.http.HttpClientResponse;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * Project archives through the gateway, as byte streams: an export is piped to the client chunk by chunk, never
+ * held in memory. (The REST client would buffer whole bodies.)
+ */
+@ApplicationScoped
+public class GatewayStreams {
+
+    private final HttpClient http;
+    private final URI base;
+    private final ProjectConfig config;
+
+    public GatewayStreams(Vertx vertx, @ConfigProperty(name = "quarkus.rest-client.gateway.url") String gatewayUrl,
+                          ProjectConfig config) {
+        this.base = URI.create(gatewayUrl);
+        this.config = config;
+        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2000).setIdleTimeout(120));
+    }
+
+    /** Opens the export; fails with the gateway's problem before any byte is sent when it refuses. */
+    public Uni<HttpClientResponse> export(UUID serverId, UUID projectId, boolean includeSnapshots, boolean resetMac) {
+        String path = "/api/v1/servers/" + serverId + "/projects/" + projectId + "/export?include_snapshots="
+                + (includeSnapshots ? "yes" : "no") + "&reset_mac_addresses=" + (resetMac ? "yes" : "no");
+        return http.request(options(HttpMethod.GET, path))
+                .chain(request -> request.send())
+                .chain(response -> response.statusCode() == 200 ? Uni.createFrom().item(response)
+                        : response.body().<HttpClientResponse>map(body -> {
+                            throw GatewayClient.fromGateway("export project", response.statusCode(), body.toString(),
+                                    response.getHeader("Retry-After"));
+                        }))
+                .ifNoItem().after(config.gateway().lifecycleTimeout())
+                .failWith(() -> ProblemException.timeout("export project: the gateway did not answer in time"))
+                .onFailure(e -> !(e instanceof ProblemException)).transform(e -> ProblemException.unavailable(
+                        "export project: the gateway cannot be reached (" + e.getClass().getSimpleName() + ")", 5));
+    }
+
+    /** Imports an archive as project {@code projectId} on a server; answers GNS3's project. */
+    public Uni<JsonNode> importArchive(UUID serverId, UUID projectId, String name, Buffer archive) {
+        String path = "/api/v1/servers/" + serverId + "/projects/" + projectId + "/import?name="
+                + URLEncoder.encode(name, StandardCharsets.UTF_8);
+        return http.request(options(HttpMethod.POST, path).putHeader("content-type", "application/octet-stream"))
+                .chain(request -> request.send(archive))
+                .chain(response -> response.body().map(body -> {
+                    if (response.statusCode() >= 300) {
+                        throw GatewayClient.fromGateway("import project", response.statusCode(), body.toString(),
+                                response.getHeader("Retry-After"));
+                    }
+                    try {
+                        return CloudEventCodec.mapper().readTree(body.getBytes());
+                    } catch (IOException e) {
+                        throw ProblemException.upstream("import project: the gateway's answer is not JSON");
+                    }
+                }))
+                .ifNoItem().after(config.gateway().lifecycleTimeout())
+                .failWith(() -> ProblemException.timeout("import project: the gateway did not answer in time"))
+                .onFailure(e -> !(e instanceof ProblemException)).transform(e -> ProblemException.unavailable(
+                        "import project: the gateway cannot be reached (" + e.getClass().getSimpleName() + ")", 5));
+    }
+
+    private RequestOptions options(HttpMethod method, String path) {
+        return new RequestOptions().setMethod(method).setHost(base.getHost())
+                .setPort(base.getPort() > 0 ? base.getPort() : 80).setURI(path);
+    }
+}
