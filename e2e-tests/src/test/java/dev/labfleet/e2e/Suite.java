@@ -1,0 +1,87 @@
+package dev.labfleet.e2e;
+
+import dev.labfleet.simulator.Gns3Simulator;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole suite for the e2e run, started once for every test class that uses it: the GNS3 simulator and the six
+ * services as separate processes (fast-jars) on the real PostgreSQL, Redis and Kafka. It stops when the run ends
+ * and checks that every process is gone.
+ */
+final class Suite implements ExtensionContext.Store.CloseableResource {
+
+    private static volatile Suite current;
+    private final Gns3Simulator simulator;
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+
+    private Suite() throws Exception {
+        simulator = Gns3Simulator.start();
+        Path state = Files.createTempDirectory(E2e.root().resolve("e2e-tests/target"), "state-");
+        String gateway = "http://127.0.0.1:" + E2e.SERVICES.get(0).port();
+        for (E2e.Service s : E2e.SERVICES) {
+            services.put(s.shortName(), new ServiceProcess(s.module(), s.shortName(), s.port(), Map.of(
+                    "LABFLEET_GATEWAY_URL", gateway,
+                    "LABFLEET_GNS3_URL", simulator.baseUrl(),
+                    "LABFLEET_STATE_DIR", state.toString())).start());
+        }
+        for (ServiceProcess service : services.values()) {
+            service.awaitReady(Duration.ofSeconds(180));
+        }
+    }
+
+    static Suite current() {
+        return current;
+    }
+
+    Gns3Simulator simulator() {
+        return simulator;
+    }
+
+    ServiceProcess service(String shortName) {
+        return services.get(shortName);
+    }
+
+    List<ServiceProcess> services() {
+        return List.copyOf(services.values());
+    }
+
+    @Override
+    public void close() throws Exception {
+        List<String> alive = new ArrayList<>();
+        for (ServiceProcess service : services.values()) {
+            service.close();
+            if (service.isAlive()) {
+                alive.add(service.module());
+            }
+        }
+        simulator.close();
+        current = null;
+        if (!alive.isEmpty()) {
+            throw new IllegalStateException("still running after stop: " + alive);
+        }
+    }
+
+    /** Starts the suite before the first class that needs it; JUnit closes it at the end of the run. */
+    static final class Extension implements BeforeAllCallback {
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            current = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                    .getOrComputeIfAbsent(Suite.class, key -> {
+                        try {
+                            return new Suite();
+                        } catch (Exception e) {
+                            throw new IllegalStateException("the suite did not start", e);
+                        }
+                    }, Suite.class);
+        }
+    }
+}
