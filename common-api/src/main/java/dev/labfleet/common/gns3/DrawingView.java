@@ -1,0 +1,16 @@
+package dev.labfleet.common.gns3;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+import java.util.UUID;
+
+/** A drawing (SVG shape or text) on a project's canvas. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DrawingView(UUID drawingId, UUID projectId, String svg, Integer x, Integer y, Integer z, Integer rotation,
+                          Boolean locked) {
+}

@@ -1,0 +1,44 @@
+package dev.labfleet.common.gns3;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+import java.util.List;
+import java.util.UUID;
+
+/** A GNS3 node. {@code properties} is type-specific and kept as GNS3 sent it. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record NodeView(
+        UUID nodeId,
+        UUID projectId,
+        String name,
+        String nodeType,
+        String computeId,
+        String status,
+        Integer console,
+        String consoleHost,
+        String consoleType,
+        Boolean consoleAutoStart,
+        Integer x,
+        Integer y,
+        Integer z,
+        Boolean locked,
+        String symbol,
+        UUID templateId,
+        JsonNode properties,
+        JsonNode label,
+        List<PortView> ports) {
+
+    /** One of a node's ports, addressed by {@code adapterNumber}/{@code portNumber}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PortView(String name, String shortName, Integer adapterNumber, Integer portNumber,
+                           String linkType, JsonNode dataLinkTypes) {
+    }
+}

@@ -1,0 +1,179 @@
+package dev.labfleet.gateway.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.labfleet.common.gns3.CreateProjectRequest;
+import dev.labfleet.common.gns3.DuplicateProjectRequest;
+import dev.labfleet.common.gns3.ProjectStatsView;
+import dev.labfleet.common.gns3.ProjectView;
+import dev.labfleet.common.gns3.UpdateProjectRequest;
+import dev.labfleet.gateway.client.OperationClass;
+import dev.labfleet.gateway.service.Gns3Proxy;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.mutiny.core.buffer.Buffer;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestMulti;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.UUID;
+
+/** GNS3 projects of one server: CRUD, open, close, duplicate, stats, and streamed export and import. */
+@Path("/api/v1/servers/{serverId}/projects")
+@Tag(name = "gns3")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class Gns3ProjectResource {
+
+    private static final String ZIP = "application/zip";
+    private static final int CHUNK = 64 * 1024;
+
+    private final Gns3Proxy gns3;
+
+    public Gns3ProjectResource(Gns3Proxy gns3) {
+        this.gns3 = gns3;
+    }
+
+    @GET
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProjectView[].class)))
+    public Uni<Response> list(@PathParam("serverId") UUID serverId) {
+        return gns3.get(serverId, "/projects", "projects.list").map(Gns3Responses::of);
+    }
+
+    @POST
+    @Operation(summary = "Create a project; give project_id to make the call safely retryable")
+    @RequestBody(content = @Content(schema = @Schema(implementation = CreateProjectRequest.class)))
+    @APIResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = ProjectView.class)))
+    public Uni<Response> create(@PathParam("serverId") UUID serverId, @NotNull JsonNode body) {
+        return gns3.create(serverId, "/projects", body, "project_id", OperationClass.WRITE, "projects.create")
+                .map(Gns3Responses::of);
+    }
+
+    @GET
+    @Path("/{projectId}")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProjectView.class)))
+    public Uni<Response> get(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId) {
+        return gns3.get(serverId, "/projects/" + projectId, "projects.get").map(Gns3Responses::of);
+    }
+
+    @PUT
+    @Path("/{projectId}")
+    @RequestBody(content = @Content(schema = @Schema(implementation = UpdateProjectRequest.class)))
+    public Uni<Response> update(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,
+                                @NotNull JsonNode body) {
+        return gns3.call(serverId, HttpMethod.PUT, "/projects/" + projectId, body, OperationClass.WRITE,
+                "projects.update").map(Gns3Responses::of);
+    }
+
+    @DELETE
+    @Path("/{projectId}")
+    public Uni<Response> delete(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId) {
+        return gns3.call(serverId, HttpMethod.DELETE, "/projects/" + projectId, null, OperationClass.LIFECYCLE,
+                "projects.delete").map(Gns3Responses::of);
+    }
+
+    @POST
+    @Path("/{projectId}/open")
+    public Uni<Response> open(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId) {
+        return gns3.create(serverId, "/projects/" + projectId + "/open", null, null, OperationClass.LIFECYCLE,
+                "projects.open").map(Gns3Responses::of);
+    }
+
+    @POST
+    @Path("/{projectId}/close")
+    public Uni<Response> close(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId) {
+        return gns3.create(serverId, "/projects/" + projectId + "/close", null, null, OperationClass.LIFECYCLE,
+                "projects.close").map(Gns3Responses::of);
+    }
+
+    @POST
+    @Path("/{projectId}/duplicate")
+    @RequestBody(content = @Content(schema = @Schema(implementation = DuplicateProjectRequest.class)))
+    public Uni<Response> duplicate(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,
+                                   @NotNull JsonNode body) {
+        return gns3.create(serverId, "/projects/" + projectId + "/duplicate", body, "project_id",
+                OperationClass.LIFECYCLE, "projects.duplicate").map(Gns3Responses::of);
+    }
+
+    @GET
+    @Path("/{projectId}/stats")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProjectStatsView.class)))
+    public Uni<Response> stats(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId) {
+        return gns3.get(serverId, "/projects/" + projectId + "/stats", "projects.stats").map(Gns3Responses::of);
+    }
+
+    @GET
+    @Path("/{projectId}/export")
+    @Produces(ZIP)
+    @Operation(summary = "Export the project as a .gns3project zip, streamed as GNS3 produces it")
+    public RestMulti<io.vertx.core.buffer.Buffer> export(@PathParam("serverId") UUID serverId,
+                                                         @PathParam("projectId") UUID projectId,
+                                                         @QueryParam("include_images") Boolean includeImages,
+                                                         @QueryParam("include_snapshots") Boolean includeSnapshots,
+                                                         @QueryParam("reset_mac_addresses") Boolean resetMacAddresses,
+                                                         @QueryParam("keep_compute_ids") Boolean keepComputeIds,
+                                                         @QueryParam("compression") String compression) {
+        String query = String.join("&", Arrays.stream(new String[]{
+                Paths.query("include_images", bool(includeImages)),
+                Paths.query("include_snapshots", bool(includeSnapshots)),
+                Paths.query("reset_mac_addresses", bool(resetMacAddresses)),
+                Paths.query("keep_compute_ids", bool(keepComputeIds)),
+                Paths.query("compression", compression)}).filter(s -> !s.isEmpty()).toList());
+        return Gns3Responses.stream(gns3.download(serverId, "/projects/" + projectId + "/export"
+                + (query.isEmpty() ? "" : "?" + query), OperationClass.TRANSFER, "projects.export"), ZIP);
+    }
+
+    @POST
+    @Path("/{projectId}/import")
+    @Blocking // reads the request body as a stream on a worker thread, a chunk at a time as GNS3 takes it
+    @Consumes({ZIP, MediaType.APPLICATION_OCTET_STREAM})
+    @Operation(summary = "Import a .gns3project zip as this project id, streamed to GNS3 without buffering it")
+    @APIResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = ProjectView.class)))
+    public Uni<Response> importArchive(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,
+                                       @QueryParam("name") String name, InputStream archive) {
+        String query = Paths.query("name", name);
+        Multi<Buffer> body = Multi.createBy().repeating().supplier(() -> read(archive)).until(b -> b.length() == 0)
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return gns3.upload(serverId, "/projects/" + projectId + "/import" + (query.isEmpty() ? "" : "?" + query), body,
+                        "projects.import")
+                .chain(stream -> stream.body().collect().in(io.vertx.core.buffer.Buffer::buffer,
+                                io.vertx.core.buffer.Buffer::appendBuffer)
+                        .map(answer -> Response.status(stream.status()).type(MediaType.APPLICATION_JSON)
+                                .entity(answer.getBytes()).build()));
+    }
+
+    private static Buffer read(InputStream in) {
+        try {
+            byte[] chunk = in.readNBytes(CHUNK);
+            return Buffer.buffer(chunk);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String bool(Boolean value) {
+        return value == null ? null : value ? "yes" : "no";
+    }
+}

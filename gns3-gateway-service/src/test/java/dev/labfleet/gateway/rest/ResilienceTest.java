@@ -1,0 +1,118 @@
+package dev.labfleet.gateway.rest;
+
+import dev.labfleet.gateway.client.Gns3Client;
+import dev.labfleet.gateway.support.Api;
+import dev.labfleet.gateway.support.Simulators;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+
+/**
+ * Per-server isolation: faults are injected on simulators B and C only; A must keep answering. Test config: read
+ * timeout 1.5 s, breaker opens after half of a 4-call window fails and half-opens after 2 s.
+ */
+@QuarkusTest
+@QuarkusTestResource(Simulators.class)
+class ResilienceTest {
+
+    @Inject
+    Gns3Client client;
+
+    @AfterEach
+    void heal() {
+        Simulators.b().faults().restore();
+        Simulators.c().faults().clear();
+    }
+
+    @Test
+    void outageOpensOnlyThatServersBreakerFailsFastAndRecoversThroughHalfOpen() {
+        UUID a = Api.server("sim-a", Simulators.a().baseUrl());
+        UUID b = Api.server("sim-b", Simulators.b().baseUrl());
+        client.forget(b);
+        Api.json().get("/api/v1/servers/" + b + "/version").then().statusCode(200);
+
+        Simulators.b().faults().outage();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() ->
+                Api.json().get("/api/v1/servers/" + b + "/version").then().extract().statusCode() == 503
+                        && "OPEN".equals(Api.json().get("/api/v1/servers/" + b).then().extract().path("breakerState")));
+
+        for (int i = 0; i < 5; i++) {
+            long start = System.nanoTime();
+            Response open = Api.json().get("/api/v1/servers/" + b + "/projects");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            open.then().statusCode(503).contentType("application/problem+json")
+                    .header("Retry-After", notNullValue())
+                    .body("detail", containsString("circuit breaker open"))
+                    .body("serverId", equalTo(b.toString()));
+            assertThat(millis).as("an open breaker answers at once").isLessThan(100);
+        }
+        // the other server is not affected
+        Api.json().get("/api/v1/servers/" + a + "/version").then().statusCode(200);
+        Api.json().get("/api/v1/servers/" + a + "/projects").then().statusCode(200);
+        assertThat(Api.json().get("/api/v1/servers/" + a).then().extract().<String>path("breakerState"))
+                .isEqualTo("CLOSED");
+
+        Simulators.b().faults().restore();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                Api.json().get("/api/v1/servers/" + b + "/version").then().statusCode(200));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                Api.json().get("/api/v1/servers/" + b).then().body("breakerState", equalTo("CLOSED")));
+        assertThat(metrics()).contains("gns3_circuit_breaker_state{server=\"sim-b\"}");
+    }
+
+    @Test
+    void latencyBeyondTheTimeoutIsA504() {
+        UUID c = Api.server("sim-c", Simulators.c().baseUrl());
+        client.forget(c);
+        Simulators.c().faults().latency("GET /v2/projects", 4000);
+        long start = System.nanoTime();
+        Api.json().get("/api/v1/servers/" + c + "/projects").then().statusCode(504)
+                .contentType("application/problem+json")
+                .body("detail", containsString("1500 ms"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(3500));
+        Api.json().get("/api/v1/servers/" + c + "/version").then().statusCode(200);
+    }
+
+    @Test
+    void gns3TracebacksNeverLeak() {
+        UUID c = Api.server("sim-c", Simulators.c().baseUrl());
+        client.forget(c);
+        Simulators.c().faults().errors("GET /v2/computes", 1.0);
+        Api.json().get("/api/v1/servers/" + c + "/computes").then().statusCode(502)
+                .contentType("application/problem+json")
+                .body("detail", containsString("sim-c"))
+                .body("gns3Status", equalTo(500))
+                .body(not(containsString("Traceback")))
+                .body(not(containsString("File \"")));
+        // retried (GET is idempotent), then given up
+        assertThat(Simulators.c().requests().count("GET /v2/computes")).isGreaterThanOrEqualTo(2);
+        assertThat(metrics()).contains("gns3_api_requests_total{operation=\"computes.list\",server=\"sim-c\",status=\"500\"}");
+    }
+
+    @Test
+    void nonIdempotentCallsAreNotRetried() {
+        UUID c = Api.server("sim-c", Simulators.c().baseUrl());
+        client.forget(c);
+        Simulators.c().requests().clear();
+        Simulators.c().faults().errors("POST /v2/projects", 1.0);
+        Api.json().body("{\"name\":\"no-retry\"}").post("/api/v1/servers/" + c + "/projects").then().statusCode(502);
+        assertThat(Simulators.c().requests().count("POST /v2/projects")).isEqualTo(1);
+    }
+
+    private static String metrics() {
+        return io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+}
