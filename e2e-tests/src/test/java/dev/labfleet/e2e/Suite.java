@@ -31,7 +31,9 @@ final class Suite implements ExtensionContext.Store.CloseableResource {
             services.put(s.shortName(), new ServiceProcess(s.module(), s.shortName(), s.port(), Map.of(
                     "LABFLEET_GATEWAY_URL", gateway,
                     "LABFLEET_GNS3_URL", simulator.baseUrl(),
-                    "LABFLEET_STATE_DIR", state.toString())).start());
+                    "LABFLEET_STATE_DIR", state.toString(),
+                    // every e2e run starts from empty databases (the services' test databases)
+                    "QUARKUS_HIBERNATE_ORM_SCHEMA_MANAGEMENT_STRATEGY", "drop-and-create")).start());
         }
         for (ServiceProcess service : services.values()) {
             service.awaitReady(Duration.ofSeconds(180));

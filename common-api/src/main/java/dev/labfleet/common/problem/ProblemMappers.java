@@ -138,6 +138,13 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response any(Throwable e, UriInfo uri) {
+        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+            String name = t.getClass().getSimpleName();
+            if (name.equals("OptimisticLockException") || name.equals("StaleObjectStateException")) {
+                return respond(Problem.of(ProblemTypes.CONFLICT,
+                        "the resource was changed by another request meanwhile; read it again and retry"), uri, null);
+            }
+        }
         Throwable root = rootCause(e);
         if (root instanceof ConnectException) {
             return respond(Problem.of(ProblemTypes.UPSTREAM_UNAVAILABLE, "upstream refused the connection"), uri,

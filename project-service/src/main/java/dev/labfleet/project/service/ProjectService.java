@@ -241,8 +241,9 @@ public class ProjectService {
         return find(projectId).chain(p -> gateway.deleteProject(p.serverId, p.id)
                 .onFailure(e -> e instanceof ProblemException pe && pe.problem().status() == 404)
                 .recoverWithNull()
+                // by id, not by version: GNS3's own events about the deletion may have touched the row meanwhile
                 .chain(() -> Panache.withTransaction(() -> events.publish(EventTypes.LAB_PROJECT_DELETED, p)
-                        .chain(() -> repository.delete(p)))));
+                        .chain(() -> repository.delete("id", p.id)))).replaceWithVoid());
     }
 
     /** Copies a lab on its server; the copy is a new lab of the same owner (GNS3 leaves it closed). */

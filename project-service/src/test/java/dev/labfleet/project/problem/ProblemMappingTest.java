@@ -77,6 +77,13 @@ class ProblemMappingTest {
     }
 
     @Test
+    void concurrentModificationIsAConflictNotAServerError() {
+        given().when().get("/test/problems/stale")
+                .then().statusCode(409).contentType(PROBLEM)
+                .body("detail", containsString("changed by another request"));
+    }
+
+    @Test
     void unexpectedFailureIs500WithTraceIdAndNoInternals() {
         given().when().get("/test/problems/boom")
                 .then().statusCode(500).contentType(PROBLEM)

@@ -54,6 +54,13 @@ public class ProblemProbeResource {
     }
 
     @GET
+    @Path("/stale")
+    public Uni<String> stale() {
+        return Uni.createFrom().failure(new IllegalStateException("flush failed",
+                new jakarta.persistence.OptimisticLockException("row was updated")));
+    }
+
+    @GET
     @Path("/boom")
     public Uni<String> boom() {
         return Uni.createFrom().failure(new IllegalStateException("secret internals at com.example.Foo.bar(Foo.java:42)"));
