@@ -1,0 +1,45 @@
+package dev.labfleet.topology.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.util.Map;
+
+/** topology-service's own settings. */
+@ConfigMapping(prefix = "labfleet.topology")
+public interface TopologyConfig {
+
+    Generator generator();
+
+    Containerlab containerlab();
+
+    /** {@code POST /api/v1/topologies/generate}. */
+    interface Generator {
+        /** The most nodes one generated spec may have. */
+        @WithDefault("1000")
+        int maxNodes();
+    }
+
+    /** Importing containerlab topology files. */
+    interface Containerlab {
+        /**
+         * containerlab kind -> what its nodes become: a GNS3 node type ({@code vpcs}, {@code ethernet_switch},
+         * {@code qemu}...) or else the name of a template of the catalogue. The defaults are in
+         * application.properties ({@code labfleet.topology.containerlab.kinds.linux=vpcs}...); add or override
+         * entries the same way, e.g. {@code LABFLEET_TOPOLOGY_CONTAINERLAB_KINDS__CEOS_=Arista cEOS}.
+         */
+        Map<String, String> kinds();
+
+        /**
+         * Subtracted from the number in a containerlab interface name to get the GNS3 port index: containerlab's
+         * {@code eth0} is the management interface, so {@code eth1} is the first data port (adapter 0 on a VPCS
+         * or QEMU node, port 0 of an Ethernet switch).
+         */
+        @WithDefault("1")
+        int interfaceOffset();
+
+        /** Distance between imported nodes on the canvas (containerlab files have no positions). */
+        @WithDefault("150")
+        int spacing();
+    }
+}

@@ -1,0 +1,154 @@
+package dev.labfleet.topology.spec;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.labfleet.common.problem.Problem;
+import dev.labfleet.common.problem.ProblemException;
+import dev.labfleet.common.problem.ProblemTypes;
+
+import java.util.List;
+
+/**
+ * Reads and writes specs as JSON and YAML. Reading is strict (an unknown field is an error, so a misspelt
+ * {@code postion} does not silently do nothing) and errors carry the line and column.
+ */
+public final class SpecCodec {
+
+    /** Spec text formats. */
+    public enum Format {
+        JSON, YAML;
+
+        /** YAML for {@code application/yaml}, {@code text/yaml}, {@code application/x-yaml}; JSON otherwise. */
+        public static Format ofMediaType(String mediaType) {
+            return mediaType != null && mediaType.toLowerCase(java.util.Locale.ROOT).contains("yaml") ? YAML : JSON;
+        }
+    }
+
+    private static final ObjectMapper JSON = configure(new ObjectMapper());
+    private static final ObjectMapper YAML = configure(new ObjectMapper(YAMLFactory.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+            .build()));
+
+    private SpecCodec() {
+    }
+
+    private static ObjectMapper configure(ObjectMapper mapper) {
+        return mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    }
+
+    /** A mapper for YAML documents that are not specs (containerlab files). */
+    public static ObjectMapper yamlMapper() {
+        return YAML;
+    }
+
+    /**
+     * Parses a spec.
+     *
+     * @throws ProblemException 400: malformed text (with line and column) or a field of the wrong type (with its path)
+     */
+    public static TopologySpec parse(String text, Format format) {
+        return read(text, format, TopologySpec.class);
+    }
+
+    /** Parses any document of the given type with the same error reporting as {@link #parse}. */
+    public static <T> T read(String text, Format format, Class<T> type) {
+        if (text == null || text.isBlank()) {
+            throw ProblemException.invalid("", "the document is empty");
+        }
+        try {
+            T value = (format == Format.YAML ? YAML : JSON).readValue(text, type);
+            if (value == null) {
+                throw ProblemException.invalid("", "the document is empty");
+            }
+            return value;
+        } catch (JsonParseException e) {
+            throw malformed(format, e);
+        } catch (JsonMappingException e) {
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof JsonParseException parse) {
+                    throw malformed(format, parse); // YAML syntax errors surface while mapping
+                }
+            }
+            throw mapping(e);
+        } catch (JsonProcessingException e) {
+            throw malformed(format, e);
+        }
+    }
+
+    public static String write(Object value, Format format) {
+        try {
+            return (format == Format.YAML ? YAML : JSON).writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static ProblemException malformed(Format format, JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        String message = firstLine(e.getOriginalMessage());
+        Problem problem = Problem.of(ProblemTypes.VALIDATION, "malformed " + format.name() + where + ": " + message)
+                .withViolations(List.of(new Problem.Violation("", (where.isEmpty() ? "" : where.substring(4) + ": ")
+                        + message)));
+        if (at != null) {
+            problem = problem.with("line", at.getLineNr()).with("column", at.getColumnNr());
+        }
+        return new ProblemException(problem);
+    }
+
+    private static ProblemException mapping(JsonMappingException e) {
+        String path = path(e);
+        // Records are buffered before they are built, so an unknown field's reported location is where its object
+        // ends, not where the field is: the path says more, and a wrong line number would mislead.
+        JsonLocation at = e instanceof UnrecognizedPropertyException ? null : e.getLocation();
+        String message = e instanceof UnrecognizedPropertyException u
+                ? "unknown field '" + u.getPropertyName() + "'"
+                : firstLine(e.getOriginalMessage());
+        if (at != null) {
+            message += " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+        }
+        Problem problem = Problem.of(ProblemTypes.VALIDATION, (path.isEmpty() ? "" : path + ": ") + message)
+                .withViolations(List.of(new Problem.Violation(path, message)));
+        if (at != null) {
+            problem = problem.with("line", at.getLineNr()).with("column", at.getColumnNr());
+        }
+        return new ProblemException(problem);
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder out = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getIndex() >= 0) {
+                out.append('[').append(ref.getIndex()).append(']');
+            } else if (ref.getFieldName() != null) {
+                if (!out.isEmpty()) {
+                    out.append('.');
+                }
+                out.append(ref.getFieldName());
+            }
+        }
+        return out.toString();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int newline = message.indexOf('\n');
+        return (newline < 0 ? message : message.substring(0, newline)).trim();
+    }
+}
