@@ -230,7 +230,8 @@ public class ProblemMappers {
         return out.toString();
     }
 
-    static String path(JsonMappingException e) {
+    /** The field path of a Jackson mapping error as a client writes it: {@code nodes[2].name}. */
+    public static String path(JsonMappingException e) {
         StringBuilder out = new StringBuilder();
         for (JsonMappingException.Reference ref : e.getPath()) {
             if (ref.getIndex() >= 0) {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.labfleet.common.problem.Problem;
 import dev.labfleet.common.problem.ProblemException;
+import dev.labfleet.common.problem.ProblemMappers;
 import dev.labfleet.common.problem.ProblemTypes;
 
 import java.util.List;
@@ -111,7 +112,7 @@ public final class SpecCodec {
     }
 
     private static ProblemException mapping(JsonMappingException e) {
-        String path = path(e);
+        String path = ProblemMappers.path(e);
         // Records are buffered before they are built, so an unknown field's reported location is where its object
         // ends, not where the field is: the path says more, and a wrong line number would mislead.
         JsonLocation at = e instanceof UnrecognizedPropertyException ? null : e.getLocation();
@@ -127,21 +128,6 @@ public final class SpecCodec {
             problem = problem.with("line", at.getLineNr()).with("column", at.getColumnNr());
         }
         return new ProblemException(problem);
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder out = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getIndex() >= 0) {
-                out.append('[').append(ref.getIndex()).append(']');
-            } else if (ref.getFieldName() != null) {
-                if (!out.isEmpty()) {
-                    out.append('.');
-                }
-                out.append(ref.getFieldName());
-            }
-        }
-        return out.toString();
     }
 
     private static String firstLine(String message) {
