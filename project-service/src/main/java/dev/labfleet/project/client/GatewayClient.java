@@ -1,10 +1,8 @@
 package dev.labfleet.project.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.labfleet.common.event.CloudEventCodec;
-import dev.labfleet.common.problem.Problem;
 import dev.labfleet.common.problem.ProblemException;
-import dev.labfleet.common.problem.ProblemTypes;
+import dev.labfleet.common.problem.UpstreamProblems;
 import dev.labfleet.project.config.ProjectConfig;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -130,29 +128,6 @@ public class GatewayClient {
 
     /** A gateway error answer (status and body) as the problem to pass on. */
     public static ProblemException fromGateway(String what, int status, String body, String retryAfter) {
-        Problem problem = null;
-        try {
-            if (body != null && !body.isBlank()) {
-                problem = CloudEventCodec.mapper().readValue(body, Problem.class);
-            }
-        } catch (RuntimeException | java.io.IOException ignored) {
-            // not a problem document: described below
-        }
-        if (problem == null || problem.status() == 0) {
-            int mapped = status >= 500 ? 502 : status;
-            problem = Problem.of(ProblemTypes.forStatus(mapped), what + ": the gateway answered " + status);
-        } else if (problem.status() >= 500 && problem.status() != 502 && problem.status() != 503
-                && problem.status() != 504) {
-            problem = Problem.of(ProblemTypes.UPSTREAM_ERROR, what + ": the gateway failed (" + problem.detail() + ")");
-        }
-        Integer seconds = null;
-        if (retryAfter != null) {
-            try {
-                seconds = Integer.parseInt(retryAfter.trim());
-            } catch (NumberFormatException ignored) {
-                // an HTTP date: let the client decide
-            }
-        }
-        return new ProblemException(problem.withInstance(null).withTraceId(null), seconds, null);
+        return UpstreamProblems.of(what, "the gateway", status, body, retryAfter);
     }
 }

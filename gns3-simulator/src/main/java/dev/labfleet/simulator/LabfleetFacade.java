@@ -1,0 +1,134 @@
+package dev.labfleet.simulator;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * For a service's own tests: the internal APIs it calls on other Labfleet services, answered over a simulator. The
+ * gateway's {@code /api/v1/servers/{serverId}/X} goes to the simulator's {@code /v2/X} (GNS3 errors come back as
+ * problem+json with GNS3's status, 5xx as 502), placement and the server list name one server, and
+ * {@code GET /api/v1/projects/{id}} answers as project-service would for the simulator's projects. The suite's e2e
+ * tests run the real services.
+ */
+public final class LabfleetFacade implements AutoCloseable {
+
+    public static final UUID SERVER_ID = UUID.fromString("5e4e0000-0000-4000-8000-000000000001");
+    private static final Pattern SERVER_PATH = Pattern.compile("/api/v1/servers/([^/]+)(/.*)?");
+    private static final Pattern PROJECT_PATH = Pattern.compile("/api/v1/projects/([^/]+)");
+
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpServer server;
+
+    private LabfleetFacade(Gns3Simulator simulator) {
+        URI target = URI.create(simulator.baseUrl());
+        HttpClient client = vertx.createHttpClient();
+        server = vertx.createHttpServer().requestHandler(request -> handle(request, client, target));
+        try {
+            server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            vertx.close();
+            throw new IllegalStateException("facade did not start", e);
+        }
+    }
+
+    public static LabfleetFacade start(Gns3Simulator simulator) {
+        return new LabfleetFacade(simulator);
+    }
+
+    /** Base URL to configure as the gateway's and project-service's. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.actualPort();
+    }
+
+    private static void handle(HttpServerRequest request, HttpClient client, URI target) {
+        String path = request.path();
+        if (path.equals("/api/v1/placements")) {
+            json(request, new JsonObject().put("serverId", SERVER_ID.toString()).put("reasons", new JsonArray()).encode());
+            return;
+        }
+        if (path.equals("/api/v1/servers")) {
+            json(request, new JsonObject().put("items", new JsonArray().add(new JsonObject()
+                    .put("id", SERVER_ID.toString()).put("enabled", true))).encode());
+            return;
+        }
+        Matcher project = PROJECT_PATH.matcher(path);
+        if (project.matches()) {
+            forward(request, client, target, "/v2/projects/" + project.group(1), body -> {
+                JsonObject gns3 = new JsonObject(body);
+                return new JsonObject().put("projectId", gns3.getString("project_id")).put("name", gns3.getString("name"))
+                        .put("serverId", SERVER_ID.toString()).put("status", gns3.getString("status")).toBuffer();
+            });
+            return;
+        }
+        Matcher m = SERVER_PATH.matcher(path);
+        if (!m.matches() || !SERVER_ID.toString().equals(m.group(1))) {
+            problem(request, 404, "no GNS3 server " + (m.matches() ? m.group(1) : path));
+            return;
+        }
+        String rest = m.group(2) == null ? "" : m.group(2);
+        forward(request, client, target, "/v2" + rest + (request.query() == null ? "" : "?" + request.query()), b -> b);
+    }
+
+    private static void forward(HttpServerRequest request, HttpClient client, URI target, String uri,
+                                java.util.function.Function<Buffer, Buffer> transform) {
+        request.body().compose(body -> client.request(request.method(), target.getPort(), target.getHost(), uri)
+                        .compose(out -> {
+                            out.putHeader("content-type", "application/json");
+                            return body.length() > 0 ? out.send(body) : out.send();
+                        })
+                        .compose(response -> response.body().map(answer -> {
+                            if (response.statusCode() >= 400) {
+                                String message = answer.toString();
+                                try {
+                                    message = new JsonObject(answer).getString("message", message);
+                                } catch (RuntimeException ignored) {
+                                    // GNS3's text/plain 404/405
+                                }
+                                int status = response.statusCode() >= 500 ? 502 : response.statusCode();
+                                problem(request, status, status == 502 ? "GNS3 failed" : message);
+                            } else {
+                                request.response().setStatusCode(response.statusCode());
+                                String type = response.getHeader("content-type");
+                                if (type != null) {
+                                    request.response().putHeader("content-type", type);
+                                }
+                                request.response().end(answer.length() == 0 ? answer : transform.apply(answer));
+                            }
+                            return null;
+                        })))
+                .onFailure(e -> problem(request, 503, "GNS3 unreachable: " + e.getMessage()));
+    }
+
+    private static void json(HttpServerRequest request, String body) {
+        request.response().putHeader("content-type", "application/json").end(body);
+    }
+
+    private static void problem(HttpServerRequest request, int status, String detail) {
+        if (request.response().ended()) {
+            return;
+        }
+        request.response().setStatusCode(status).putHeader("content-type", "application/problem+json")
+                .end(new JsonObject().put("type", "https://labfleet.dev/problems/gns3")
+                        .put("title", "GNS3 answered " + status).put("status", status).put("detail", detail).encode());
+    }
+
+    @Override
+    public void close() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.labfleet.topology.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.labfleet.common.problem.ProblemException;
+import dev.labfleet.common.problem.UpstreamProblems;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.WebApplicationException;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * topology-service's reads of a lab: where it lives (project-service) and its nodes and links (gateway). Callee
+ * problems keep their status; an unreachable callee is a 503, a slow one a 504.
+ */
+@ApplicationScoped
+public class LabClient {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+    private final ProjectRestClient projects;
+    private final GatewayRestClient gateway;
+
+    public LabClient(@RestClient ProjectRestClient projects, @RestClient GatewayRestClient gateway) {
+        this.projects = projects;
+        this.gateway = gateway;
+    }
+
+    /** The lab as project-service has it ({@code projectId}, {@code name}, {@code serverId}...). */
+    public Uni<JsonNode> project(UUID projectId) {
+        return call("read lab", "project-service", () -> projects.get(projectId));
+    }
+
+    public Uni<JsonNode> nodes(UUID serverId, UUID projectId) {
+        return call("list nodes", "the gateway", () -> gateway.nodes(serverId, projectId));
+    }
+
+    public Uni<JsonNode> links(UUID serverId, UUID projectId) {
+        return call("list links", "the gateway", () -> gateway.links(serverId, projectId));
+    }
+
+    private static <T> Uni<T> call(String what, String who, Supplier<Uni<T>> call) {
+        return Uni.createFrom().deferred(call::get)
+                .ifNoItem().after(TIMEOUT).failWith(() -> ProblemException.timeout(what + ": " + who + " did not answer in time"))
+                .onFailure(WebApplicationException.class).transform(e -> {
+                    var response = ((WebApplicationException) e).getResponse();
+                    String body = null;
+                    try {
+                        body = response.readEntity(String.class);
+                    } catch (RuntimeException ignored) {
+                        // no body
+                    }
+                    return UpstreamProblems.of(what, who, response.getStatus(), body, response.getHeaderString("Retry-After"));
+                })
+                .onFailure(e -> !(e instanceof ProblemException)).transform(e -> ProblemException.unavailable(
+                        what + ": " + who + " cannot be reached (" + e.getClass().getSimpleName() + ")", 5));
+    }
+}

@@ -1,0 +1,98 @@
+package dev.labfleet.topology.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.labfleet.common.event.CloudEventCodec;
+import dev.labfleet.topology.client.LabClient;
+import dev.labfleet.topology.format.ExportFormat;
+import dev.labfleet.topology.format.LiveSpecs;
+import dev.labfleet.topology.format.TopologyExporter;
+import dev.labfleet.topology.plan.LiveTopology;
+import dev.labfleet.topology.plan.TopologyPlan;
+import dev.labfleet.topology.plan.TopologyPlanner;
+import dev.labfleet.topology.spec.PortLayout;
+import dev.labfleet.topology.spec.SpecCodec;
+import dev.labfleet.topology.spec.SpecResolver;
+import dev.labfleet.topology.spec.TopologySpec;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** A lab's live topology as a spec in any format, and the plan that would take it to a desired spec. */
+@ApplicationScoped
+public class LabTopologyService {
+
+    private final LabClient labs;
+    private final TemplateCatalogueService templates;
+
+    public LabTopologyService(LabClient labs, TemplateCatalogueService templates) {
+        this.labs = labs;
+        this.templates = templates;
+    }
+
+    /** The live lab: its name and topology. */
+    public record LiveLab(String name, LiveTopology topology) {
+    }
+
+    public Uni<LiveLab> live(UUID projectId) {
+        return labs.project(projectId).chain(project -> {
+            UUID serverId = UUID.fromString(project.path("serverId").asText());
+            String name = project.path("name").asText(projectId.toString());
+            return Uni.combine().all().unis(labs.nodes(serverId, projectId), labs.links(serverId, projectId))
+                    .asTuple().map(t -> new LiveLab(name, toLive(t.getItem1(), t.getItem2())));
+        });
+    }
+
+    /** The live lab written as a spec, in {@code format}. */
+    public Uni<String> export(UUID projectId, ExportFormat format) {
+        return live(projectId).chain(lab -> templates.catalogue()
+                .map(catalogue -> TopologyExporter.export(LiveSpecs.toSpec(lab.name(), lab.topology(), catalogue), format)));
+    }
+
+    /** What applying {@code specText} would do to the live lab; nothing is changed. Invalid specs: 400, every error. */
+    public Uni<TopologyPlan> plan(UUID projectId, String specText, String mediaType) {
+        TopologySpec spec = SpecCodec.parse(specText, SpecCodec.Format.ofMediaType(mediaType));
+        return templates.catalogue().chain(catalogue -> {
+            var resolved = new SpecResolver(catalogue).resolveOrThrow(spec);
+            return live(projectId).map(lab -> TopologyPlanner.plan(projectId, resolved, lab.topology()));
+        });
+    }
+
+    static LiveTopology toLive(JsonNode nodes, JsonNode links) {
+        List<LiveTopology.Node> liveNodes = new ArrayList<>();
+        for (JsonNode n : nodes) {
+            List<PortLayout.Port> ports = new ArrayList<>();
+            for (JsonNode p : n.path("ports")) {
+                ports.add(new PortLayout.Port(p.path("name").asText(), p.path("short_name").asText(),
+                        p.path("adapter_number").asInt(), p.path("port_number").asInt()));
+            }
+            Map<String, Object> properties = n.hasNonNull("properties")
+                    ? CloudEventCodec.mapper().convertValue(n.get("properties"), LinkedHashMap.class) : Map.of();
+            liveNodes.add(new LiveTopology.Node(UUID.fromString(n.path("node_id").asText()), n.path("name").asText(),
+                    n.path("node_type").asText(), uuidOrNull(n.path("template_id")), properties,
+                    n.hasNonNull("x") ? n.get("x").asInt() : null, n.hasNonNull("y") ? n.get("y").asInt() : null, ports));
+        }
+        List<LiveTopology.Link> liveLinks = new ArrayList<>();
+        for (JsonNode l : links) {
+            List<LiveTopology.Endpoint> ends = new ArrayList<>();
+            for (JsonNode e : l.path("nodes")) {
+                ends.add(new LiveTopology.Endpoint(UUID.fromString(e.path("node_id").asText()),
+                        e.path("adapter_number").asInt(), e.path("port_number").asInt()));
+            }
+            Map<String, List<Object>> filters = new LinkedHashMap<>();
+            l.path("filters").fields().forEachRemaining(f -> filters.put(f.getKey(),
+                    CloudEventCodec.mapper().convertValue(f.getValue(), List.class)));
+            liveLinks.add(new LiveTopology.Link(UUID.fromString(l.path("link_id").asText()), ends, filters,
+                    l.path("suspend").asBoolean(false)));
+        }
+        return new LiveTopology(liveNodes, liveLinks);
+    }
+
+    private static UUID uuidOrNull(JsonNode node) {
+        return node == null || node.isNull() || node.asText().isBlank() ? null : UUID.fromString(node.asText());
+    }
+}
