@@ -184,7 +184,7 @@ public class NotificationBridge {
                     }
                 });
                 socket.exceptionHandler(e -> LOG.debugf("GNS3 %s notifications: %s", endpoint.name(), e.toString()));
-                resync(null);
+                resync(socket, 0);
             }, failure -> {
                 LOG.debugf("GNS3 server %s: notification stream: %s", endpoint.name(), failure.toString());
                 retryLater();
@@ -192,12 +192,17 @@ public class NotificationBridge {
         }
 
         void retryLater() {
-            GatewayConfig.Bridge bridge = config.bridge();
-            long min = bridge.minBackoff().toMillis();
-            long delay = Math.min(bridge.maxBackoff().toMillis(), min * (1L << Math.min(attempts, 16)));
-            delay = Math.max(1, (long) (delay * (0.5 + ThreadLocalRandom.current().nextDouble())));
+            long delay = backoff(attempts);
             attempts++;
             vertx.setTimer(delay, id -> connect());
+        }
+
+        /** Exponential backoff with jitter between the configured bounds. */
+        long backoff(int attempt) {
+            GatewayConfig.Bridge bridge = config.bridge();
+            long min = bridge.minBackoff().toMillis();
+            long delay = Math.min(bridge.maxBackoff().toMillis(), min * (1L << Math.min(attempt, 16)));
+            return Math.max(1, (long) (delay * (0.5 + ThreadLocalRandom.current().nextDouble())));
         }
 
         /** Opens the stream of every opened project that has none; called on connect and each supervision. */
@@ -266,18 +271,32 @@ public class NotificationBridge {
             }
         }
 
-        /** Publishes the full state of every project of the server (or of one), as resync events. */
-        void resync(String onlyProjectId) {
+        /**
+         * Publishes the full state of every project of the server, as resync events. The stream may come back
+         * before the server's breaker closes again (it opened during the outage), so a failed listing is retried
+         * with backoff for as long as this controller stream stays connected: consumers must not miss a resync.
+         */
+        void resync(WebSocket stream, int attempt) {
             client.send(endpoint, Gns3Request.get("/projects", "bridge.resync")).chain(answer -> {
                 JsonNode projects = json(answer.body().getBytes());
                 return Multi.createFrom().iterable(projects)
-                        .filter(p -> onlyProjectId == null || onlyProjectId.equals(p.path("project_id").asText()))
                         .onItem().transformToUni(this::resyncProject).merge(4)
                         .collect().asList();
             }).subscribe().with(done -> {
                 LOG.debugf("GNS3 %s: resynced %d project(s)", endpoint.name(), done.size());
                 refreshProjects();
-            }, e -> LOG.infof("GNS3 server %s: resync failed: %s", endpoint.name(), e.toString()));
+            }, e -> {
+                if (stopped || controller != stream) {
+                    return;
+                }
+                long delay = backoff(attempt);
+                LOG.infof("GNS3 server %s: resync failed (%s), retrying in %d ms", endpoint.name(), e.toString(), delay);
+                vertx.setTimer(delay, id -> {
+                    if (!stopped && controller == stream) {
+                        resync(stream, attempt + 1);
+                    }
+                });
+            });
         }
 
         Uni<Void> resyncProject(JsonNode project) {
