@@ -13,7 +13,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * topology-service's reads of a lab: where it lives (project-service) and its nodes and links (gateway). Callee
+ * topology-service's reads of a lab: where it lives (project-service) and its nodes and links (the gateway, through {@link GatewayApi}). Callee
  * problems keep their status; an unreachable callee is a 503, a slow one a 504.
  */
 @ApplicationScoped
@@ -22,9 +22,9 @@ public class LabClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     private final ProjectRestClient projects;
-    private final GatewayRestClient gateway;
+    private final GatewayApi gateway;
 
-    public LabClient(@RestClient ProjectRestClient projects, @RestClient GatewayRestClient gateway) {
+    public LabClient(@RestClient ProjectRestClient projects, GatewayApi gateway) {
         this.projects = projects;
         this.gateway = gateway;
     }
@@ -35,11 +35,11 @@ public class LabClient {
     }
 
     public Uni<JsonNode> nodes(UUID serverId, UUID projectId) {
-        return call("list nodes", "the gateway", () -> gateway.nodes(serverId, projectId));
+        return gateway.get(serverId, "/projects/" + projectId + "/nodes", "list nodes");
     }
 
     public Uni<JsonNode> links(UUID serverId, UUID projectId) {
-        return call("list links", "the gateway", () -> gateway.links(serverId, projectId));
+        return gateway.get(serverId, "/projects/" + projectId + "/links", "list links");
     }
 
     private static <T> Uni<T> call(String what, String who, Supplier<Uni<T>> call) {

@@ -3,6 +3,7 @@ package dev.labfleet.topology.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
 import java.util.Map;
 
 /** topology-service's own settings. */
@@ -12,6 +13,38 @@ public interface TopologyConfig {
     Generator generator();
 
     Containerlab containerlab();
+
+    Apply apply();
+
+    Gateway gateway();
+
+    /** Applying specs: {@code PUT /api/v1/projects/{projectId}/topology}. */
+    interface Apply {
+        /**
+         * GNS3 calls one apply keeps in flight. The gateway still enforces each server's own limit (its
+         * bulkhead); this keeps one apply from filling that queue alone.
+         */
+        @WithDefault("8")
+        int concurrency();
+
+        /** How long one apply may hold its project's apply lock before another replica may take it over. */
+        @WithDefault("30m")
+        Duration lockLease();
+    }
+
+    /** Calls to the gateway ({@code quarkus.rest-client.gateway.url}). */
+    interface Gateway {
+        @WithDefault("15s")
+        Duration readTimeout();
+
+        /** Creates, updates and deletes: the gateway's own write timeout and retries fit within it. */
+        @WithDefault("3m")
+        Duration writeTimeout();
+
+        /** Start, stop, suspend, reload: GNS3 may take minutes on real images. */
+        @WithDefault("6m")
+        Duration lifecycleTimeout();
+    }
 
     /** {@code POST /api/v1/topologies/generate}. */
     interface Generator {

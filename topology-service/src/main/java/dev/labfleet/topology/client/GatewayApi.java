@@ -1,0 +1,134 @@
+package dev.labfleet.topology.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.labfleet.common.problem.ProblemException;
+import dev.labfleet.common.problem.UpstreamProblems;
+import dev.labfleet.topology.config.TopologyConfig;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.http.HttpClient;
+import io.vertx.mutiny.core.http.HttpClientResponse;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * topology-service's door to GNS3: the gateway's internal API {@code /api/v1/servers/{serverId}/...}, whose bodies
+ * are GNS3's own. One keep-alive Vert.x HTTP client, sized for concurrent applies. A gateway problem keeps its
+ * status and detail (404, 409 with GNS3's message, 503 with Retry-After...); an unreachable gateway is a 503 and a
+ * silent one a 504, after the call's timeout.
+ */
+@ApplicationScoped
+public class GatewayApi {
+
+    private final HttpClient http;
+    private final URI base;
+    private final ObjectMapper mapper;
+    private final TopologyConfig config;
+
+    public GatewayApi(Vertx vertx, @ConfigProperty(name = "quarkus.rest-client.gateway.url") String gatewayUrl,
+                      ObjectMapper mapper, TopologyConfig config) {
+        this.base = URI.create(gatewayUrl);
+        this.mapper = mapper;
+        this.config = config;
+        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2000).setKeepAlive(true)
+                .setMaxPoolSize(Math.max(8, config.apply().concurrency() * 2)).setIdleTimeout(60));
+    }
+
+    public Uni<JsonNode> get(UUID serverId, String path, String what) {
+        return call(HttpMethod.GET, serverId, path, null, what, config.gateway().readTimeout());
+    }
+
+    public Uni<JsonNode> post(UUID serverId, String path, Object body, String what) {
+        return call(HttpMethod.POST, serverId, path, body, what, config.gateway().writeTimeout());
+    }
+
+    public Uni<JsonNode> put(UUID serverId, String path, Object body, String what) {
+        return call(HttpMethod.PUT, serverId, path, body, what, config.gateway().writeTimeout());
+    }
+
+    public Uni<JsonNode> delete(UUID serverId, String path, String what) {
+        return call(HttpMethod.DELETE, serverId, path, null, what, config.gateway().writeTimeout());
+    }
+
+    /**
+     * One call; answers the gateway's JSON body (an empty object when there is none).
+     *
+     * @param path    under {@code /api/v1/servers/{serverId}}, e.g. {@code /projects/{id}/nodes}
+     * @param what    the operation, for problem details ("create node PC1")
+     * @param timeout how long to wait for the whole answer
+     */
+    public Uni<JsonNode> call(HttpMethod method, UUID serverId, String path, Object body, String what,
+                              Duration timeout) {
+        Buffer payload;
+        try {
+            payload = body == null ? null : Buffer.buffer(mapper.writeValueAsBytes(body));
+        } catch (IOException e) {
+            return Uni.createFrom().failure(new IllegalArgumentException("unserialisable body for " + what, e));
+        }
+        return open(method, serverId, path, payload, what, timeout)
+                .chain(response -> response.body().map(answer -> {
+                    if (response.statusCode() >= 400) {
+                        throw UpstreamProblems.of(what, "the gateway", response.statusCode(), answer.toString(),
+                                response.getHeader("Retry-After"));
+                    }
+                    return json(answer);
+                }))
+                .ifNoItem().after(timeout).failWith(() -> ProblemException.timeout(what + ": the gateway did not answer within "
+                        + timeout.toMillis() + " ms"))
+                .onFailure(e -> !(e instanceof ProblemException) && !(e instanceof IllegalArgumentException))
+                .transform(e -> ProblemException.unavailable(what + ": the gateway cannot be reached ("
+                        + e.getClass().getSimpleName() + ")", 5));
+    }
+
+    /**
+     * Opens a streamed answer (a pcap, an export): succeeds with the response once the gateway answered 2xx,
+     * before any byte of the body is read; fails with the gateway's problem otherwise.
+     */
+    public Uni<HttpClientResponse> stream(UUID serverId, String path, String what) {
+        return open(HttpMethod.GET, serverId, path, null, what, config.gateway().readTimeout())
+                .chain(response -> response.statusCode() < 400 ? Uni.createFrom().item(response)
+                        : response.body().<HttpClientResponse>map(answer -> {
+                            throw UpstreamProblems.of(what, "the gateway", response.statusCode(), answer.toString(),
+                                    response.getHeader("Retry-After"));
+                        }))
+                .ifNoItem().after(config.gateway().readTimeout()).failWith(() -> ProblemException.timeout(what
+                        + ": the gateway did not answer in time"))
+                .onFailure(e -> !(e instanceof ProblemException)).transform(e -> ProblemException.unavailable(
+                        what + ": the gateway cannot be reached (" + e.getClass().getSimpleName() + ")", 5));
+    }
+
+    private Uni<HttpClientResponse> open(HttpMethod method, UUID serverId, String path, Buffer payload, String what,
+                                         Duration timeout) {
+        RequestOptions options = new RequestOptions().setMethod(method).setHost(base.getHost())
+                .setPort(base.getPort() > 0 ? base.getPort() : 80).setSsl("https".equals(base.getScheme()))
+                .setURI((base.getPath() == null ? "" : base.getPath().replaceAll("/$", ""))
+                        + "/api/v1/servers/" + serverId + path)
+                .setTimeout(timeout.toMillis())
+                .putHeader("Accept", "application/json");
+        if (payload != null) {
+            options.putHeader("Content-Type", "application/json");
+        }
+        return http.request(options).chain(request -> payload == null ? request.send() : request.send(payload));
+    }
+
+    private JsonNode json(Buffer answer) {
+        if (answer.length() == 0) {
+            return mapper.createObjectNode();
+        }
+        try {
+            return mapper.readTree(answer.getBytes());
+        } catch (IOException e) {
+            throw ProblemException.upstream("the gateway answered a body that is not JSON");
+        }
+    }
+}
