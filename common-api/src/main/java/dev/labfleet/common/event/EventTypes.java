@@ -20,9 +20,12 @@ public final class EventTypes {
     public static final String LAB_SNAPSHOT_DELETED = "lab.project.snapshot-deleted";
 
     public static final String LAB_TOPOLOGY_APPLIED = "lab.topology.applied";
+    public static final String LAB_TOPOLOGY_APPLY_FAILED = "lab.topology.apply-failed";
     public static final String LAB_NODE_CREATED = "lab.topology.node-created";
+    public static final String LAB_NODE_UPDATED = "lab.topology.node-updated";
     public static final String LAB_NODE_DELETED = "lab.topology.node-deleted";
     public static final String LAB_LINK_CREATED = "lab.topology.link-created";
+    public static final String LAB_LINK_UPDATED = "lab.topology.link-updated";
     public static final String LAB_LINK_DELETED = "lab.topology.link-deleted";
 
     private EventTypes() {
