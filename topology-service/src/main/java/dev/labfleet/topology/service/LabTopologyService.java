@@ -2,7 +2,14 @@ package dev.labfleet.topology.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.labfleet.common.event.CloudEventCodec;
+import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.topology.client.LabClient;
+import dev.labfleet.topology.domain.AppliedTopology;
+import dev.labfleet.topology.plan.Drift;
+import dev.labfleet.topology.repository.AppliedTopologyRepository;
+import dev.labfleet.topology.rest.AppliedSpecView;
+import dev.labfleet.topology.rest.DriftReport;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import dev.labfleet.topology.format.ExportFormat;
 import dev.labfleet.topology.format.LiveSpecs;
 import dev.labfleet.topology.format.TopologyExporter;
@@ -28,10 +35,12 @@ public class LabTopologyService {
 
     private final LabClient labs;
     private final TemplateCatalogueService templates;
+    private final AppliedTopologyRepository applied;
 
-    public LabTopologyService(LabClient labs, TemplateCatalogueService templates) {
+    public LabTopologyService(LabClient labs, TemplateCatalogueService templates, AppliedTopologyRepository applied) {
         this.labs = labs;
         this.templates = templates;
+        this.applied = applied;
     }
 
     /** The live lab: its name and topology. */
@@ -60,6 +69,49 @@ public class LabTopologyService {
             var resolved = new SpecResolver(catalogue).resolveOrThrow(spec);
             return live(projectId).map(lab -> TopologyPlanner.plan(projectId, resolved, lab.topology()));
         });
+    }
+
+    /** The spec last applied to the lab; 404 when none was. */
+    public Uni<AppliedSpecView> applied(UUID projectId) {
+        return lastApplied(projectId).map(row -> new AppliedSpecView(row.projectId, readTree(row.spec), row.status,
+                row.appliedAt, row.appliedBy, row.changes, row.failures, row.durationMs));
+    }
+
+    /**
+     * What differs between the live lab and the spec last applied to it: the plan that would converge it, as
+     * differences. 404 when no spec was applied; 409 when that spec no longer resolves (a template it names is gone).
+     */
+    public Uni<DriftReport> drift(UUID projectId) {
+        return lastApplied(projectId).chain(row -> templates.catalogue().chain(catalogue -> {
+            TopologySpec spec = SpecCodec.parse(row.spec, SpecCodec.Format.JSON);
+            SpecResolver.Result result = new SpecResolver(catalogue).resolve(spec);
+            if (!result.valid()) {
+                throw ProblemException.conflict("the spec last applied to lab " + projectId + " no longer resolves: "
+                        + result.violations().get(0).field() + " " + result.violations().get(0).message());
+            }
+            return live(projectId).map(lab -> {
+                List<Drift.Difference> differences = Drift.between(projectId, result.topology(), lab.topology());
+                return new DriftReport(projectId, differences.isEmpty(), row.appliedAt, row.appliedBy, row.status,
+                        differences);
+            });
+        }));
+    }
+
+    private Uni<AppliedTopology> lastApplied(UUID projectId) {
+        return Panache.withSession(() -> applied.findById(projectId)).map(row -> {
+            if (row == null) {
+                throw ProblemException.notFound("no spec has been applied to lab " + projectId);
+            }
+            return row;
+        });
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return CloudEventCodec.mapper().readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("stored spec is not JSON", e);
+        }
     }
 
     static LiveTopology toLive(JsonNode nodes, JsonNode links) {

@@ -1,0 +1,393 @@
+package dev.labfleet.topology.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.labfleet.common.event.CloudEventCodec;
+import dev.labfleet.common.event.EventTypes;
+import dev.labfleet.common.problem.ProblemException;
+import dev.labfleet.topology.client.GatewayApi;
+import dev.labfleet.topology.client.LabClient;
+import dev.labfleet.topology.config.TopologyConfig;
+import dev.labfleet.topology.domain.AppliedTopology;
+import dev.labfleet.topology.domain.ApplyStatus;
+import dev.labfleet.topology.messaging.TopologyEvents;
+import dev.labfleet.topology.plan.Action;
+import dev.labfleet.topology.plan.LinkChange;
+import dev.labfleet.topology.plan.NodeChange;
+import dev.labfleet.topology.plan.PlannedLink;
+import dev.labfleet.topology.plan.PlannedNode;
+import dev.labfleet.topology.plan.TopologyPlan;
+import dev.labfleet.topology.plan.TopologyPlanner;
+import dev.labfleet.topology.repository.AppliedTopologyRepository;
+import dev.labfleet.topology.rest.ApplyReport;
+import dev.labfleet.topology.rest.ApplyReport.Outcome;
+import dev.labfleet.topology.rest.ApplyReport.Result;
+import dev.labfleet.topology.spec.ResolvedTopology;
+import dev.labfleet.topology.spec.SpecCodec;
+import dev.labfleet.topology.spec.SpecResolver;
+import dev.labfleet.topology.spec.TemplateCatalogue;
+import dev.labfleet.topology.spec.TopologySpec;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Applies a spec to a lab: validates it (400 with every problem, nothing applied), plans it against the live lab
+ * read fresh from GNS3, then makes the plan's changes through the gateway, in dependency order (link deletes, node
+ * deletes, node creates, node updates, link creates, link updates), concurrently within each step up to
+ * {@code labfleet.topology.apply.concurrency} calls and never two at once on one node. A change that fails does
+ * not stop the others; what depends on it is skipped. Every result is reported, the spec is recorded as the lab's
+ * desired state (for drift) and a {@code lab.topology.applied} event leaves through the outbox with the record.
+ *
+ * <p>Idempotent: nodes and links are created with stable ids derived from the project and their names, so a retry
+ * or a re-apply after a partial failure creates only what is missing, and a lab that already is as the spec says
+ * costs two GNS3 reads and no write.
+ */
+@ApplicationScoped
+public class TopologyApplier {
+
+    private static final Logger LOG = Logger.getLogger(TopologyApplier.class);
+    private static final int MAX_FAILURES_IN_EVENT = 50;
+
+    private final LabClient labs;
+    private final GatewayApi gateway;
+    private final TemplateCatalogueService templates;
+    private final AppliedTopologyRepository applied;
+    private final TopologyEvents events;
+    private final TopologyConfig config;
+    private final String replica = "topology-" + UUID.randomUUID();
+
+    public TopologyApplier(LabClient labs, GatewayApi gateway, TemplateCatalogueService templates,
+                           AppliedTopologyRepository applied, TopologyEvents events, TopologyConfig config) {
+        this.labs = labs;
+        this.gateway = gateway;
+        this.templates = templates;
+        this.applied = applied;
+        this.events = events;
+        this.config = config;
+    }
+
+    /**
+     * @param user who applies (recorded with the spec), or null
+     * @throws ProblemException 400 for an invalid spec, 404 for an unknown lab, 409 while another apply of the
+     *                          same lab runs, 502/503/504 when the lab cannot be read
+     */
+    public Uni<ApplyReport> apply(UUID projectId, String specText, String mediaType, String user) {
+        TopologySpec spec = SpecCodec.parse(specText, SpecCodec.Format.ofMediaType(mediaType));
+        return templates.catalogue().chain(catalogue -> {
+            ResolvedTopology resolved = new SpecResolver(catalogue).resolveOrThrow(spec);
+            return labs.project(projectId).chain(project -> {
+                UUID serverId = UUID.fromString(project.path("serverId").asText());
+                String owner = replica + "/" + UUID.randomUUID();
+                return applied.lock(projectId, owner, config.apply().lockLease()).chain(locked -> {
+                    if (!locked) {
+                        return Uni.createFrom().failure(ProblemException.conflict(
+                                "another apply of lab " + projectId + " is running; apply again when it has ended"));
+                    }
+                    return run(projectId, serverId, spec, resolved, catalogue, user)
+                            .eventually(() -> applied.unlock(projectId, owner)
+                                    .onFailure().invoke(e -> LOG.warnf("apply lock of %s not released: %s", projectId, e))
+                                    .onFailure().recoverWithNull());
+                });
+            });
+        });
+    }
+
+    private Uni<ApplyReport> run(UUID projectId, UUID serverId, TopologySpec spec, ResolvedTopology resolved,
+                                 TemplateCatalogue catalogue, String user) {
+        OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
+        long start = System.nanoTime();
+        return Uni.combine().all().unis(labs.nodes(serverId, projectId), labs.links(serverId, projectId)).asTuple()
+                .map(t -> TopologyPlanner.plan(projectId, resolved, LabTopologyService.toLive(t.getItem1(), t.getItem2())))
+                .chain(plan -> new Execution(projectId, serverId, plan).run().map(results -> {
+                    long millis = (System.nanoTime() - start) / 1_000_000;
+                    return report(projectId, serverId, plan, results, startedAt, millis);
+                }))
+                .call(report -> record(report, spec, user))
+                .invoke(report -> LOG.infof("applied spec to lab %s: %s, %d done, %d failed, %d skipped in %d ms",
+                        projectId, report.status(), report.done(), report.failed(), report.skipped(), report.durationMs()));
+    }
+
+    private static ApplyReport report(UUID projectId, UUID serverId, TopologyPlan plan, List<Result> results,
+                                      OffsetDateTime startedAt, long millis) {
+        int done = 0;
+        int failed = 0;
+        int skipped = 0;
+        for (Result r : results) {
+            switch (r.outcome()) {
+                case DONE -> done++;
+                case FAILED -> failed++;
+                case SKIPPED -> skipped++;
+            }
+        }
+        ApplyStatus status = results.isEmpty() ? ApplyStatus.UNCHANGED
+                : done == results.size() ? ApplyStatus.APPLIED : done == 0 ? ApplyStatus.FAILED : ApplyStatus.PARTIAL;
+        return new ApplyReport(projectId, serverId, status, plan.summary(), done, failed, skipped, startedAt, millis,
+                results);
+    }
+
+    /** The spec becomes the lab's desired state, with how its apply ended; the event commits with it. */
+    private Uni<Void> record(ApplyReport report, TopologySpec spec, String user) {
+        return Panache.withTransaction(() -> applied.findById(report.projectId()).chain(existing -> {
+            AppliedTopology row = existing != null ? existing : new AppliedTopology();
+            row.projectId = report.projectId();
+            row.spec = SpecCodec.write(spec, SpecCodec.Format.JSON);
+            row.status = report.status();
+            row.appliedAt = report.startedAt();
+            row.appliedBy = user;
+            row.changes = report.results().size();
+            row.failures = report.failed() + report.skipped();
+            row.durationMs = report.durationMs();
+            Uni<AppliedTopology> saved = existing != null ? Uni.createFrom().item(row) : applied.persist(row);
+            return saved.chain(() -> events.publish(report.projectId(),
+                    report.status() == ApplyStatus.FAILED ? EventTypes.LAB_TOPOLOGY_APPLY_FAILED
+                            : EventTypes.LAB_TOPOLOGY_APPLIED,
+                    report.projectId().toString(), eventData(report)));
+        }));
+    }
+
+    private static JsonNode eventData(ApplyReport report) {
+        ObjectNode data = CloudEventCodec.mapper().createObjectNode();
+        data.put("projectId", report.projectId().toString());
+        data.put("serverId", report.serverId().toString());
+        data.put("status", report.status().name());
+        data.set("summary", CloudEventCodec.mapper().valueToTree(report.summary()));
+        data.put("done", report.done());
+        data.put("failed", report.failed());
+        data.put("skipped", report.skipped());
+        data.put("durationMs", report.durationMs());
+        data.set("failures", CloudEventCodec.mapper().valueToTree(report.results().stream()
+                .filter(r -> r.outcome() != Outcome.DONE).limit(MAX_FAILURES_IN_EVENT).toList()));
+        return data;
+    }
+
+    /** One apply's calls and what they produced. */
+    private final class Execution {
+        final UUID projectId;
+        final UUID serverId;
+        final TopologyPlan plan;
+        final String base;
+        /** Spec node name -> the id the node has after this apply's creates (GNS3's, for template-made nodes). */
+        final Map<String, UUID> createdIds = new ConcurrentHashMap<>();
+        /** Names of nodes the plan creates whose create failed: their links are skipped. */
+        final Set<String> notCreated = ConcurrentHashMap.newKeySet();
+
+        Execution(UUID projectId, UUID serverId, TopologyPlan plan) {
+            this.projectId = projectId;
+            this.serverId = serverId;
+            this.plan = plan;
+            this.base = "/projects/" + projectId;
+        }
+
+        Uni<List<Result>> run() {
+            List<LinkChange> linkDeletes = plan.links().stream()
+                    .filter(c -> c.action() == Action.DELETE && !c.cascade()).toList();
+            List<LinkChange> cascadeDeletes = plan.links().stream()
+                    .filter(c -> c.action() == Action.DELETE && c.cascade()).toList();
+            List<Result> results = new ArrayList<>();
+            return step(linkDeletes, c -> Set.of(c.linkId().toString()), this::deleteLink, results)
+                    .chain(() -> step(plan.nodes(Action.DELETE), c -> Set.of(c.nodeId().toString()), this::deleteNode,
+                            results))
+                    // GNS3 deletes a node's links with it: these mostly find nothing left to delete
+                    .chain(() -> step(cascadeDeletes, c -> Set.of(c.linkId().toString()), this::deleteLink, results))
+                    .chain(() -> step(plan.nodes(Action.CREATE), c -> Set.of(c.name()), this::createNode, results))
+                    .chain(() -> step(plan.nodes(Action.UPDATE), c -> Set.of(c.nodeId().toString()), this::updateNode,
+                            results))
+                    .chain(() -> step(plan.links(Action.CREATE), this::linkKeys, this::createLink, results))
+                    .chain(() -> step(plan.links(Action.UPDATE), c -> Set.of(c.linkId().toString()), this::updateLink,
+                            results))
+                    .replaceWith(results);
+        }
+
+        <C> Uni<Void> step(List<C> changes, Function<C, Set<String>> keys, Function<C, Uni<Result>> call,
+                           List<Result> into) {
+            return KeyedScheduler.run(changes, keys, call, config.apply().concurrency()).invoke(into::addAll)
+                    .replaceWithVoid();
+        }
+
+        Uni<Result> deleteNode(NodeChange c) {
+            return gateway.delete(serverId, base + "/nodes/" + c.nodeId(), "delete node " + c.name())
+                    .map(ok -> done(c, c.nodeId(), null))
+                    .onFailure().recoverWithItem(e -> status(e) == 404 ? done(c, c.nodeId(), "already gone")
+                            : failed(c, c.nodeId(), e));
+        }
+
+        Uni<Result> createNode(NodeChange c) {
+            PlannedNode n = c.node();
+            String what = "create node " + c.name();
+            if (n.templateId() != null && !BUILTIN_TEMPLATES.contains(n.templateId())) {
+                return createFromTemplate(c, n, what);
+            }
+            ObjectNode body = CloudEventCodec.mapper().createObjectNode();
+            body.put("node_id", n.nodeId().toString());
+            body.put("name", n.name());
+            body.put("node_type", n.nodeType());
+            body.put("compute_id", "local");
+            putPosition(body, n);
+            if (n.properties() != null && !n.properties().isEmpty()) {
+                body.set("properties", CloudEventCodec.mapper().valueToTree(n.properties()));
+            }
+            return gateway.post(serverId, base + "/nodes", body, what)
+                    .map(node -> created(c, node))
+                    // a create whose answer was lost and that GNS3 then refuses as a duplicate id: it exists
+                    .onFailure(e -> status(e) == 409).recoverWithUni(e -> gateway
+                            .get(serverId, base + "/nodes/" + n.nodeId(), "read node " + c.name())
+                            .map(node -> c.name().equals(node.path("name").asText()) ? created(c, node)
+                                    : failedCreate(c, e))
+                            .onFailure().recoverWithItem(notThere -> failedCreate(c, e)))
+                    .onFailure().recoverWithItem(e -> failedCreate(c, e));
+        }
+
+        /** A template's node gets GNS3's id and name; it is then named and shaped as the spec says. */
+        Uni<Result> createFromTemplate(NodeChange c, PlannedNode n, String what) {
+            ObjectNode body = CloudEventCodec.mapper().createObjectNode();
+            body.put("compute_id", "local");
+            body.put("x", n.x() == null ? 0 : n.x());
+            body.put("y", n.y() == null ? 0 : n.y());
+            return gateway.post(serverId, base + "/templates/" + n.templateId(), body, what).chain(node -> {
+                UUID id = UUID.fromString(node.path("node_id").asText());
+                ObjectNode update = CloudEventCodec.mapper().createObjectNode();
+                update.put("name", n.name());
+                if (n.properties() != null && !n.properties().isEmpty()) {
+                    update.set("properties", CloudEventCodec.mapper().valueToTree(n.properties()));
+                }
+                return gateway.put(serverId, base + "/nodes/" + id, update, "name node " + c.name())
+                        .map(named -> created(c, named))
+                        .onFailure().recoverWithItem(e -> {
+                            notCreated.add(c.name());
+                            return new Result("node", c.action(), id, c.name(), c.reason(), Outcome.FAILED, status(e),
+                                    "created from its template as " + node.path("name").asText()
+                                            + " but not renamed: " + detail(e));
+                        });
+            }).onFailure().recoverWithItem(e -> failedCreate(c, e));
+        }
+
+        Result created(NodeChange c, JsonNode node) {
+            UUID id = UUID.fromString(node.path("node_id").asText());
+            createdIds.put(c.name(), id);
+            return done(c, id, null);
+        }
+
+        Result failedCreate(NodeChange c, Throwable e) {
+            notCreated.add(c.name());
+            return failed(c, c.nodeId(), e);
+        }
+
+        Uni<Result> updateNode(NodeChange c) {
+            PlannedNode n = c.node();
+            ObjectNode body = CloudEventCodec.mapper().createObjectNode();
+            if (n.name() != null) {
+                body.put("name", n.name());
+            }
+            putPosition(body, n);
+            if (n.properties() != null && !n.properties().isEmpty()) {
+                body.set("properties", CloudEventCodec.mapper().valueToTree(n.properties()));
+            }
+            return gateway.put(serverId, base + "/nodes/" + c.nodeId(), body, "update node " + c.name())
+                    .map(ok -> done(c, c.nodeId(), null))
+                    .onFailure().recoverWithItem(e -> failed(c, c.nodeId(), e));
+        }
+
+        Set<String> linkKeys(LinkChange c) {
+            return Set.of(c.link().a().nodeName(), c.link().b().nodeName());
+        }
+
+        Uni<Result> createLink(LinkChange c) {
+            PlannedLink link = c.link();
+            for (PlannedLink.Endpoint end : List.of(link.a(), link.b())) {
+                if (notCreated.contains(end.nodeName())) {
+                    return Uni.createFrom().item(new Result("link", c.action(), c.linkId(), c.description(), c.reason(),
+                            Outcome.SKIPPED, null, "node " + end.nodeName() + " was not created"));
+                }
+            }
+            ObjectNode body = CloudEventCodec.mapper().createObjectNode();
+            body.put("link_id", link.linkId().toString());
+            var ends = body.putArray("nodes");
+            for (PlannedLink.Endpoint end : List.of(link.a(), link.b())) {
+                ends.addObject().put("node_id", createdIds.getOrDefault(end.nodeName(), end.nodeId()).toString())
+                        .put("adapter_number", end.adapterNumber()).put("port_number", end.portNumber());
+            }
+            if (link.filters() != null && !link.filters().isEmpty()) {
+                body.set("filters", CloudEventCodec.mapper().valueToTree(link.filters()));
+            }
+            if (Boolean.TRUE.equals(link.suspend())) {
+                body.put("suspend", true);
+            }
+            return gateway.post(serverId, base + "/links", body, "create link " + c.description())
+                    .map(ok -> done(c))
+                    .onFailure().recoverWithItem(e -> failed(c, e));
+        }
+
+        Uni<Result> updateLink(LinkChange c) {
+            PlannedLink link = c.link();
+            ObjectNode body = CloudEventCodec.mapper().createObjectNode();
+            if (link.filters() != null) {
+                body.set("filters", CloudEventCodec.mapper().valueToTree(link.filters()));
+            }
+            if (link.suspend() != null) {
+                body.put("suspend", link.suspend());
+            }
+            return gateway.put(serverId, base + "/links/" + c.linkId(), body, "update link " + c.description())
+                    .map(ok -> done(c))
+                    .onFailure().recoverWithItem(e -> failed(c, e));
+        }
+
+        Uni<Result> deleteLink(LinkChange c) {
+            return gateway.delete(serverId, base + "/links/" + c.linkId(), "delete link " + c.description())
+                    .map(ok -> done(c))
+                    .onFailure().recoverWithItem(e -> status(e) == 404
+                            ? new Result("link", c.action(), c.linkId(), c.description(), c.reason(), Outcome.DONE, null,
+                            c.cascade() ? "deleted with its node" : "already gone")
+                            : failed(c, e));
+        }
+    }
+
+    /** GNS3's builtin templates: their nodes are made by node type, with a stable id (template creates take none). */
+    private static final Set<UUID> BUILTIN_TEMPLATES = Set.copyOf(TemplateCatalogue.BUILTIN.stream()
+            .map(t -> t.templateId()).toList());
+
+    private static void putPosition(ObjectNode body, PlannedNode n) {
+        if (n.x() != null) {
+            body.put("x", n.x());
+        }
+        if (n.y() != null) {
+            body.put("y", n.y());
+        }
+    }
+
+    private static Result done(NodeChange c, UUID id, String detail) {
+        return new Result("node", c.action(), id, c.name(), c.reason(), Outcome.DONE, null, detail);
+    }
+
+    private static Result failed(NodeChange c, UUID id, Throwable e) {
+        return new Result("node", c.action(), id, c.name(), c.reason(), Outcome.FAILED, status(e), detail(e));
+    }
+
+    private static Result done(LinkChange c) {
+        return new Result("link", c.action(), c.linkId(), c.description(), c.reason(), Outcome.DONE, null, null);
+    }
+
+    private static Result failed(LinkChange c, Throwable e) {
+        return new Result("link", c.action(), c.linkId(), c.description(), c.reason(), Outcome.FAILED, status(e),
+                detail(e));
+    }
+
+    private static int status(Throwable e) {
+        return e instanceof ProblemException p ? p.problem().status() : 502;
+    }
+
+    private static String detail(Throwable e) {
+        return e instanceof ProblemException p ? p.problem().detail() : e.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,68 @@
+package dev.labfleet.topology.service;
+
+import io.smallrye.mutiny.Uni;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class KeyedSchedulerTest {
+
+    /** Links on a few shared switches: at most 4 calls in flight, never two on one switch, results in order. */
+    @Test
+    void boundedConcurrencyNeverTwoCallsOnOneKeyAndResultsInOrder() {
+        List<int[]> links = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            links.add(new int[]{i % 5, 5 + i % 7});
+        }
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger maxInFlight = new AtomicInteger();
+        Set<String> busy = ConcurrentHashMap.newKeySet();
+        List<String> clashes = new ArrayList<>();
+        List<Integer> results = KeyedScheduler.run(links,
+                l -> Set.of("n" + l[0], "n" + l[1]),
+                l -> Uni.createFrom().item(() -> {
+                    maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                    for (String key : List.of("n" + l[0], "n" + l[1])) {
+                        if (!busy.add(key)) {
+                            synchronized (clashes) {
+                                clashes.add(key);
+                            }
+                        }
+                    }
+                    return l[0] * 100 + l[1];
+                }).onItem().delayIt().by(Duration.ofMillis(3)).invoke(() -> {
+                    busy.remove("n" + l[0]);
+                    busy.remove("n" + l[1]);
+                    inFlight.decrementAndGet();
+                }), 4).await().atMost(Duration.ofSeconds(30));
+
+        assertThat(clashes).isEmpty();
+        assertThat(maxInFlight.get()).isBetween(2, 4);
+        assertThat(results).containsExactlyElementsOf(links.stream().map(l -> l[0] * 100 + l[1]).toList());
+    }
+
+    @Test
+    void manyTasksThatCompleteAtOnceDoNotGrowTheStack() {
+        List<Integer> tasks = IntStream.range(0, 50_000).boxed().toList();
+        List<Integer> results = KeyedScheduler.run(tasks, t -> Set.of("k" + (t % 3)), t -> Uni.createFrom().item(t), 8)
+                .await().atMost(Duration.ofSeconds(30));
+        assertThat(results).containsExactlyElementsOf(tasks);
+    }
+
+    @Test
+    void aFailingTaskFailsTheRun() {
+        assertThatThrownBy(() -> KeyedScheduler.run(List.of(1, 2, 3), t -> Set.of("k" + t),
+                t -> t == 2 ? Uni.createFrom().<Integer>failure(new IllegalStateException("boom"))
+                        : Uni.createFrom().item(t), 2).await().atMost(Duration.ofSeconds(5)))
+                .hasMessageContaining("boom");
+    }
+}
