@@ -1,19 +1,14 @@
 package dev.labfleet.topology.plan;
 
-import dev.labfleet.topology.spec.LinkConditions;
-import dev.labfleet.topology.spec.LinkSpec;
-import dev.labfleet.topology.spec.NodeSpec;
 import dev.labfleet.topology.spec.ResolvedTopology;
 import dev.labfleet.topology.spec.SpecResolver;
 import dev.labfleet.topology.spec.TemplateCatalogue;
 import dev.labfleet.topology.spec.TopologySpec;
 import dev.labfleet.topology.support.FakeGns3;
+import dev.labfleet.topology.support.ScaleLab;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -24,38 +19,10 @@ class PlanAtScaleTest {
 
     private static final UUID PROJECT = UUID.fromString("0b7f3b4e-9d1e-4c55-8f0a-3a2b1c0d9e8f");
     private static final SpecResolver RESOLVER = new SpecResolver(TemplateCatalogue.builtin());
-    private static final int SWITCHES = 100;
-    private static final int HOSTS = 900;
-
-    /** 100 switches of 32 ports in a ring with chords (600 links), 900 VPCS, 9 per switch (900 links). */
-    static TopologySpec lab() {
-        List<NodeSpec> nodes = new ArrayList<>();
-        List<LinkSpec> links = new ArrayList<>();
-        List<Object> mapping = new ArrayList<>();
-        for (int p = 0; p < 32; p++) {
-            mapping.add(Map.of("name", "Ethernet" + p, "port_number", p, "type", "access", "vlan", 1));
-        }
-        for (int s = 0; s < SWITCHES; s++) {
-            nodes.add(NodeSpec.ofType("sw" + s, "ethernet_switch", NodeSpec.Position.of(s * 100, 0))
-                    .withProperties(Map.of("ports_mapping", mapping)));
-        }
-        for (int h = 0; h < HOSTS; h++) {
-            nodes.add(NodeSpec.ofTemplate("pc" + h, "VPCS", NodeSpec.Position.of((h / 9) * 100, 200 + (h % 9) * 60)));
-            links.add(LinkSpec.of("pc" + h + ":e0", "sw" + (h / 9) + ":e" + (h % 9)));
-        }
-        // 600 inter-switch links: switch s uses ports 9-14 to reach s+1..s+6, ports 15-20 to be reached from s-1..s-6
-        for (int s = 0; s < SWITCHES; s++) {
-            for (int k = 1; k <= 6; k++) {
-                int peer = (s + k) % SWITCHES;
-                links.add(LinkSpec.of("sw" + s + ":e" + (8 + k), "sw" + peer + ":" + (14 + k)));
-            }
-        }
-        return new TopologySpec("scale", null, null, nodes, links);
-    }
 
     @Test
     void aThousandNodeLabPlansCreatesThenNothingThenExactlyTheTenChangedLinks() {
-        TopologySpec spec = lab();
+        TopologySpec spec = ScaleLab.spec();
         ResolvedTopology desired = RESOLVER.resolveOrThrow(spec);
         assertThat(desired.nodes()).hasSize(1_000);
         assertThat(desired.links()).hasSize(1_500);
@@ -69,13 +36,7 @@ class PlanAtScaleTest {
         assertThat(again.noChanges()).isTrue();
 
         // 10 links change: 5 get conditions, 5 move to a free switch port
-        List<LinkSpec> links = new ArrayList<>(spec.links());
-        Set<Integer> conditioned = Set.of(3, 300, 601, 899, 1_200);
-        Set<Integer> moved = Set.of(10, 20, 30, 40, 50);
-        conditioned.forEach(i -> links.set(i, links.get(i).withConditions(new LinkConditions(1, 10, null, null,
-                null, null))));
-        moved.forEach(i -> links.set(i, LinkSpec.of(links.get(i).a(), "sw" + (i / 9) + ":e" + (21 + i % 9))));
-        ResolvedTopology changed = RESOLVER.resolveOrThrow(spec.withLinks(links));
+        ResolvedTopology changed = RESOLVER.resolveOrThrow(ScaleLab.tenLinksChanged(spec));
 
         TopologyPlan plan = TopologyPlanner.plan(PROJECT, changed, gns3.live());
 
