@@ -27,9 +27,11 @@ final class Suite implements ExtensionContext.Store.CloseableResource {
         simulator = Gns3Simulator.start();
         Path state = Files.createTempDirectory(E2e.root().resolve("e2e-tests/target"), "state-");
         String gateway = "http://127.0.0.1:" + E2e.SERVICES.get(0).port();
+        // E2e.SERVICES: gateway, project, topology, automation, monitoring, search
         for (E2e.Service s : E2e.SERVICES) {
             services.put(s.shortName(), new ServiceProcess(s.module(), s.shortName(), s.port(), Map.of(
                     "LABFLEET_GATEWAY_URL", gateway,
+                    "LABFLEET_PROJECT_URL", "http://127.0.0.1:" + E2e.SERVICES.get(1).port(),
                     "LABFLEET_GNS3_URL", simulator.baseUrl(),
                     "LABFLEET_STATE_DIR", state.toString(),
                     // every e2e run starts from empty databases (the services' test databases)

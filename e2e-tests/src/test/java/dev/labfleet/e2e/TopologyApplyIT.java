@@ -1,0 +1,93 @@
+package dev.labfleet.e2e;
+
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+/**
+ * Topology-as-code through the public APIs of the running suite: a lab is created (project-service), a generated
+ * 20-node spine-leaf spec is applied (topology-service, through the gateway, onto the simulator), re-applied as a
+ * no-op, started staggered, its events reach Kafka, it is exported as GraphML and deleted.
+ */
+@ExtendWith(Suite.Extension.class)
+class TopologyApplyIT {
+
+    private static RequestSpecification service(String name) {
+        return given().baseUri(Suite.current().service(name).baseUrl()).contentType(ContentType.JSON)
+                .filter(new io.restassured.filter.log.ErrorLoggingFilter());
+    }
+
+    @Test
+    void applyATwentyNodeSpineLeafStartItExportItAndDeleteIt() {
+        await("the simulator registered by the gateway").atMost(Duration.ofSeconds(30))
+                .until(() -> service("gateway").when().get("/api/v1/servers").then().statusCode(200)
+                        .extract().jsonPath().getList("items"), items -> !items.isEmpty());
+        String projectId = service("project").body(Map.of("name", "fabric-" + UUID.randomUUID()))
+                .when().post("/api/v1/projects").then().statusCode(201).extract().path("projectId");
+
+        String spec = service("topology").body(Map.of("shape", "spine-leaf", "name", "fabric", "spines", 2,
+                        "leaves", 6, "hostsPerLeaf", 2))
+                .when().post("/api/v1/topologies/generate").then().statusCode(200)
+                .body("nodes", hasSize(20)).extract().asString();
+        int links = io.restassured.path.json.JsonPath.from(spec).getList("links").size();
+
+        String topology = "/api/v1/projects/" + projectId + "/topology";
+        service("topology").queryParam("dryRun", true).body(spec).when().put(topology).then().statusCode(200)
+                .body("summary.nodesToCreate", equalTo(20)).body("summary.linksToCreate", equalTo(links));
+        service("topology").header("X-Labfleet-User", "e2e").body(spec).when().put(topology).then().statusCode(200)
+                .body("status", equalTo("APPLIED")).body("done", equalTo(20 + links));
+        service("topology").body(spec).when().put(topology).then().statusCode(200)
+                .body("status", equalTo("UNCHANGED"));
+        service("topology").when().get(topology + "/drift").then().statusCode(200).body("inSync", equalTo(true));
+        service("project").when().get("/api/v1/projects/" + projectId).then().statusCode(200)
+                .body("nodeCount", equalTo(20)).body("linkCount", equalTo(links));
+
+        String operation = service("project").body(Map.of("batchSize", 5, "delayMs", 50))
+                .when().post("/api/v1/projects/" + projectId + "/start")
+                .then().statusCode(202).extract().header("Location");
+        Map<String, Object> done = await("staggered start").atMost(Duration.ofSeconds(60)).until(
+                () -> service("project").when().get(operation).then().statusCode(200).extract().jsonPath().getMap(""),
+                op -> !"running".equals(op.get("status")));
+        assertThat(done).containsEntry("status", "succeeded").containsEntry("total", 20).containsEntry("done", 20);
+
+        String graphml = service("topology").queryParam("format", "graphml").when().get(topology)
+                .then().statusCode(200).extract().asString();
+        assertThat(count(graphml, "<node ")).isEqualTo(20);
+        assertThat(count(graphml, "<edge ")).isEqualTo(links);
+
+        service("project").when().post("/api/v1/projects/" + projectId + "/stop").then().statusCode(202);
+        service("project").when().delete("/api/v1/projects/" + projectId).then().statusCode(204);
+        given().baseUri(Suite.current().simulator().baseUrl()).when().get("/v2/projects/" + projectId)
+                .then().statusCode(404);
+
+        List<String> topologyEvents = LabLifecycleIT.eventTypes("lab.topology", projectId, t -> t.size() >= 2);
+        assertThat(topologyEvents).containsExactly("lab.topology.applied", "lab.topology.applied");
+        List<String> projectEvents = LabLifecycleIT.eventTypes("lab.projects", projectId,
+                t -> t.contains("lab.project.deleted"));
+        assertThat(projectEvents).containsSubsequence("lab.project.created", "lab.project.started",
+                "lab.project.deleted");
+    }
+
+    private static int count(String text, String token) {
+        Matcher m = Pattern.compile(Pattern.quote(token)).matcher(text);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+}
