@@ -89,6 +89,13 @@ public class TopologyApplier {
             ResolvedTopology resolved = new SpecResolver(catalogue).resolveOrThrow(spec);
             return labs.project(projectId).chain(project -> {
                 UUID serverId = UUID.fromString(project.path("serverId").asText());
+                String status = project.path("status").asText("");
+                if (status.equalsIgnoreCase("closed") || status.equalsIgnoreCase("missing")) {
+                    // GNS3 refuses every write to a closed project: say so once instead of failing each object
+                    return Uni.createFrom().failure(ProblemException.conflict("lab " + projectId + " is " + status
+                            + (status.equalsIgnoreCase("closed") ? ": open it (POST /api/v1/projects/" + projectId
+                            + "/open) before applying a spec" : " on its GNS3 server")));
+                }
                 String owner = replica + "/" + UUID.randomUUID();
                 return applied.lock(projectId, owner, config.apply().lockLease()).chain(locked -> {
                     if (!locked) {

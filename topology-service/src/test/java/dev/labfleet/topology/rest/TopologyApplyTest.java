@@ -201,6 +201,9 @@ class TopologyApplyTest {
         apply(UUID.randomUUID().toString(), SPEC).then().statusCode(404).contentType("application/problem+json");
         given().when().get("/api/v1/projects/" + id + "/topology/drift").then().statusCode(404)
                 .body("detail", containsString("no spec has been applied"));
+        sim().post("/v2/projects/" + id + "/close").then().statusCode(204);
+        apply(id, SPEC).then().statusCode(409).body("detail", containsString("is closed"));
+        assertThat(gns3().requests().writes()).isEqualTo(writes + 1);
     }
 
     @Test

@@ -1,0 +1,195 @@
+package dev.labfleet.e2e;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.restassured.RestAssured.given;
+
+/**
+ * Benchmark, not a test (its name matches neither Surefire's nor Failsafe's patterns; {@code scripts/bench-apply.sh}
+ * runs it): the 1,000-node / 1,500-link lab applied through the suite (topology-service, project-service and the
+ * gateway as processes) versus a direct client making the same GNS3 calls, 8 in flight, on the same simulator,
+ * alternating, in one run. Prints the figures for docs/benchmarks.md.
+ */
+@ExtendWith(Suite.Extension.class)
+class ApplyBenchmark {
+
+    private static final int SWITCHES = 100;
+    private static final int HOSTS = 900;
+    private static final int CONCURRENCY = 8;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void applyThroughTheSuiteVersusADirectClient() throws Exception {
+        String gns3 = Suite.current().simulator().baseUrl();
+        String projects = Suite.current().service("project").baseUrl();
+        String topology = Suite.current().service("topology").baseUrl();
+        given().baseUri(Suite.current().service("gateway").baseUrl()).when().get("/api/v1/servers").then()
+                .statusCode(200);
+        int rounds = Integer.getInteger("bench.rounds", 3);
+        List<long[]> figures = new ArrayList<>();
+        for (int round = 0; round <= rounds; round++) {
+            long direct = direct(gns3);
+            long suite = suite(projects, topology);
+            if (round > 0) { // round 0 warms both paths up
+                figures.add(new long[]{direct, suite});
+            }
+            System.out.printf("round %d%s: direct %d ms, suite %d ms, ratio %.2f%n", round,
+                    round == 0 ? " (warm-up)" : "", direct, suite, suite / (double) direct);
+        }
+        long directSum = figures.stream().mapToLong(f -> f[0]).sum();
+        long suiteSum = figures.stream().mapToLong(f -> f[1]).sum();
+        System.out.printf("RESULT apply 1,000 nodes + 1,500 links: direct %.0f ms, suite %.0f ms (mean of %d), "
+                        + "ratio %.2f%n", directSum / (double) rounds, suiteSum / (double) rounds, rounds,
+                suiteSum / (double) directSum);
+    }
+
+    /** The same GNS3 calls as the apply makes: read the empty lab, 1,000 node creates, then 1,500 link creates. */
+    private long direct(String gns3) throws Exception {
+        String projectId = post(gns3 + "/v2/projects", JSON.createObjectNode().put("name", "direct-" + UUID.randomUUID()))
+                .get("project_id").asText();
+        String base = gns3 + "/v2/projects/" + projectId;
+        long start = System.nanoTime();
+        get(base + "/nodes");
+        get(base + "/links");
+        Map<String, String> ids = new java.util.HashMap<>();
+        List<ObjectNode> nodes = new ArrayList<>();
+        for (int s = 0; s < SWITCHES; s++) {
+            ObjectNode n = node("sw" + s, "ethernet_switch", s * 100, 0, ids);
+            ArrayNode mapping = n.putObject("properties").putArray("ports_mapping");
+            for (int p = 0; p < 32; p++) {
+                mapping.addObject().put("name", "Ethernet" + p).put("port_number", p).put("type", "access")
+                        .put("vlan", 1);
+            }
+            nodes.add(n);
+        }
+        for (int h = 0; h < HOSTS; h++) {
+            nodes.add(node("pc" + h, "vpcs", (h / 9) * 100, 200 + (h % 9) * 60, ids));
+        }
+        List<ObjectNode> links = new ArrayList<>();
+        for (int h = 0; h < HOSTS; h++) {
+            links.add(link(ids.get("pc" + h), 0, ids.get("sw" + (h / 9)), h % 9));
+        }
+        for (int s = 0; s < SWITCHES; s++) {
+            for (int k = 1; k <= 6; k++) {
+                links.add(link(ids.get("sw" + s), 8 + k, ids.get("sw" + (s + k) % SWITCHES), 14 + k));
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
+        try {
+            runAll(pool, nodes, body -> post(base + "/nodes", body));
+            runAll(pool, links, body -> post(base + "/links", body));
+        } finally {
+            pool.shutdown();
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        delete(base);
+        return millis;
+    }
+
+    /** The same lab as a spec, applied through the suite to a lab project-service placed on the simulator. */
+    private long suite(String projects, String topology) throws Exception {
+        String projectId = given().baseUri(projects).contentType(ContentType.JSON)
+                .body(Map.of("name", "suite-" + UUID.randomUUID())).post("/api/v1/projects")
+                .then().statusCode(201).extract().path("projectId");
+        String spec = spec();
+        long start = System.nanoTime();
+        given().baseUri(topology).contentType(ContentType.JSON).body(spec)
+                .put("/api/v1/projects/" + projectId + "/topology").then().statusCode(200);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        given().baseUri(projects).delete("/api/v1/projects/" + projectId).then().statusCode(204);
+        return millis;
+    }
+
+    private static String spec() throws Exception {
+        ObjectNode spec = JSON.createObjectNode().put("name", "scale");
+        ArrayNode nodes = spec.putArray("nodes");
+        ArrayNode links = spec.putArray("links");
+        for (int s = 0; s < SWITCHES; s++) {
+            ObjectNode n = nodes.addObject().put("name", "sw" + s).put("node_type", "ethernet_switch");
+            n.putObject("position").put("x", s * 100).put("y", 0);
+            ArrayNode mapping = n.putObject("properties").putArray("ports_mapping");
+            for (int p = 0; p < 32; p++) {
+                mapping.addObject().put("name", "Ethernet" + p).put("port_number", p).put("type", "access")
+                        .put("vlan", 1);
+            }
+        }
+        for (int h = 0; h < HOSTS; h++) {
+            ObjectNode n = nodes.addObject().put("name", "pc" + h).put("template", "VPCS");
+            n.putObject("position").put("x", (h / 9) * 100).put("y", 200 + (h % 9) * 60);
+            links.addObject().put("a", "pc" + h + ":e0").put("b", "sw" + (h / 9) + ":e" + (h % 9));
+        }
+        for (int s = 0; s < SWITCHES; s++) {
+            for (int k = 1; k <= 6; k++) {
+                links.addObject().put("a", "sw" + s + ":e" + (8 + k)).put("b", "sw" + (s + k) % SWITCHES + ":e" + (14 + k));
+            }
+        }
+        return JSON.writeValueAsString(spec);
+    }
+
+    private static ObjectNode node(String name, String type, int x, int y, Map<String, String> ids) {
+        String id = UUID.randomUUID().toString();
+        ids.put(name, id);
+        return JSON.createObjectNode().put("node_id", id).put("name", name).put("node_type", type)
+                .put("compute_id", "local").put("x", x).put("y", y);
+    }
+
+    private static ObjectNode link(String a, int portA, String b, int portB) {
+        ObjectNode link = JSON.createObjectNode().put("link_id", UUID.randomUUID().toString());
+        ArrayNode ends = link.putArray("nodes");
+        ends.addObject().put("node_id", a).put("adapter_number", 0).put("port_number", portA);
+        ends.addObject().put("node_id", b).put("adapter_number", 0).put("port_number", portB);
+        return link;
+    }
+
+    private interface Call {
+        Object run(ObjectNode body) throws Exception;
+    }
+
+    private static void runAll(ExecutorService pool, List<ObjectNode> bodies, Call call) throws Exception {
+        List<Future<Object>> futures = new ArrayList<>();
+        for (ObjectNode body : bodies) {
+            futures.add(pool.submit(() -> call.run(body)));
+        }
+        for (Future<Object> f : futures) {
+            f.get();
+        }
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode post(String url, ObjectNode body) throws Exception {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() >= 400) {
+            throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + new String(r.body()));
+        }
+        return JSON.readTree(r.body());
+    }
+
+    private void get(String url) throws Exception {
+        http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private void delete(String url) throws Exception {
+        http.send(HttpRequest.newBuilder(URI.create(url)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+    }
+}
