@@ -1,19 +1,13 @@
 package dev.labfleet.e2e;
 
 import dev.labfleet.common.event.CloudEvent;
-import dev.labfleet.common.event.CloudEventCodec;
+import dev.labfleet.common.testing.TopicReader;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -94,22 +88,8 @@ class LabLifecycleIT {
 
     /** The CloudEvent types published for one key, in order, read until {@code complete} holds. */
     static List<String> eventTypes(String topic, String key, Predicate<List<String>> complete) {
-        List<String> types = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, E2e.env("KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
-                ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            await(topic + " events of " + key).atMost(Duration.ofSeconds(60)).until(() -> {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(250))) {
-                    if (key.equals(r.key())) {
-                        CloudEvent event = CloudEventCodec.fromBytes(r.value());
-                        types.add(event.type());
-                    }
-                }
-                return complete.test(types);
-            });
-        }
-        return types;
+        return TopicReader.events(E2e.env("KAFKA_BOOTSTRAP", "127.0.0.1:9092"), topic, key, Duration.ofSeconds(60),
+                events -> complete.test(events.stream().map(CloudEvent::type).toList()))
+                .stream().map(CloudEvent::type).toList();
     }
 }

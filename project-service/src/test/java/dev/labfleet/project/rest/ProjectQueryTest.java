@@ -3,19 +3,15 @@ package dev.labfleet.project.rest;
 import dev.labfleet.common.event.CloudEvent;
 import dev.labfleet.common.event.CloudEventCodec;
 import dev.labfleet.common.event.CloudEventSerializer;
+import dev.labfleet.common.testing.TopicReader;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -24,7 +20,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -116,21 +111,8 @@ class ProjectQueryTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().when().get("/api/v1/projects/" + id).then().statusCode(200).body("status", equalTo("closed")));
 
-        List<CloudEvent> published = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of("lab.projects"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (id.toString().equals(r.key())) {
-                        published.add(CloudEventCodec.fromBytes(r.value()));
-                    }
-                }
-                return !published.isEmpty();
-            });
-        }
+        List<CloudEvent> published = TopicReader.events(bootstrap, "lab.projects", id.toString(),
+                Duration.ofSeconds(30), events -> !events.isEmpty());
         assertThat(published).extracting(CloudEvent::type).containsExactly("lab.project.closed");
         assertThat(published.get(0).data().get("status").asText()).isEqualTo("closed");
     }

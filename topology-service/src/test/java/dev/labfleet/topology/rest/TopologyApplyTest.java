@@ -1,7 +1,7 @@
 package dev.labfleet.topology.rest;
 
 import dev.labfleet.common.event.CloudEvent;
-import dev.labfleet.common.event.CloudEventCodec;
+import dev.labfleet.common.testing.TopicReader;
 import dev.labfleet.simulator.Gns3Simulator;
 import dev.labfleet.topology.support.LabStandIn;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -9,18 +9,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -226,21 +220,8 @@ class TopologyApplyTest {
         apply(id, SPEC).then().statusCode(200);
         apply(id, SPEC).then().statusCode(200);
         String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
-        List<CloudEvent> seen = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of("lab.topology"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (id.equals(r.key())) {
-                        seen.add(CloudEventCodec.fromBytes(r.value()));
-                    }
-                }
-                return seen.size() >= 2;
-            });
-        }
+        List<CloudEvent> seen = TopicReader.events(bootstrap, "lab.topology", id, Duration.ofSeconds(30),
+                events -> events.size() >= 2);
         assertThat(seen).extracting(CloudEvent::type).containsExactly("lab.topology.applied", "lab.topology.applied");
         assertThat(seen).extracting(e -> e.data().get("status").asText()).containsExactly("APPLIED", "UNCHANGED");
         assertThat(seen.get(0).data().get("done").asInt()).isEqualTo(7);
