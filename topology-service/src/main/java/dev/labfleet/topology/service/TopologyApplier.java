@@ -27,6 +27,8 @@ import dev.labfleet.topology.spec.SpecCodec;
 import dev.labfleet.topology.spec.SpecResolver;
 import dev.labfleet.topology.spec.TemplateCatalogue;
 import dev.labfleet.topology.spec.TopologySpec;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -66,16 +68,19 @@ public class TopologyApplier {
     private final AppliedTopologyRepository applied;
     private final TopologyEvents events;
     private final TopologyConfig config;
+    private final MeterRegistry meters;
     private final String replica = "topology-" + UUID.randomUUID();
 
     public TopologyApplier(LabClient labs, GatewayApi gateway, TemplateCatalogueService templates,
-                           AppliedTopologyRepository applied, TopologyEvents events, TopologyConfig config) {
+                           AppliedTopologyRepository applied, TopologyEvents events, TopologyConfig config,
+                           MeterRegistry meters) {
         this.labs = labs;
         this.gateway = gateway;
         this.templates = templates;
         this.applied = applied;
         this.events = events;
         this.config = config;
+        this.meters = meters;
     }
 
     /**
@@ -122,8 +127,22 @@ public class TopologyApplier {
                     return report(projectId, serverId, plan, results, startedAt, millis);
                 }))
                 .call(report -> record(report, spec, user))
+                .invoke(this::measure)
                 .invoke(report -> LOG.infof("applied spec to lab %s: %s, %d done, %d failed, %d skipped in %d ms",
                         projectId, report.status(), report.done(), report.failed(), report.skipped(), report.durationMs()));
+    }
+
+    /** {@code labfleet_topology_apply_seconds{status}} and {@code labfleet_topology_apply_changes_total{kind,action,outcome}}. */
+    private void measure(ApplyReport report) {
+        Timer.builder("labfleet.topology.apply").description("Spec applies, by how they ended")
+                .tag("status", report.status().name()).register(meters)
+                .record(java.time.Duration.ofMillis(report.durationMs()));
+        Map<String, Long> counts = new java.util.HashMap<>();
+        report.results().forEach(r -> counts.merge(r.kind() + "|" + r.action() + "|" + r.outcome(), 1L, Long::sum));
+        counts.forEach((key, n) -> {
+            String[] k = key.split("\\|");
+            meters.counter("labfleet.topology.apply.changes", "kind", k[0], "action", k[1], "outcome", k[2]).increment(n);
+        });
     }
 
     private static ApplyReport report(UUID projectId, UUID serverId, TopologyPlan plan, List<Result> results,

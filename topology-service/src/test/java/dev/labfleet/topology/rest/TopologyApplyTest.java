@@ -105,6 +105,9 @@ class TopologyApplyTest {
         apply(id, SPEC).then().statusCode(200).body("status", equalTo("UNCHANGED")).body("results", hasSize(0));
         assertThat(gns3().requests().writes()).as("GNS3 writes of a re-apply").isEqualTo(writes);
 
+        assertThat(given().when().get("/q/metrics").asString())
+                .contains("labfleet_topology_apply_changes_total{action=\"CREATE\",kind=\"node\",outcome=\"DONE\"}")
+                .contains("labfleet_topology_apply_seconds_count{status=\"UNCHANGED\"}");
         given().when().get("/api/v1/projects/" + id + "/topology/applied").then().statusCode(200)
                 .body("status", equalTo("UNCHANGED")).body("appliedBy", equalTo("alice"))
                 .body("spec.nodes.name", containsInAnyOrder("SW1", "PC1", "PC2", "PC3"));
