@@ -250,6 +250,22 @@ EOF
   wait_until 60 "Kafka" kafka_started_log || die "Kafka did not start within 60 s (see $dir/server.out)"
   wait_until 30 "Kafka port" listening "$KAFKA_PORT" || die "Kafka started but does not listen on $KAFKA_PORT (see $dir/server.out)"
 }
+# Topics exist before any service starts: a consumer that subscribes to a topic nobody has written yet would
+# only notice it at its next metadata refresh (minutes). One list, then one create per missing topic.
+TOPICS=${LABFLEET_TOPICS:-"gns3.events lab.projects lab.topology lab.automation lab.monitoring"}
+TOPIC_PARTITIONS=${LABFLEET_TOPIC_PARTITIONS:-6}
+create_topics() {
+  local existing topic
+  existing=$(kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "$HOST:$KAFKA_PORT" --list 2>/dev/null) \
+    || die "Kafka: cannot list topics on $HOST:$KAFKA_PORT"
+  for topic in $TOPICS; do
+    grep -qx "$topic" <<<"$existing" && continue
+    kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "$HOST:$KAFKA_PORT" --create --if-not-exists \
+      --topic "$topic" --partitions "$TOPIC_PARTITIONS" --replication-factor 1 >/dev/null 2>&1 \
+      || die "Kafka: cannot create topic $topic"
+    log "Kafka: created topic $topic ($TOPIC_PARTITIONS partitions)"
+  done
+}
 stop_kafka() { stop_started Kafka "$STATE_DIR/kafka.started" "$STATE_DIR/kafka/kafka.pid"; }
 
 # ---------------------------------------------------------------- commands
@@ -270,6 +286,7 @@ case "${1:-}" in
     create_databases
     start_redis
     start_kafka
+    create_topics
     trap - ERR
     log "ready: postgresql://$HOST:$PG_PORT  redis://$HOST:$REDIS_PORT  kafka $HOST:$KAFKA_PORT"
     ;;

@@ -56,6 +56,10 @@ class TopologyApplyIT {
         service("project").when().get("/api/v1/projects/" + projectId).then().statusCode(200)
                 .body("nodeCount", equalTo(20)).body("linkCount", equalTo(links));
 
+        // the spec's start priorities (infrastructure first) reach project-service through lab.topology
+        await("the spec's priorities at project-service").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                service("project").when().get("/api/v1/projects/" + projectId).then().statusCode(200)
+                        .body("startPriorities.spine1", org.hamcrest.Matchers.notNullValue()));
         String operation = service("project").body(Map.of("batchSize", 5, "delayMs", 50))
                 .when().post("/api/v1/projects/" + projectId + "/start")
                 .then().statusCode(202).extract().header("Location");
@@ -63,6 +67,14 @@ class TopologyApplyIT {
                 () -> service("project").when().get(operation).then().statusCode(200).extract().jsonPath().getMap(""),
                 op -> !"running".equals(op.get("status")));
         assertThat(done).containsEntry("status", "succeeded").containsEntry("total", 20).containsEntry("done", 20);
+        List<Map<String, Object>> results = service("project").when().get(operation).then().extract().jsonPath()
+                .getList("results");
+        int first = results.stream().mapToInt(r -> ((Number) r.get("batch")).intValue()).min().orElseThrow();
+        int last = results.stream().mapToInt(r -> ((Number) r.get("batch")).intValue()).max().orElseThrow();
+        assertThat(results).filteredOn(r -> ((Number) r.get("batch")).intValue() == first)
+                .extracting(r -> r.get("name")).contains("spine1", "spine2");
+        assertThat(results).filteredOn(r -> ((Number) r.get("batch")).intValue() == last)
+                .extracting(r -> (String) r.get("name")).allMatch(name -> name.startsWith("host"));
 
         String graphml = service("topology").queryParam("format", "graphml").when().get(topology)
                 .then().statusCode(200).extract().asString();

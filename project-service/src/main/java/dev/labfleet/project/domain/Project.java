@@ -45,6 +45,13 @@ public class Project extends PanacheEntityBase {
     @Column(columnDefinition = "text[]")
     public String[] tags;
 
+    /**
+     * Node name -> start priority from the spec last applied to the lab (topology-service's
+     * {@code lab.topology.applied}), as JSON; staggered starts and stops use it when the request gives none.
+     */
+    @Column(name = "start_priorities", columnDefinition = "text")
+    public String startPriorities;
+
     @Column(name = "auto_start", nullable = false)
     public boolean autoStart;
 
@@ -59,4 +66,17 @@ public class Project extends PanacheEntityBase {
 
     @Version
     public long version;
+
+    /** {@link #startPriorities} read; empty when none (or unreadable: starts then go by name). */
+    public java.util.Map<String, Integer> priorities() {
+        if (startPriorities == null || startPriorities.isBlank()) {
+            return java.util.Map.of();
+        }
+        try {
+            return dev.labfleet.common.event.CloudEventCodec.mapper().readValue(startPriorities,
+                    new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Integer>>() { });
+        } catch (java.io.IOException e) {
+            return java.util.Map.of();
+        }
+    }
 }

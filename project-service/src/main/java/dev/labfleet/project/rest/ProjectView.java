@@ -5,6 +5,7 @@ import dev.labfleet.project.domain.Project;
 
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -12,11 +13,14 @@ import java.util.UUID;
  *
  * @param status    {@code opened}, {@code closed} or {@code missing} (gone from its GNS3 server)
  * @param nodeCount live from GNS3 on a single-project read; absent in lists or when the server can't tell
+ * @param startPriorities node name -> start priority from the spec last applied to the lab (topology-service);
+ *                        staggered starts and stops follow it unless the request gives its own
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProjectView(UUID projectId, String name, String owner, UUID serverId, String status, String description,
                           List<String> tags, boolean autoStart, boolean autoClose, OffsetDateTime createdAt,
-                          OffsetDateTime updatedAt, Integer nodeCount, Integer linkCount) {
+                          OffsetDateTime updatedAt, Integer nodeCount, Integer linkCount,
+                          Map<String, Integer> startPriorities) {
 
     public static ProjectView of(Project p) {
         return of(p, null, null);
@@ -25,6 +29,6 @@ public record ProjectView(UUID projectId, String name, String owner, UUID server
     public static ProjectView of(Project p, Integer nodeCount, Integer linkCount) {
         return new ProjectView(p.id, p.name, p.owner, p.serverId, p.status.name().toLowerCase(), p.description,
                 p.tags == null ? List.of() : List.of(p.tags), p.autoStart, p.autoClose, p.createdAt, p.updatedAt,
-                nodeCount, linkCount);
+                nodeCount, linkCount, p.priorities().isEmpty() ? null : p.priorities());
     }
 }

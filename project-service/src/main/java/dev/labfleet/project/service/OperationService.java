@@ -81,7 +81,8 @@ public class OperationService {
             op.createdAt = now;
             op.heartbeatAt = now;
             UUID serverId = project.serverId;
-            Map<String, Integer> priorities = r.priorities() == null ? Map.of() : r.priorities();
+            Map<String, Integer> priorities = r.priorities() != null && !r.priorities().isEmpty() ? r.priorities()
+                    : project.priorities();
             return Panache.withTransaction(() -> op.persist())
                     .invoke(() -> launch(op.id, serverId, projectId, kind, priorities))
                     .map(ignored -> OperationView.of(op, null));

@@ -1,12 +1,20 @@
 package dev.labfleet.project.rest;
 
+import dev.labfleet.common.event.CloudEvent;
+import dev.labfleet.common.event.CloudEventCodec;
+import dev.labfleet.common.event.CloudEventSerializer;
 import dev.labfleet.project.support.GatewayStandIn;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -191,5 +199,33 @@ class ProjectLifecycleTest {
                 .contentType("application/problem+json");
         given().contentType("application/gns3project").body(archive)
                 .when().post("/api/v1/projects/import").then().statusCode(400).body("violations[0].field", equalTo("name"));
+    }
+
+    @Test
+    void theAppliedSpecsPrioritiesOrderTheNextStaggeredStart() throws Exception {
+        String id = createLab("priorities-" + UUID.randomUUID());
+        addVpcs(id, 3);
+        String bootstrap = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("kafka.bootstrap.servers", String.class);
+        var data = CloudEventCodec.mapper().createObjectNode().put("projectId", id).put("status", "APPLIED");
+        data.putObject("priorities").put("PC3", 0).put("PC1", 5);
+        try (KafkaProducer<String, CloudEvent> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new CloudEventSerializer())) {
+            // as topology-service's outbox relay sends it: structured CloudEvents, marked by their content type
+            ProducerRecord<String, CloudEvent> record = new ProducerRecord<>("lab.topology", id, CloudEvent.of(
+                    URI.create("/labfleet/topology-service"), "lab.topology.applied", id, data));
+            record.headers().add("content-type", "application/cloudevents+json; charset=UTF-8"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            producer.send(record).get();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/v1/projects/" + id)
+                .then().statusCode(200).body("startPriorities.PC3", equalTo(0)).body("startPriorities.PC1", equalTo(5)));
+
+        String start = given().contentType(ContentType.JSON).body(Map.of("batchSize", 1, "delayMs", 0))
+                .when().post("/api/v1/projects/" + id + "/start").then().statusCode(202).extract().header("Location");
+        assertThat(awaitOperation(start)).containsEntry("status", "succeeded");
+        // PC3 (0) before PC1 (5); PC2 has none and goes last
+        given().when().get(start).then().body("results.sort { it.batch }.name", org.hamcrest.Matchers.contains(
+                "PC3", "PC1", "PC2"));
     }
 }

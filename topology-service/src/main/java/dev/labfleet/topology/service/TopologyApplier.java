@@ -126,7 +126,7 @@ public class TopologyApplier {
                     long millis = (System.nanoTime() - start) / 1_000_000;
                     return report(projectId, serverId, plan, results, startedAt, millis);
                 }))
-                .call(report -> record(report, spec, user))
+                .call(report -> record(report, spec, user, priorities(spec)))
                 .invoke(this::measure)
                 .invoke(report -> LOG.infof("applied spec to lab %s: %s, %d done, %d failed, %d skipped in %d ms",
                         projectId, report.status(), report.done(), report.failed(), report.skipped(), report.durationMs()));
@@ -164,7 +164,18 @@ public class TopologyApplier {
     }
 
     /** The spec becomes the lab's desired state, with how its apply ended; the event commits with it. */
-    private Uni<Void> record(ApplyReport report, TopologySpec spec, String user) {
+    /** Node name -> start priority, for the nodes the spec gives one: project-service orders staggered starts by it. */
+    private static Map<String, Integer> priorities(TopologySpec spec) {
+        Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        spec.nodes().forEach(n -> {
+            if (n.priority() != null) {
+                out.put(n.name(), n.priority());
+            }
+        });
+        return out;
+    }
+
+    private Uni<Void> record(ApplyReport report, TopologySpec spec, String user, Map<String, Integer> priorities) {
         return Panache.withTransaction(() -> applied.findById(report.projectId()).chain(existing -> {
             AppliedTopology row = existing != null ? existing : new AppliedTopology();
             row.projectId = report.projectId();
@@ -179,11 +190,11 @@ public class TopologyApplier {
             return saved.chain(() -> events.publish(report.projectId(),
                     report.status() == ApplyStatus.FAILED ? EventTypes.LAB_TOPOLOGY_APPLY_FAILED
                             : EventTypes.LAB_TOPOLOGY_APPLIED,
-                    report.projectId().toString(), eventData(report)));
+                    report.projectId().toString(), eventData(report, priorities)));
         }));
     }
 
-    private static JsonNode eventData(ApplyReport report) {
+    private static JsonNode eventData(ApplyReport report, Map<String, Integer> priorities) {
         ObjectNode data = CloudEventCodec.mapper().createObjectNode();
         data.put("projectId", report.projectId().toString());
         data.put("serverId", report.serverId().toString());
@@ -195,6 +206,7 @@ public class TopologyApplier {
         data.put("durationMs", report.durationMs());
         data.set("failures", CloudEventCodec.mapper().valueToTree(report.results().stream()
                 .filter(r -> r.outcome() != Outcome.DONE).limit(MAX_FAILURES_IN_EVENT).toList()));
+        data.set("priorities", CloudEventCodec.mapper().valueToTree(priorities));
         return data;
     }
 
