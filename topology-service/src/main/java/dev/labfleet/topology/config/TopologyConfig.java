@@ -18,6 +18,25 @@ public interface TopologyConfig {
 
     Gateway gateway();
 
+    Cache cache();
+
+    /**
+     * Redis caches of reads (a cache only: a missing or unreachable Redis means reading GNS3 through the gateway).
+     */
+    interface Cache {
+        /** How long a project's node and link lists are served from Redis; writes and gns3.events clear them. */
+        @WithDefault("60s")
+        Duration topologyTtl();
+
+        /** How long the merged fleet-wide template catalogue is served from Redis. */
+        @WithDefault("30s")
+        Duration templatesTtl();
+
+        /** Redis key prefix, so that services and test runs sharing one Redis keep apart. */
+        @WithDefault("labfleet:topology:")
+        String keyPrefix();
+    }
+
     /** Applying specs: {@code PUT /api/v1/projects/{projectId}/topology}. */
     interface Apply {
         /**
