@@ -92,10 +92,11 @@ public class GatewayApi {
 
     /**
      * Opens a streamed answer (a pcap, an export): succeeds with the response once the gateway answered 2xx,
-     * before any byte of the body is read; fails with the gateway's problem otherwise.
+     * before any byte of the body is read; fails with the gateway's problem otherwise. The answer must start within
+     * the read timeout; the stream may then pause for up to {@code labfleet.topology.gateway.stream-idle-timeout}.
      */
     public Uni<HttpClientResponse> stream(UUID serverId, String path, String what) {
-        return open(HttpMethod.GET, serverId, path, null, what, config.gateway().readTimeout())
+        return open(HttpMethod.GET, serverId, path, null, what, config.gateway().streamIdleTimeout())
                 .chain(response -> response.statusCode() < 400 ? Uni.createFrom().item(response)
                         : response.body().<HttpClientResponse>map(answer -> {
                             throw UpstreamProblems.of(what, "the gateway", response.statusCode(), answer.toString(),

@@ -63,6 +63,13 @@ public interface TopologyConfig {
         /** Start, stop, suspend, reload: GNS3 may take minutes on real images. */
         @WithDefault("6m")
         Duration lifecycleTimeout();
+
+        /**
+         * How long a streamed answer (a link's live pcap) may stay silent before it is closed: a capture of a quiet
+         * link sends nothing for a while.
+         */
+        @WithDefault("10m")
+        Duration streamIdleTimeout();
     }
 
     /** {@code POST /api/v1/topologies/generate}. */

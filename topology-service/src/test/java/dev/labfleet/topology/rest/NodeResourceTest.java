@@ -65,6 +65,38 @@ class NodeResourceTest {
     }
 
     @Test
+    void nodeWritesRecordLabTopologyEventsKeyedByTheProject() {
+        String lab = SimLabs.project();
+        String pc = given().contentType(ContentType.JSON).body(Map.of("name", "PC1", "node_type", "vpcs"))
+                .when().post(nodes(lab)).then().statusCode(201).extract().path("node_id");
+        given().contentType(ContentType.JSON).body(Map.of("x", 5)).when().put(nodes(lab) + "/" + pc).then().statusCode(200);
+        given().when().delete(nodes(lab) + "/" + pc).then().statusCode(204);
+
+        String bootstrap = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("kafka.bootstrap.servers", String.class);
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(Map.of(
+                "bootstrap.servers", bootstrap, "group.id", "topology-test-" + UUID.randomUUID(),
+                "auto.offset.reset", "earliest",
+                "key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName(),
+                "value.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName()))) {
+            consumer.subscribe(java.util.List.of(dev.labfleet.common.event.Topics.LAB_TOPOLOGY));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(java.time.Duration.ofMillis(500)).forEach(r -> {
+                    if (lab.equals(r.key())) {
+                        seen.add(dev.labfleet.common.event.CloudEventCodec.fromBytes(r.value().getBytes(
+                                java.nio.charset.StandardCharsets.UTF_8)).type());
+                    }
+                });
+                return seen.size() >= 3;
+            });
+        }
+        org.assertj.core.api.Assertions.assertThat(seen).containsExactly(
+                dev.labfleet.common.event.EventTypes.LAB_NODE_CREATED, dev.labfleet.common.event.EventTypes.LAB_NODE_UPDATED,
+                dev.labfleet.common.event.EventTypes.LAB_NODE_DELETED);
+    }
+
+    @Test
     void aCreateRetriedWithItsNodeIdAnswersTheFirstNodeAndATakenNameIsAConflict() {
         String lab = SimLabs.project();
         String id = UUID.randomUUID().toString();
