@@ -851,8 +851,15 @@ final class Gns3Api {
         String format = t.path("default_name_format").asText("{name}-{0}").replace("{name}", t.get("name").asText());
         String name = freeName(p, format.replace("{0}", ""), null);
         ObjectNode props = F.objectNode();
-        if (t.has("ports_mapping")) {
-            props.set("properties", F.objectNode().set("ports_mapping", t.get("ports_mapping")));
+        // as GNS3 does, the template's settings become the node's properties (adapters, ram, ports_mapping...)
+        ObjectNode settings = F.objectNode();
+        t.fields().forEachRemaining(f -> {
+            if (!TEMPLATE_ONLY.contains(f.getKey())) {
+                settings.set(f.getKey(), f.getValue());
+            }
+        });
+        if (!settings.isEmpty()) {
+            props.set("properties", settings);
         }
         props.setAll(body);
         Model.Node n = newNode(p, type, t.get("template_id").asText(), name, props);
@@ -861,6 +868,30 @@ final class Gns3Api {
                     .replace("PC2", n.name()).getBytes(StandardCharsets.UTF_8));
         }
         ok(ctx, 201, n.json);
+    }
+
+    /** Template fields that describe the template, not the nodes made from it. */
+    private static final java.util.Set<String> TEMPLATE_ONLY = java.util.Set.of("template_id", "template_type", "name",
+            "default_name_format", "symbol", "category", "builtin", "compute_id", "usage", "console_type",
+            "console_auto_start");
+
+    /** Node types whose ports are their {@code adapters} (one Ethernet port each), as GNS3 lists them. */
+    private static final java.util.Set<String> ADAPTER_TYPES = java.util.Set.of("qemu", "docker", "virtualbox",
+            "vmware");
+
+    private static void adapterPorts(Model.Node n) {
+        JsonNode adapters = n.json.path("properties").get("adapters");
+        if (!ADAPTER_TYPES.contains(n.type()) || adapters == null || !adapters.canConvertToInt()) {
+            return;
+        }
+        ArrayNode ports = F.arrayNode();
+        for (int i = 0; i < Math.min(adapters.asInt(), 275); i++) {
+            ObjectNode port = ports.addObject().put("adapter_number", i);
+            port.putObject("data_link_types").put("Ethernet", "DLT_EN10MB");
+            port.put("link_type", "ethernet").put("name", (n.type().equals("docker") ? "eth" : "Ethernet") + i)
+                    .put("port_number", 0).put("short_name", (n.type().equals("docker") ? "eth" : "e") + i);
+        }
+        n.json.set("ports", ports);
     }
 
     Model.Node newNode(Model.Project p, String type, String templateId, String requestedName, ObjectNode request) {
@@ -912,6 +943,7 @@ final class Gns3Api {
             if (props.has("ports_mapping") && type.equals("ethernet_switch")) {
                 n.json.set("ports", switchPorts(props.get("ports_mapping")));
             }
+            adapterPorts(n);
         }
         n.json.put("status", hasProcess(n) ? "stopped" : "started");
         if (hasProcess(n)) {
@@ -1110,6 +1142,7 @@ final class Gns3Api {
                         if (props.has("ports_mapping") && n.type().equals("ethernet_switch")) {
                             n.json.set("ports", switchPorts(props.get("ports_mapping")));
                         }
+                        adapterPorts(n);
                     }
                 }
                 default -> n.json.set(e.getKey(), e.getValue());

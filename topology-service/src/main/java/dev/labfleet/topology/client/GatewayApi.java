@@ -92,10 +92,11 @@ public class GatewayApi {
 
     /**
      * Opens a streamed answer (a pcap, an export): succeeds with the response once the gateway answered 2xx,
-     * before any byte of the body is read; fails with the gateway's problem otherwise.
+     * before any byte of the body is read; fails with the gateway's problem otherwise. The answer must start within
+     * the read timeout; the stream may then pause for up to {@code labfleet.topology.gateway.stream-idle-timeout}.
      */
     public Uni<HttpClientResponse> stream(UUID serverId, String path, String what) {
-        return open(HttpMethod.GET, serverId, path, null, what, config.gateway().readTimeout())
+        return open(HttpMethod.GET, serverId, path, null, what, config.gateway().streamIdleTimeout())
                 .chain(response -> response.statusCode() < 400 ? Uni.createFrom().item(response)
                         : response.body().<HttpClientResponse>map(answer -> {
                             throw UpstreamProblems.of(what, "the gateway", response.statusCode(), answer.toString(),
@@ -107,12 +108,45 @@ public class GatewayApi {
                         what + ": the gateway cannot be reached (" + e.getClass().getSimpleName() + ")", 5));
     }
 
+    /**
+     * The registered servers, every page of {@code GET /api/v1/servers} (the gateway's own camelCase
+     * {@code ServerView}s: {@code id}, {@code name}, {@code enabled}, {@code status}...).
+     */
+    public Uni<java.util.List<JsonNode>> servers() {
+        return serverPage(null, new java.util.ArrayList<>());
+    }
+
+    private Uni<java.util.List<JsonNode>> serverPage(String cursor, java.util.List<JsonNode> collected) {
+        String uri = "/api/v1/servers?limit=500" + (cursor == null ? ""
+                : "&cursor=" + java.net.URLEncoder.encode(cursor, java.nio.charset.StandardCharsets.UTF_8));
+        Duration timeout = config.gateway().readTimeout();
+        return send(HttpMethod.GET, uri, null, timeout)
+                .chain(response -> response.body().map(answer -> {
+                    if (response.statusCode() >= 400) {
+                        throw UpstreamProblems.of("list servers", "the gateway", response.statusCode(),
+                                answer.toString(), response.getHeader("Retry-After"));
+                    }
+                    return json(answer);
+                }))
+                .ifNoItem().after(timeout).failWith(() -> ProblemException.timeout("list servers: the gateway did not answer in time"))
+                .onFailure(e -> !(e instanceof ProblemException)).transform(e -> ProblemException.unavailable(
+                        "list servers: the gateway cannot be reached (" + e.getClass().getSimpleName() + ")", 5))
+                .chain(page -> {
+                    page.path("items").forEach(collected::add);
+                    String next = page.path("nextCursor").asText(null);
+                    return next == null || next.isBlank() ? Uni.createFrom().item(collected) : serverPage(next, collected);
+                });
+    }
+
     private Uni<HttpClientResponse> open(HttpMethod method, UUID serverId, String path, Buffer payload, String what,
                                          Duration timeout) {
+        return send(method, "/api/v1/servers/" + serverId + path, payload, timeout);
+    }
+
+    private Uni<HttpClientResponse> send(HttpMethod method, String uri, Buffer payload, Duration timeout) {
         RequestOptions options = new RequestOptions().setMethod(method).setHost(base.getHost())
                 .setPort(base.getPort() > 0 ? base.getPort() : 80).setSsl("https".equals(base.getScheme()))
-                .setURI((base.getPath() == null ? "" : base.getPath().replaceAll("/$", ""))
-                        + "/api/v1/servers/" + serverId + path)
+                .setURI((base.getPath() == null ? "" : base.getPath().replaceAll("/$", "")) + uri)
                 .setTimeout(timeout.toMillis())
                 .putHeader("Accept", "application/json");
         if (payload != null) {

@@ -18,6 +18,25 @@ public interface TopologyConfig {
 
     Gateway gateway();
 
+    Cache cache();
+
+    /**
+     * Redis caches of reads (a cache only: a missing or unreachable Redis means reading GNS3 through the gateway).
+     */
+    interface Cache {
+        /** How long a project's node and link lists are served from Redis; writes and gns3.events clear them. */
+        @WithDefault("60s")
+        Duration topologyTtl();
+
+        /** How long the merged fleet-wide template catalogue is served from Redis. */
+        @WithDefault("30s")
+        Duration templatesTtl();
+
+        /** Redis key prefix, so that services and test runs sharing one Redis keep apart. */
+        @WithDefault("labfleet:topology:")
+        String keyPrefix();
+    }
+
     /** Applying specs: {@code PUT /api/v1/projects/{projectId}/topology}. */
     interface Apply {
         /**
@@ -44,6 +63,13 @@ public interface TopologyConfig {
         /** Start, stop, suspend, reload: GNS3 may take minutes on real images. */
         @WithDefault("6m")
         Duration lifecycleTimeout();
+
+        /**
+         * How long a streamed answer (a link's live pcap) may stay silent before it is closed: a capture of a quiet
+         * link sends nothing for a while.
+         */
+        @WithDefault("10m")
+        Duration streamIdleTimeout();
     }
 
     /** {@code POST /api/v1/topologies/generate}. */

@@ -36,17 +36,21 @@ public class LabTopologyService {
     private final LabClient labs;
     private final TemplateCatalogueService templates;
     private final AppliedTopologyRepository applied;
+    private final TopologyCache cache;
 
-    public LabTopologyService(LabClient labs, TemplateCatalogueService templates, AppliedTopologyRepository applied) {
+    public LabTopologyService(LabClient labs, TemplateCatalogueService templates, AppliedTopologyRepository applied,
+                              TopologyCache cache) {
         this.labs = labs;
         this.templates = templates;
         this.applied = applied;
+        this.cache = cache;
     }
 
     /** The live lab: its name and topology. */
     public record LiveLab(String name, LiveTopology topology) {
     }
 
+    /** The live lab read fresh from GNS3: what plans and drift compare against. */
     public Uni<LiveLab> live(UUID projectId) {
         return labs.project(projectId).chain(project -> {
             UUID serverId = UUID.fromString(project.path("serverId").asText());
@@ -56,9 +60,19 @@ public class LabTopologyService {
         });
     }
 
+    /** The live lab through the Redis cache (cleared by gns3.events and by this service's writes): for exports. */
+    private Uni<LiveLab> cachedLive(UUID projectId) {
+        return labs.project(projectId).chain(project -> {
+            UUID serverId = UUID.fromString(project.path("serverId").asText());
+            String name = project.path("name").asText(projectId.toString());
+            return Uni.combine().all().unis(cache.nodes(serverId, projectId), cache.links(serverId, projectId))
+                    .asTuple().map(t -> new LiveLab(name, toLive(t.getItem1(), t.getItem2())));
+        });
+    }
+
     /** The live lab written as a spec, in {@code format}. */
     public Uni<String> export(UUID projectId, ExportFormat format) {
-        return live(projectId).chain(lab -> templates.catalogue()
+        return cachedLive(projectId).chain(lab -> templates.catalogue()
                 .map(catalogue -> TopologyExporter.export(LiveSpecs.toSpec(lab.name(), lab.topology(), catalogue), format)));
     }
 

@@ -1,17 +1,228 @@
 package dev.labfleet.topology.service;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.labfleet.common.problem.ProblemException;
+import dev.labfleet.topology.client.GatewayApi;
+import dev.labfleet.topology.config.TopologyConfig;
+import dev.labfleet.topology.rest.TemplateView;
+import dev.labfleet.topology.spec.NodeTypes;
 import dev.labfleet.topology.spec.TemplateCatalogue;
+import dev.labfleet.topology.spec.TemplateInfo;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
- * The templates specs may name. Today GNS3's builtin templates, which every server has; the fleet-wide catalogue
- * synced through the gateway will answer here once the gateway is available.
+ * The fleet-wide template catalogue: the templates of every enabled GNS3 server (through the gateway), merged by
+ * name and type, each with the servers that have it and their template ids. Cached in Redis for
+ * {@code labfleet.topology.cache.templates-ttl}; GNS3's builtin templates are always part of it, so specs naming
+ * them work even when no server answers.
  */
 @ApplicationScoped
 public class TemplateCatalogueService {
 
+    private static final Logger LOG = Logger.getLogger(TemplateCatalogueService.class);
+    private static final TypeReference<List<TemplateView>> VIEWS = new TypeReference<>() {
+    };
+    /** Template settings that shape a node's ports, as {@link NodeTypes#layout} reads them. */
+    private static final List<String> PORT_PROPERTIES = List.of("adapters", "ports_mapping", "ethernet_adapters",
+            "serial_adapters");
+
+    private final GatewayApi gateway;
+    private final ReactiveValueCommands<String, String> values;
+    private final ObjectMapper mapper;
+    private final TopologyConfig config;
+
+    public TemplateCatalogueService(GatewayApi gateway, ReactiveRedisDataSource redis, ObjectMapper mapper,
+                                    TopologyConfig config) {
+        this.gateway = gateway;
+        this.values = redis.value(String.class);
+        this.mapper = mapper;
+        this.config = config;
+    }
+
+    /** The catalogue specs resolve templates against: the fleet's templates, then the builtins; builtins alone when the fleet cannot be read. */
     public Uni<TemplateCatalogue> catalogue() {
-        return Uni.createFrom().item(TemplateCatalogue.builtin());
+        return fleet().map(TemplateCatalogueService::toCatalogue)
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("template catalogue: the fleet's templates cannot be read (%s); builtins only", e.getMessage());
+                    return TemplateCatalogue.builtin();
+                });
+    }
+
+    /** Every template of the fleet, by name; cached. */
+    public Uni<List<TemplateView>> fleet() {
+        String key = config.cache().keyPrefix() + "templates";
+        return values.get(key).onFailure().recoverWithNull().chain(hit -> {
+            List<TemplateView> cached = parse(hit);
+            if (cached != null) {
+                return Uni.createFrom().item(cached);
+            }
+            return load().call(loaded -> loaded.complete() ? store(key, loaded.templates()) : Uni.createFrom().voidItem())
+                    .map(Loaded::templates);
+        });
+    }
+
+    /**
+     * The template a request names (by name, by one of its ids, or by case-insensitive name) and its id on one
+     * server; a 400 on {@code field} when the fleet has no such template or that server lacks it.
+     */
+    public Uni<ServerTemplate> resolve(String field, String nameOrId, UUID serverId) {
+        return fleet().onFailure().recoverWithItem(List.of()).map(templates -> {
+            TemplateView found = find(templates, nameOrId).orElse(null);
+            if (found == null) {
+                TemplateInfo builtin = TemplateCatalogue.builtin().find(nameOrId).orElse(null);
+                if (builtin != null) {
+                    return new ServerTemplate(builtin.templateId(), builtin.name(), builtin.nodeType());
+                }
+                throw ProblemException.invalid(field, "no template '" + nameOrId + "' in the fleet's catalogue");
+            }
+            UUID id = found.idOn(serverId);
+            if (id == null) {
+                throw ProblemException.invalid(field, "template '" + found.name() + "' is not on the lab's GNS3 server "
+                        + serverId);
+            }
+            return new ServerTemplate(id, found.name(), found.templateType());
+        });
+    }
+
+    /** A template as one server has it. */
+    public record ServerTemplate(UUID templateId, String name, String nodeType) {
+    }
+
+    static Optional<TemplateView> find(List<TemplateView> templates, String nameOrId) {
+        if (nameOrId == null) {
+            return Optional.empty();
+        }
+        String wanted = nameOrId.trim();
+        for (TemplateView t : templates) {
+            if (t.name().equals(wanted)) {
+                return Optional.of(t);
+            }
+        }
+        for (TemplateView t : templates) {
+            if (t.servers().stream().anyMatch(s -> s.templateId().toString().equalsIgnoreCase(wanted))) {
+                return Optional.of(t);
+            }
+        }
+        String folded = wanted.toLowerCase(Locale.ROOT);
+        return templates.stream().filter(t -> t.name().toLowerCase(Locale.ROOT).equals(folded)).findFirst();
+    }
+
+    private static TemplateCatalogue toCatalogue(List<TemplateView> templates) {
+        List<TemplateInfo> infos = new ArrayList<>();
+        for (TemplateView t : templates) {
+            for (TemplateView.ServerTemplate s : t.servers()) {
+                infos.add(new TemplateInfo(s.templateId(), t.name(), t.templateType(), t.properties()));
+            }
+        }
+        infos.addAll(TemplateCatalogue.BUILTIN);
+        return TemplateCatalogue.of(infos);
+    }
+
+    private record Loaded(List<TemplateView> templates, boolean complete) {
+    }
+
+    /** Every enabled server's templates, merged; servers that fail are left out (and the result is not cached). */
+    private Uni<Loaded> load() {
+        return gateway.servers().chain(servers -> {
+            List<UUID> enabled = new ArrayList<>();
+            for (JsonNode s : servers) {
+                if (s.path("enabled").asBoolean(true) && s.hasNonNull("id")) {
+                    enabled.add(UUID.fromString(s.get("id").asText()));
+                }
+            }
+            if (enabled.isEmpty()) {
+                return Uni.createFrom().item(new Loaded(List.of(), true));
+            }
+            List<Uni<Map.Entry<UUID, JsonNode>>> reads = new ArrayList<>();
+            for (UUID serverId : enabled) {
+                reads.add(gateway.get(serverId, "/templates", "list templates")
+                        .map(list -> Map.entry(serverId, list))
+                        .onFailure().recoverWithItem(e -> {
+                            LOG.warnf("template catalogue: server %s did not list its templates (%s)", serverId,
+                                    e.getMessage());
+                            return Map.entry(serverId, (JsonNode) null);
+                        }));
+            }
+            return Uni.join().all(reads).andFailFast().map(TemplateCatalogueService::merge);
+        });
+    }
+
+    private static Loaded merge(List<Map.Entry<UUID, JsonNode>> lists) {
+        Map<String, TemplateView> merged = new LinkedHashMap<>();
+        boolean complete = true;
+        for (Map.Entry<UUID, JsonNode> list : lists) {
+            if (list.getValue() == null) {
+                complete = false;
+                continue;
+            }
+            for (JsonNode t : list.getValue()) {
+                String name = t.path("name").asText();
+                String type = t.path("template_type").asText();
+                UUID id;
+                try {
+                    id = UUID.fromString(t.path("template_id").asText());
+                } catch (IllegalArgumentException e) {
+                    continue;
+                }
+                TemplateView.ServerTemplate where = new TemplateView.ServerTemplate(list.getKey(), id);
+                merged.merge(name + "\u0000" + type, view(t, name, type, where), (a, b) -> {
+                    List<TemplateView.ServerTemplate> servers = new ArrayList<>(a.servers());
+                    servers.addAll(b.servers());
+                    return new TemplateView(a.name(), a.templateType(), a.category(), a.builtin(), a.properties(),
+                            List.copyOf(servers));
+                });
+            }
+        }
+        List<TemplateView> sorted = new ArrayList<>(merged.values());
+        sorted.sort(java.util.Comparator.comparing((TemplateView v) -> v.name().toLowerCase(Locale.ROOT))
+                .thenComparing(TemplateView::templateType));
+        return new Loaded(List.copyOf(sorted), complete);
+    }
+
+    private static TemplateView view(JsonNode t, String name, String type, TemplateView.ServerTemplate where) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        for (String key : PORT_PROPERTIES) {
+            if (t.hasNonNull(key)) {
+                properties.put(key, dev.labfleet.common.event.CloudEventCodec.mapper().convertValue(t.get(key), Object.class));
+            }
+        }
+        return new TemplateView(name, type, t.path("category").asText(null),
+                t.has("builtin") ? t.get("builtin").asBoolean() : null, properties, List.of(where));
+    }
+
+    private Uni<Void> store(String key, List<TemplateView> templates) {
+        try {
+            String json = mapper.writeValueAsString(templates);
+            return values.setex(key, Math.max(1, config.cache().templatesTtl().toSeconds()), json)
+                    .onFailure().recoverWithNull().replaceWithVoid();
+        } catch (IOException e) {
+            return Uni.createFrom().voidItem();
+        }
+    }
+
+    private List<TemplateView> parse(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return mapper.readValue(json, VIEWS);
+        } catch (IOException e) {
+            return null;
+        }
     }
 }

@@ -69,11 +69,12 @@ public class TopologyApplier {
     private final TopologyEvents events;
     private final TopologyConfig config;
     private final MeterRegistry meters;
+    private final TopologyCache cache;
     private final String replica = "topology-" + UUID.randomUUID();
 
     public TopologyApplier(LabClient labs, GatewayApi gateway, TemplateCatalogueService templates,
                            AppliedTopologyRepository applied, TopologyEvents events, TopologyConfig config,
-                           MeterRegistry meters) {
+                           MeterRegistry meters, TopologyCache cache) {
         this.labs = labs;
         this.gateway = gateway;
         this.templates = templates;
@@ -81,6 +82,7 @@ public class TopologyApplier {
         this.events = events;
         this.config = config;
         this.meters = meters;
+        this.cache = cache;
     }
 
     /**
@@ -108,6 +110,8 @@ public class TopologyApplier {
                                 "another apply of lab " + projectId + " is running; apply again when it has ended"));
                     }
                     return run(projectId, serverId, spec, resolved, catalogue, user)
+                            // the lab changed (or may have, if the apply failed half-way): cached reads are stale
+                            .eventually(() -> cache.invalidate(projectId).onFailure().recoverWithNull())
                             .eventually(() -> applied.unlock(projectId, owner)
                                     .onFailure().invoke(e -> LOG.warnf("apply lock of %s not released: %s", projectId, e))
                                     .onFailure().recoverWithNull());

@@ -71,6 +71,14 @@ public final class PortLayout {
         }
     }
 
+    /**
+     * The layout of a live node from the ports GNS3 reports for it ({@code ports}: name, short name, adapter and
+     * port numbers), which is what a link to that node can use.
+     */
+    public static PortLayout of(String nodeType, Style style, List<Port> ports) {
+        return new PortLayout(nodeType, style, ports);
+    }
+
     public String nodeType() {
         return nodeType;
     }

@@ -229,4 +229,50 @@ class TopologyApplyTest {
         assertThat(seen).extracting(e -> e.data().get("status").asText()).containsExactly("APPLIED", "UNCHANGED");
         assertThat(seen.get(0).data().get("done").asInt()).isEqualTo(7);
     }
+
+    @Test
+    void customTemplateNodesAreMadeFromTheirTemplateAndNamedAndAFailedRenameIsReported() {
+        String template = "vRouter-" + UUID.randomUUID();
+        sim().body(Map.of("name", template, "template_type", "qemu", "compute_id", "local", "adapters", 4))
+                .post("/v2/templates").then().statusCode(201);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                given().get("/api/v1/templates").then().body("name", hasItem(template)));
+        String spec = """
+                nodes:
+                  - name: R1
+                    template: %s
+                    position: {x: 10, y: 20}
+                  - name: PC1
+                    node_type: vpcs
+                links:
+                  - a: R1:e1
+                    b: PC1:e0
+                """.formatted(template);
+
+        String id = lab();
+        gns3().faults().errors("PUT /v2/projects/*/nodes/*", 1.0);
+        apply(id, spec).then().statusCode(207).body("status", equalTo("PARTIAL"))
+                .body("results.find { it.name == 'R1' }.outcome", equalTo("FAILED"))
+                .body("results.find { it.name == 'R1' }.detail", containsString("not renamed"))
+                .body("results.find { it.kind == 'link' }.outcome", equalTo("SKIPPED"));
+        gns3().faults().clear();
+        // the next apply converges: the wrongly named node is not in the spec, R1 is made again
+        apply(id, spec).then().statusCode(200).body("status", equalTo("APPLIED"));
+        sim().get("/v2/projects/" + id + "/nodes").then().body("name", containsInAnyOrder("R1", "PC1"))
+                .body("find { it.name == 'R1' }.node_type", equalTo("qemu"))
+                .body("find { it.name == 'R1' }.x", equalTo(10));
+        long writes = gns3().requests().writes();
+        apply(id, spec).then().statusCode(200).body("status", equalTo("UNCHANGED"));
+        assertThat(gns3().requests().writes()).isEqualTo(writes);
+    }
+
+    @Test
+    void anApplyClearsTheCachedTopology() {
+        String id = lab();
+        given().get("/api/v1/projects/" + id + "/topology").then().statusCode(200)
+                .body("nodes", org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.nullValue(), hasSize(0)));
+        apply(id, SPEC).then().statusCode(200);
+        given().get("/api/v1/projects/" + id + "/topology").then().statusCode(200).body("nodes", hasSize(4))
+                .body("links", hasSize(3));
+    }
 }

@@ -6,11 +6,15 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.util.Map;
 
-/** project-service's lab lookup and the gateway's GNS3 reads, over a simulated GNS3, for topology-service's tests. */
+/**
+ * project-service's lab lookup and the gateway's GNS3 calls, over a simulated GNS3, for topology-service's tests
+ * (pcap streams piped through {@link StreamingFront}).
+ */
 public class LabStandIn implements QuarkusTestResourceLifecycleManager {
 
     private static Gns3Simulator simulator;
     private LabfleetFacade facade;
+    private StreamingFront front;
 
     public static Gns3Simulator simulator() {
         return simulator;
@@ -20,12 +24,16 @@ public class LabStandIn implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         simulator = Gns3Simulator.start();
         facade = LabfleetFacade.start(simulator);
-        return Map.of("quarkus.rest-client.gateway.url", facade.baseUrl(),
+        front = new StreamingFront(facade.baseUrl(), simulator.baseUrl());
+        return Map.of("quarkus.rest-client.gateway.url", front.baseUrl(),
                 "quarkus.rest-client.projects.url", facade.baseUrl());
     }
 
     @Override
     public void stop() {
+        if (front != null) {
+            front.close();
+        }
         if (facade != null) {
             facade.close();
         }

@@ -1,0 +1,53 @@
+package dev.labfleet.topology.rest;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A node of a lab: GNS3's node (its vocabulary, the fields that matter to a topology) and its Labfleet labels.
+ *
+ * @param status  GNS3's {@code started}, {@code stopped} or {@code suspended}
+ * @param ports   the node's ports: name, short name, {@code adapter_number}/{@code port_number}
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record NodeView(
+        UUID nodeId,
+        UUID projectId,
+        String name,
+        String nodeType,
+        UUID templateId,
+        String computeId,
+        String status,
+        String consoleType,
+        String consoleHost,
+        Integer console,
+        Integer x,
+        Integer y,
+        Integer z,
+        Boolean locked,
+        String symbol,
+        JsonNode properties,
+        List<Port> ports,
+        Map<String, String> labels) {
+
+    /** A port. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Port(String name, String shortName, Integer adapterNumber, Integer portNumber, String linkType) {
+    }
+
+    public NodeView withLabels(Map<String, String> value) {
+        return new NodeView(nodeId, projectId, name, nodeType, templateId, computeId, status, consoleType, consoleHost,
+                console, x, y, z, locked, symbol, properties, ports, value == null ? Map.of() : value);
+    }
+}
