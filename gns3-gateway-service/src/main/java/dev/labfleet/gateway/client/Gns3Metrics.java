@@ -25,6 +25,8 @@ public class Gns3Metrics {
     private final Map<String, AtomicInteger> serversUp = new ConcurrentHashMap<>();
     private final Counter eventsPublished;
     private final Counter eventsFailed;
+    private final Map<MeterKey, Counter> requests = new ConcurrentHashMap<>();
+    private final Map<MeterKey, Timer> durations = new ConcurrentHashMap<>();
 
     public Gns3Metrics(MeterRegistry registry) {
         this.registry = registry;
@@ -34,15 +36,30 @@ public class Gns3Metrics {
                 .description("GNS3 notifications and gateway events Kafka did not acknowledge").register(registry);
     }
 
+    /**
+     * Records one call. Meters are looked up once per (server, operation, status) and kept: building and
+     * registering them on every call (tag sorting, registry lookups) cost more than the call's own bookkeeping.
+     */
     public void request(String server, String operation, String status, long nanos) {
-        Counter.builder("gns3.api.requests").description("Calls to GNS3 servers, by outcome")
-                .tag("server", server).tag("operation", operation).tag("status", status)
-                .register(registry).increment();
-        Timer.builder("gns3.api.request").description("Duration of calls to GNS3 servers")
-                .tag("server", server).tag("operation", operation)
+        requests.computeIfAbsent(new MeterKey(server, operation, status), k -> Counter.builder("gns3.api.requests")
+                .description("Calls to GNS3 servers, by outcome")
+                .tag("server", k.server()).tag("operation", k.operation()).tag("status", k.status())
+                .register(registry)).increment();
+        durations.computeIfAbsent(new MeterKey(server, operation, null), k -> Timer.builder("gns3.api.request")
+                .description("Duration of calls to GNS3 servers")
+                .tag("server", k.server()).tag("operation", k.operation())
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
-                .register(registry).record(Duration.ofNanos(nanos));
+                .register(registry)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** Forgets a server's meters (it was renamed or deleted); the registry keeps what was already exported. */
+    public void forget(String server) {
+        requests.keySet().removeIf(k -> k.server().equals(server));
+        durations.keySet().removeIf(k -> k.server().equals(server));
+    }
+
+    private record MeterKey(String server, String operation, String status) {
     }
 
     public void breakerState(String server, CircuitBreakerState state) {

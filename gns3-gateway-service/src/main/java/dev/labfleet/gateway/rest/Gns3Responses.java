@@ -20,7 +20,8 @@ final class Gns3Responses {
     static Response of(Gns3Response answer) {
         Response.ResponseBuilder builder = Response.status(answer.status());
         if (answer.body() != null && answer.body().length() > 0 && answer.status() != 204) {
-            builder.entity(answer.body().getBytes())
+            // GNS3's bytes as they came: no copy (lists of hundreds of nodes are 100s of kB)
+            builder.entity(answer.body().getDelegate())
                     .type(answer.contentType() == null ? MediaType.APPLICATION_JSON : answer.contentType());
         }
         return builder.build();
