@@ -160,8 +160,13 @@ public class Gns3Client {
                     if (upload == null) {
                         return out.send();
                     }
+                    // one chunk written at a time, each after the previous one was handed to the connection: the
+                    // upload's pace is the network's, and no stream adapter sits between threads
                     out.setChunked(true);
-                    return out.send(upload);
+                    Uni<HttpClientResponse> answer = out.response();
+                    return upload.onItem().transformToUniAndConcatenate(out::write).onItem().ignoreAsUni()
+                            .chain(() -> out.end())
+                            .chain(() -> answer);
                 })
                 .chain(response -> {
                     if (response.statusCode() < 300) {
@@ -231,7 +236,8 @@ public class Gns3Client {
             return withServer(ProblemException.unavailable("GNS3 server " + endpoint.name() + " refuses connections",
                     5), endpoint);
         }
-        LOG.debugf("GNS3 %s: %s failed: %s", endpoint.name(), request.operation(), e.toString());
+        // not a failure mode we know: keep the stack trace in our log (never in the answer)
+        LOG.warnf(e, "GNS3 %s: %s failed unexpectedly", endpoint.name(), request.operation());
         return withServer(ProblemException.upstream(what + " failed: connection to GNS3 broke ("
                 + e.getClass().getSimpleName() + ")"), endpoint);
     }

@@ -42,7 +42,7 @@ public class ServerDirectory {
         if (cached != null && System.nanoTime() - cached.loadedAt < config.client().registryCacheTtl().toNanos()) {
             return Uni.createFrom().item(usable(cached));
         }
-        return Panache.withSession(() -> repository.findById(serverId)).map(server -> {
+        return find(serverId).map(server -> {
             if (server == null) {
                 cache.remove(serverId);
                 throw ProblemException.notFound("no GNS3 server " + serverId + " is registered");
@@ -51,6 +51,19 @@ public class ServerDirectory {
             cache.put(serverId, fresh);
             return usable(fresh);
         });
+    }
+
+    /**
+     * The registry row, read on a Vert.x event loop as Hibernate Reactive requires: a {@code @Blocking} endpoint
+     * (the streamed import) calls this from a worker thread, whose Vert.x context is still the request's.
+     */
+    private Uni<Gns3Server> find(UUID serverId) {
+        Uni<Gns3Server> find = Uni.createFrom().deferred(() -> Panache.withSession(() -> repository.findById(serverId)));
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        if (io.vertx.core.Context.isOnEventLoopThread() || context == null || !context.isEventLoopContext()) {
+            return find;
+        }
+        return find.runSubscriptionOn(task -> context.runOnContext(ignored -> task.run()));
     }
 
     public void invalidate(UUID serverId) {

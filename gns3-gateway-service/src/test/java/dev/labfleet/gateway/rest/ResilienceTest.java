@@ -90,16 +90,18 @@ class ResilienceTest {
     void gns3TracebacksNeverLeak() {
         UUID c = Api.server("sim-c", Simulators.c().baseUrl());
         client.forget(c);
-        Simulators.c().faults().errors("GET /v2/computes", 1.0);
-        Api.json().get("/api/v1/servers/" + c + "/computes").then().statusCode(502)
+        // a route the health monitor never calls (it reads /version and /computes): its checks must not add
+        // failures to this server's breaker while the test counts on the retries' final 500
+        Simulators.c().faults().errors("GET /v2/templates", 1.0);
+        Api.json().get("/api/v1/servers/" + c + "/templates").then().statusCode(502)
                 .contentType("application/problem+json")
                 .body("detail", containsString("sim-c"))
                 .body("gns3Status", equalTo(500))
                 .body(not(containsString("Traceback")))
                 .body(not(containsString("File \"")));
         // retried (GET is idempotent), then given up
-        assertThat(Simulators.c().requests().count("GET /v2/computes")).isGreaterThanOrEqualTo(2);
-        assertThat(metrics()).contains("gns3_api_requests_total{operation=\"computes.list\",server=\"sim-c\",status=\"500\"}");
+        assertThat(Simulators.c().requests().count("GET /v2/templates")).isGreaterThanOrEqualTo(2);
+        assertThat(metrics()).contains("gns3_api_requests_total{operation=\"templates.list\",server=\"sim-c\",status=\"500\"}");
     }
 
     @Test
