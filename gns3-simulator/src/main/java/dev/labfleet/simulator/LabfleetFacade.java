@@ -4,20 +4,23 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * For a service's own tests: the internal APIs it calls on other Labfleet services, answered over a simulator. The
  * gateway's {@code /api/v1/servers/{serverId}/X} goes to the simulator's {@code /v2/X} (GNS3 errors come back as
- * problem+json with GNS3's status, 5xx as 502), placement and the server list name one server, and
+ * problem+json with GNS3's status, 5xx as 502; batches run call by call), placement and the server list name one server, and
  * {@code GET /api/v1/projects/{id}} answers as project-service would for the simulator's projects. The suite's e2e
  * tests run the real services.
  */
@@ -77,6 +80,11 @@ public final class LabfleetFacade implements AutoCloseable {
             return;
         }
         String rest = m.group(2) == null ? "" : m.group(2);
+        if (rest.equals("/batch") && request.method() == HttpMethod.POST) {
+            request.body().onSuccess(body -> batch(request, client, target, body.toJsonObject()))
+                    .onFailure(e -> problem(request, 400, "unreadable batch"));
+            return;
+        }
         forward(request, client, target, "/v2" + rest + (request.query() == null ? "" : "?" + request.query()), b -> b);
     }
 
@@ -89,14 +97,8 @@ public final class LabfleetFacade implements AutoCloseable {
                         })
                         .compose(response -> response.body().map(answer -> {
                             if (response.statusCode() >= 400) {
-                                String message = answer.toString();
-                                try {
-                                    message = new JsonObject(answer).getString("message", message);
-                                } catch (RuntimeException ignored) {
-                                    // GNS3's text/plain 404/405
-                                }
-                                int status = response.statusCode() >= 500 ? 502 : response.statusCode();
-                                problem(request, status, status == 502 ? "GNS3 failed" : message);
+                                JsonObject problem = problemOf(response.statusCode(), answer);
+                                problem(request, problem.getInteger("status"), problem.getString("detail"));
                             } else {
                                 request.response().setStatusCode(response.statusCode());
                                 String type = response.getHeader("content-type");
@@ -108,6 +110,74 @@ public final class LabfleetFacade implements AutoCloseable {
                             return null;
                         })))
                 .onFailure(e -> problem(request, 503, "GNS3 unreachable: " + e.getMessage()));
+    }
+
+    /**
+     * The gateway's batch: each operation sent to the simulator, {@code concurrency} at a time (the simulator needs
+     * no per-node ordering), each answered with GNS3's status and body or the problem the gateway would give.
+     */
+    private static void batch(HttpServerRequest request, HttpClient client, URI target, JsonObject batch) {
+        JsonArray operations = batch.getJsonArray("operations", new JsonArray());
+        JsonObject[] results = new JsonObject[operations.size()];
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger left = new AtomicInteger(operations.size());
+        Runnable[] worker = new Runnable[1];
+        worker[0] = () -> {
+            int i = next.getAndIncrement();
+            if (i >= operations.size()) {
+                return;
+            }
+            JsonObject op = operations.getJsonObject(i);
+            Object body = op.getValue("body");
+            client.request(HttpMethod.valueOf(op.getString("method")), target.getPort(), target.getHost(),
+                            "/v2" + op.getString("path"))
+                    .compose(out -> {
+                        out.putHeader("content-type", "application/json");
+                        return body == null ? out.send() : out.send(Json.encodeToBuffer(body));
+                    })
+                    .compose(response -> response.body().map(answer -> {
+                        JsonObject result = new JsonObject().put("id", op.getString("id"));
+                        if (response.statusCode() >= 400) {
+                            JsonObject problem = problemOf(response.statusCode(), answer);
+                            return result.put("status", problem.getInteger("status")).put("problem", problem);
+                        }
+                        result.put("status", response.statusCode());
+                        return answer.length() == 0 ? result : result.put("body", Json.decodeValue(answer));
+                    }))
+                    .otherwise(e -> new JsonObject().put("id", op.getString("id")).put("status", 503)
+                            .put("problem", new JsonObject().put("status", 503).put("detail", "GNS3 unreachable")))
+                    .onSuccess(result -> {
+                        results[i] = result;
+                        if (left.decrementAndGet() == 0) {
+                            JsonArray all = new JsonArray(java.util.Arrays.asList((Object[]) results));
+                            long ok = all.stream().filter(r -> ((JsonObject) r).getInteger("status") < 400).count();
+                            json(request, new JsonObject().put("succeeded", ok).put("failed", all.size() - ok)
+                                    .put("results", all).encode());
+                        } else {
+                            worker[0].run();
+                        }
+                    });
+        };
+        if (operations.isEmpty()) {
+            problem(request, 400, "operations: must hold at least one operation");
+            return;
+        }
+        for (int w = 0; w < batch.getInteger("concurrency", 8); w++) {
+            worker[0].run();
+        }
+    }
+
+    /** A GNS3 error as the gateway answers it: 4xx keep GNS3's status and message, 5xx become 502. */
+    private static JsonObject problemOf(int gns3Status, Buffer answer) {
+        String message = answer.toString();
+        try {
+            message = new JsonObject(answer).getString("message", message);
+        } catch (RuntimeException ignored) {
+            // GNS3's text/plain 404/405
+        }
+        int status = gns3Status >= 500 ? 502 : gns3Status;
+        return new JsonObject().put("type", "https://labfleet.dev/problems/gns3").put("title", "GNS3 answered " + status)
+                .put("status", status).put("detail", status == 502 ? "GNS3 failed" : message);
     }
 
     private static void json(HttpServerRequest request, String body) {

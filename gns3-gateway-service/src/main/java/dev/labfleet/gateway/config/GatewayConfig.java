@@ -29,6 +29,8 @@ public interface GatewayConfig {
 
     Placement placement();
 
+    Batch batch();
+
     /** Encryption of stored GNS3 passwords (AES-256-GCM). */
     interface Crypto {
         /** The current key, base64 of 32 bytes ({@code LABFLEET_GATEWAY_CRYPTO_KEY}); new ciphertexts use it. */
@@ -163,6 +165,13 @@ public interface GatewayConfig {
         /** How long a replica owns a server's bridge without renewing it; another replica takes over after. */
         @WithDefault("15s")
         Duration lease();
+    }
+
+    /** Batches of GNS3 calls ({@code POST /api/v1/servers/{id}/batch}). */
+    interface Batch {
+        /** Operations one batch may hold: bounds the memory a batch takes, answer included. */
+        @WithDefault("1000")
+        int maxOperations();
     }
 
     interface Placement {

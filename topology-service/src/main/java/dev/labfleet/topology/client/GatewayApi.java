@@ -2,6 +2,8 @@ package dev.labfleet.topology.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.labfleet.common.gns3.BatchOperation;
+import dev.labfleet.common.gns3.BatchRequest;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.common.problem.UpstreamProblems;
 import dev.labfleet.topology.config.TopologyConfig;
@@ -58,6 +60,36 @@ public class GatewayApi {
 
     public Uni<JsonNode> delete(UUID serverId, String path, String what) {
         return call(HttpMethod.DELETE, serverId, path, null, what, config.gateway().writeTimeout());
+    }
+
+    /**
+     * Many calls on one server in as few requests as {@code labfleet.topology.apply.batch-size} allows (the
+     * gateway's {@code POST /api/v1/servers/{serverId}/batch}): the gateway runs them concurrently, never two at
+     * once on one node, in list order for calls on one node. Batches go one after another, so that order holds
+     * across them.
+     *
+     * @return each operation's result ({@code id}, {@code status}, {@code body} or {@code problem}), in order
+     * @throws ProblemException the whole batch failed: the gateway is unreachable, or the server unknown
+     */
+    public Uni<java.util.List<JsonNode>> batch(UUID serverId, java.util.List<BatchOperation> operations,
+                                               int concurrency, String what) {
+        int size = Math.max(1, config.apply().batchSize());
+        java.util.List<JsonNode> results = new java.util.ArrayList<>(operations.size());
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int from = 0; from < operations.size(); from += size) {
+            java.util.List<BatchOperation> slice = operations.subList(from, Math.min(operations.size(), from + size));
+            chain = chain.chain(() -> call(HttpMethod.POST, serverId, "/batch", new BatchRequest(slice, concurrency),
+                    what, config.gateway().batchTimeout())
+                    .invoke(answer -> answer.path("results").forEach(results::add)))
+                    .replaceWithVoid();
+        }
+        return chain.map(done -> {
+            if (results.size() != operations.size()) {
+                throw ProblemException.upstream(what + ": the gateway answered " + results.size() + " results for "
+                        + operations.size() + " operations");
+            }
+            return results;
+        });
     }
 
     /**

@@ -46,6 +46,13 @@ public interface TopologyConfig {
         @WithDefault("8")
         int concurrency();
 
+        /**
+         * GNS3 calls sent to the gateway in one batch request (at most the gateway's
+         * {@code labfleet.gateway.batch.max-operations}); bigger steps go as several batches, one after another.
+         */
+        @WithDefault("500")
+        int batchSize();
+
         /** How long one apply may hold its project's apply lock before another replica may take it over. */
         @WithDefault("30m")
         Duration lockLease();
@@ -63,6 +70,13 @@ public interface TopologyConfig {
         /** Start, stop, suspend, reload: GNS3 may take minutes on real images. */
         @WithDefault("6m")
         Duration lifecycleTimeout();
+
+        /**
+         * How long one batch of apply calls may take in all. The gateway times out each call by itself; this only
+         * ends the wait for a gateway that stopped answering.
+         */
+        @WithDefault("30m")
+        Duration batchTimeout();
 
         /**
          * How long a streamed answer (a link's live pcap) may stay silent before it is closed: a capture of a quiet

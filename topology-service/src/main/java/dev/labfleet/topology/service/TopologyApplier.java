@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.labfleet.common.event.CloudEventCodec;
 import dev.labfleet.common.event.EventTypes;
+import dev.labfleet.common.gns3.BatchOperation;
+import dev.labfleet.common.problem.Problem;
 import dev.labfleet.common.problem.ProblemException;
+import dev.labfleet.common.problem.ProblemTypes;
 import dev.labfleet.topology.client.GatewayApi;
 import dev.labfleet.topology.client.LabClient;
 import dev.labfleet.topology.config.TopologyConfig;
@@ -42,6 +45,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -214,7 +218,11 @@ public class TopologyApplier {
         return data;
     }
 
-    /** One apply's calls and what they produced. */
+    /**
+     * One apply's calls and what they produced. Each step's calls go to the gateway as one batch (or a few, for
+     * big labs): the gateway runs them concurrently up to {@code labfleet.topology.apply.concurrency}, never two at
+     * once on one node, and answers every call's own result.
+     */
     private final class Execution {
         final UUID projectId;
         final UUID serverId;
@@ -238,40 +246,128 @@ public class TopologyApplier {
             List<LinkChange> cascadeDeletes = plan.links().stream()
                     .filter(c -> c.action() == Action.DELETE && c.cascade()).toList();
             List<Result> results = new ArrayList<>();
-            return step(linkDeletes, c -> Set.of(c.linkId().toString()), this::deleteLink, results)
-                    .chain(() -> step(plan.nodes(Action.DELETE), c -> Set.of(c.nodeId().toString()), this::deleteNode,
+            return step(linkDeletes, this::deleteLink, (c, body) -> done(c), this::linkDeleteFailed, results)
+                    .chain(() -> step(plan.nodes(Action.DELETE), c -> op("DELETE", "/nodes/" + c.nodeId(), null),
+                            (c, body) -> done(c, c.nodeId(), null),
+                            (c, e) -> status(e) == 404 ? done(c, c.nodeId(), "already gone") : failed(c, c.nodeId(), e),
                             results))
                     // GNS3 deletes a node's links with it: these mostly find nothing left to delete
-                    .chain(() -> step(cascadeDeletes, c -> Set.of(c.linkId().toString()), this::deleteLink, results))
-                    .chain(() -> step(plan.nodes(Action.CREATE), c -> Set.of(c.name()), this::createNode, results))
-                    .chain(() -> step(plan.nodes(Action.UPDATE), c -> Set.of(c.nodeId().toString()), this::updateNode,
+                    .chain(() -> step(cascadeDeletes, this::deleteLink, (c, body) -> done(c), this::linkDeleteFailed,
                             results))
-                    .chain(() -> step(plan.links(Action.CREATE), this::linkKeys, this::createLink, results))
-                    .chain(() -> step(plan.links(Action.UPDATE), c -> Set.of(c.linkId().toString()), this::updateLink,
+                    .chain(() -> createNodes(plan.nodes(Action.CREATE)).invoke(results::addAll))
+                    .chain(() -> step(plan.nodes(Action.UPDATE), this::updateNode, (c, body) -> done(c, c.nodeId(), null),
+                            (c, e) -> failed(c, c.nodeId(), e), results))
+                    .chain(() -> createLinks(plan.links(Action.CREATE)).invoke(results::addAll))
+                    .chain(() -> step(plan.links(Action.UPDATE), this::updateLink, (c, body) -> done(c), TopologyApplier::failed,
                             results))
                     .replaceWith(results);
         }
 
-        <C> Uni<Void> step(List<C> changes, Function<C, Set<String>> keys, Function<C, Uni<Result>> call,
-                           List<Result> into) {
-            return KeyedScheduler.run(changes, keys, call, config.apply().concurrency()).invoke(into::addAll)
-                    .replaceWithVoid();
+        /** One step: a call per change, all in one batch; each answer mapped to the change's result. */
+        <C> Uni<Void> step(List<C> changes, Function<C, BatchOperation> call, BiFunction<C, JsonNode, Result> ok,
+                           BiFunction<C, Throwable, Result> failed, List<Result> into) {
+            return answers(changes.stream().map(call).toList()).map(answers -> {
+                List<Result> out = new ArrayList<>(changes.size());
+                for (int i = 0; i < changes.size(); i++) {
+                    Throwable problem = problem(answers.get(i));
+                    out.add(problem == null ? ok.apply(changes.get(i), answers.get(i).path("body"))
+                            : failed.apply(changes.get(i), problem));
+                }
+                return out;
+            }).onFailure().recoverWithItem(e -> changes.stream().map(c -> failed.apply(c, e)).toList())
+                    .invoke(into::addAll).replaceWithVoid();
         }
 
-        Uni<Result> deleteNode(NodeChange c) {
-            return gateway.delete(serverId, base + "/nodes/" + c.nodeId(), "delete node " + c.name())
-                    .map(ok -> done(c, c.nodeId(), null))
-                    .onFailure().recoverWithItem(e -> status(e) == 404 ? done(c, c.nodeId(), "already gone")
-                            : failed(c, c.nodeId(), e));
-        }
-
-        Uni<Result> createNode(NodeChange c) {
-            PlannedNode n = c.node();
-            String what = "create node " + c.name();
-            if (n.templateId() != null && !BUILTIN_TEMPLATES.contains(n.templateId())) {
-                return createFromTemplate(c, n, what);
+        /** The gateway's answers to a batch, in order; an empty batch makes no call. */
+        Uni<List<JsonNode>> answers(List<BatchOperation> operations) {
+            if (operations.isEmpty()) {
+                return Uni.createFrom().item(List.of());
             }
+            return gateway.batch(serverId, operations, config.apply().concurrency(), "apply to lab " + projectId);
+        }
+
+        BatchOperation op(String method, String path, JsonNode body) {
+            return new BatchOperation(Integer.toString(sequence++), method, base + path, body);
+        }
+
+        int sequence;
+
+        BatchOperation deleteLink(LinkChange c) {
+            return op("DELETE", "/links/" + c.linkId(), null);
+        }
+
+        Result linkDeleteFailed(LinkChange c, Throwable e) {
+            return status(e) == 404 ? new Result("link", c.action(), c.linkId(), c.description(), c.reason(),
+                    Outcome.DONE, null, c.cascade() ? "deleted with its node" : "already gone") : failed(c, e);
+        }
+
+        /**
+         * Creates in one batch: nodes of GNS3's builtin types by node type, with their stable id; the others from
+         * their template (which takes no id). A second batch then names and shapes the template-made nodes, and
+         * checks the creates GNS3 refused as duplicates (an earlier create whose answer was lost made them).
+         */
+        Uni<List<Result>> createNodes(List<NodeChange> creates) {
+            Result[] results = new Result[creates.size()];
+            List<BatchOperation> first = creates.stream().map(this::createNode).toList();
+            return answers(first).chain(answers -> {
+                List<Integer> followUps = new ArrayList<>();
+                List<BatchOperation> second = new ArrayList<>();
+                for (int i = 0; i < creates.size(); i++) {
+                    NodeChange c = creates.get(i);
+                    JsonNode answer = answers.get(i);
+                    Throwable problem = problem(answer);
+                    if (problem == null && fromTemplate(c)) {
+                        followUps.add(i);
+                        second.add(rename(c, answer.path("body")));
+                    } else if (problem == null) {
+                        results[i] = created(c, answer.path("body"));
+                    } else if (status(problem) == 409 && !fromTemplate(c)) {
+                        followUps.add(i);
+                        second.add(op("GET", "/nodes/" + c.node().nodeId(), null));
+                    } else {
+                        results[i] = failedCreate(c, problem);
+                    }
+                }
+                return answers(second).map(again -> {
+                    for (int k = 0; k < followUps.size(); k++) {
+                        int i = followUps.get(k);
+                        NodeChange c = creates.get(i);
+                        JsonNode answer = again.get(k);
+                        Throwable problem = problem(answer);
+                        if (fromTemplate(c)) {
+                            results[i] = problem == null ? created(c, answer.path("body"))
+                                    : notRenamed(c, answers.get(i).path("body"), problem);
+                        } else {
+                            boolean ours = problem == null && c.name().equals(answer.path("body").path("name").asText());
+                            results[i] = ours ? created(c, answer.path("body")) : failedCreate(c, problem(answers.get(i)));
+                        }
+                    }
+                    return List.of(results);
+                });
+            }).onFailure().recoverWithItem(e -> {
+                for (int i = 0; i < creates.size(); i++) {
+                    if (results[i] == null) {
+                        results[i] = failedCreate(creates.get(i), e);
+                    }
+                }
+                return List.of(results);
+            });
+        }
+
+        boolean fromTemplate(NodeChange c) {
+            return c.node().templateId() != null && !BUILTIN_TEMPLATES.contains(c.node().templateId());
+        }
+
+        BatchOperation createNode(NodeChange c) {
+            PlannedNode n = c.node();
             ObjectNode body = CloudEventCodec.mapper().createObjectNode();
+            if (fromTemplate(c)) {
+                // a template's node gets GNS3's id and name; it is then named and shaped as the spec says
+                body.put("compute_id", "local");
+                body.put("x", n.x() == null ? 0 : n.x());
+                body.put("y", n.y() == null ? 0 : n.y());
+                return op("POST", "/templates/" + n.templateId(), body);
+            }
             body.put("node_id", n.nodeId().toString());
             body.put("name", n.name());
             body.put("node_type", n.nodeType());
@@ -280,39 +376,23 @@ public class TopologyApplier {
             if (n.properties() != null && !n.properties().isEmpty()) {
                 body.set("properties", CloudEventCodec.mapper().valueToTree(n.properties()));
             }
-            return gateway.post(serverId, base + "/nodes", body, what)
-                    .map(node -> created(c, node))
-                    // a create whose answer was lost and that GNS3 then refuses as a duplicate id: it exists
-                    .onFailure(e -> status(e) == 409).recoverWithUni(e -> gateway
-                            .get(serverId, base + "/nodes/" + n.nodeId(), "read node " + c.name())
-                            .map(node -> c.name().equals(node.path("name").asText()) ? created(c, node)
-                                    : failedCreate(c, e))
-                            .onFailure().recoverWithItem(notThere -> failedCreate(c, e)))
-                    .onFailure().recoverWithItem(e -> failedCreate(c, e));
+            return op("POST", "/nodes", body);
         }
 
-        /** A template's node gets GNS3's id and name; it is then named and shaped as the spec says. */
-        Uni<Result> createFromTemplate(NodeChange c, PlannedNode n, String what) {
-            ObjectNode body = CloudEventCodec.mapper().createObjectNode();
-            body.put("compute_id", "local");
-            body.put("x", n.x() == null ? 0 : n.x());
-            body.put("y", n.y() == null ? 0 : n.y());
-            return gateway.post(serverId, base + "/templates/" + n.templateId(), body, what).chain(node -> {
-                UUID id = UUID.fromString(node.path("node_id").asText());
-                ObjectNode update = CloudEventCodec.mapper().createObjectNode();
-                update.put("name", n.name());
-                if (n.properties() != null && !n.properties().isEmpty()) {
-                    update.set("properties", CloudEventCodec.mapper().valueToTree(n.properties()));
-                }
-                return gateway.put(serverId, base + "/nodes/" + id, update, "name node " + c.name())
-                        .map(named -> created(c, named))
-                        .onFailure().recoverWithItem(e -> {
-                            notCreated.add(c.name());
-                            return new Result("node", c.action(), id, c.name(), c.reason(), Outcome.FAILED, status(e),
-                                    "created from its template as " + node.path("name").asText()
-                                            + " but not renamed: " + detail(e));
-                        });
-            }).onFailure().recoverWithItem(e -> failedCreate(c, e));
+        BatchOperation rename(NodeChange c, JsonNode node) {
+            ObjectNode update = CloudEventCodec.mapper().createObjectNode();
+            update.put("name", c.node().name());
+            if (c.node().properties() != null && !c.node().properties().isEmpty()) {
+                update.set("properties", CloudEventCodec.mapper().valueToTree(c.node().properties()));
+            }
+            return op("PUT", "/nodes/" + node.path("node_id").asText(), update);
+        }
+
+        Result notRenamed(NodeChange c, JsonNode node, Throwable e) {
+            notCreated.add(c.name());
+            return new Result("node", c.action(), UUID.fromString(node.path("node_id").asText()), c.name(), c.reason(),
+                    Outcome.FAILED, status(e), "created from its template as " + node.path("name").asText()
+                    + " but not renamed: " + detail(e));
         }
 
         Result created(NodeChange c, JsonNode node) {
@@ -326,7 +406,7 @@ public class TopologyApplier {
             return failed(c, c.nodeId(), e);
         }
 
-        Uni<Result> updateNode(NodeChange c) {
+        BatchOperation updateNode(NodeChange c) {
             PlannedNode n = c.node();
             ObjectNode body = CloudEventCodec.mapper().createObjectNode();
             if (n.name() != null) {
@@ -336,23 +416,29 @@ public class TopologyApplier {
             if (n.properties() != null && !n.properties().isEmpty()) {
                 body.set("properties", CloudEventCodec.mapper().valueToTree(n.properties()));
             }
-            return gateway.put(serverId, base + "/nodes/" + c.nodeId(), body, "update node " + c.name())
-                    .map(ok -> done(c, c.nodeId(), null))
-                    .onFailure().recoverWithItem(e -> failed(c, c.nodeId(), e));
+            return op("PUT", "/nodes/" + c.nodeId(), body);
         }
 
-        Set<String> linkKeys(LinkChange c) {
-            return Set.of(c.link().a().nodeName(), c.link().b().nodeName());
-        }
-
-        Uni<Result> createLink(LinkChange c) {
-            PlannedLink link = c.link();
-            for (PlannedLink.Endpoint end : List.of(link.a(), link.b())) {
-                if (notCreated.contains(end.nodeName())) {
-                    return Uni.createFrom().item(new Result("link", c.action(), c.linkId(), c.description(), c.reason(),
-                            Outcome.SKIPPED, null, "node " + end.nodeName() + " was not created"));
+        /** Links whose ends were both created (or already there); the others are skipped. */
+        Uni<List<Result>> createLinks(List<LinkChange> creates) {
+            List<Result> skipped = new ArrayList<>();
+            List<LinkChange> possible = new ArrayList<>();
+            for (LinkChange c : creates) {
+                String missing = List.of(c.link().a(), c.link().b()).stream().map(PlannedLink.Endpoint::nodeName)
+                        .filter(notCreated::contains).findFirst().orElse(null);
+                if (missing == null) {
+                    possible.add(c);
+                } else {
+                    skipped.add(new Result("link", c.action(), c.linkId(), c.description(), c.reason(),
+                            Outcome.SKIPPED, null, "node " + missing + " was not created"));
                 }
             }
+            List<Result> results = new ArrayList<>(skipped);
+            return step(possible, this::createLink, (c, body) -> done(c), TopologyApplier::failed, results).replaceWith(results);
+        }
+
+        BatchOperation createLink(LinkChange c) {
+            PlannedLink link = c.link();
             ObjectNode body = CloudEventCodec.mapper().createObjectNode();
             body.put("link_id", link.linkId().toString());
             var ends = body.putArray("nodes");
@@ -366,12 +452,10 @@ public class TopologyApplier {
             if (Boolean.TRUE.equals(link.suspend())) {
                 body.put("suspend", true);
             }
-            return gateway.post(serverId, base + "/links", body, "create link " + c.description())
-                    .map(ok -> done(c))
-                    .onFailure().recoverWithItem(e -> failed(c, e));
+            return op("POST", "/links", body);
         }
 
-        Uni<Result> updateLink(LinkChange c) {
+        BatchOperation updateLink(LinkChange c) {
             PlannedLink link = c.link();
             ObjectNode body = CloudEventCodec.mapper().createObjectNode();
             if (link.filters() != null) {
@@ -380,19 +464,20 @@ public class TopologyApplier {
             if (link.suspend() != null) {
                 body.put("suspend", link.suspend());
             }
-            return gateway.put(serverId, base + "/links/" + c.linkId(), body, "update link " + c.description())
-                    .map(ok -> done(c))
-                    .onFailure().recoverWithItem(e -> failed(c, e));
+            return op("PUT", "/links/" + c.linkId(), body);
         }
+    }
 
-        Uni<Result> deleteLink(LinkChange c) {
-            return gateway.delete(serverId, base + "/links/" + c.linkId(), "delete link " + c.description())
-                    .map(ok -> done(c))
-                    .onFailure().recoverWithItem(e -> status(e) == 404
-                            ? new Result("link", c.action(), c.linkId(), c.description(), c.reason(), Outcome.DONE, null,
-                            c.cascade() ? "deleted with its node" : "already gone")
-                            : failed(c, e));
+    /** A failed batch answer as the problem the single call would have raised; null for a success. */
+    private static ProblemException problem(JsonNode answer) {
+        int status = answer.path("status").asInt(502);
+        if (status < 400) {
+            return null;
         }
+        JsonNode problem = answer.path("problem");
+        ProblemTypes.Kind kind = ProblemTypes.forStatus(status);
+        return new ProblemException(new Problem(kind.type(), kind.title(), status,
+                problem.path("detail").asText("GNS3 answered " + status), null, null, null, null));
     }
 
     /** GNS3's builtin templates: their nodes are made by node type, with a stable id (template creates take none). */

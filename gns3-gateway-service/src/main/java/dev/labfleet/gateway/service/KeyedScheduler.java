@@ -1,4 +1,4 @@
-package dev.labfleet.topology.service;
+package dev.labfleet.gateway.service;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
@@ -16,7 +16,7 @@ import java.util.function.Function;
 /**
  * Runs tasks concurrently, at most {@code concurrency} at a time, never two at once that share a key. GNS3 handles
  * one request at a time per node: two links created on one switch at the same moment can fail or corrupt its port
- * state, so apply keys each call by the nodes it touches. Tasks sharing a key run in list order; otherwise they
+ * state, so a batch keys each call by the nodes it touches. Tasks sharing a key run in list order; otherwise they
  * start in list order as soon as a slot is free. No barrier: one slow node only holds back the calls on that node.
  *
  * <p>Each key has a queue of its tasks; a task is ready when it heads the queue of every one of its keys. Linear in

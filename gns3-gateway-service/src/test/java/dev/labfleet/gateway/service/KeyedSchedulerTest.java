@@ -1,4 +1,4 @@
-package dev.labfleet.topology.service;
+package dev.labfleet.gateway.service;
 
 import io.smallrye.mutiny.Uni;
 import org.junit.jupiter.api.Test;

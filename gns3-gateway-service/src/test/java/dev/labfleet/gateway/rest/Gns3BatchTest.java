@@ -1,0 +1,144 @@
+package dev.labfleet.gateway.rest;
+
+import dev.labfleet.gateway.support.Api;
+import dev.labfleet.gateway.support.Simulators;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+
+/** {@code POST /api/v1/servers/{id}/batch}: many GNS3 calls in one request, each with its own result. */
+@QuarkusTest
+@QuarkusTestResource(Simulators.class)
+class Gns3BatchTest {
+
+    UUID server;
+    String base;
+    String projectId;
+
+    @BeforeEach
+    void project() {
+        server = Api.server("sim-a", Simulators.a().baseUrl());
+        base = "/api/v1/servers/" + server;
+        projectId = UUID.randomUUID().toString();
+        Api.json().body(Map.of("name", "batch-" + projectId, "project_id", projectId)).post(base + "/projects")
+                .then().statusCode(201);
+    }
+
+    @AfterEach
+    void clear() {
+        Simulators.a().faults().clear();
+    }
+
+    private static Map<String, Object> op(String id, String method, String path, Object body) {
+        Map<String, Object> op = new java.util.LinkedHashMap<>(Map.of("id", id, "method", method, "path", path));
+        if (body != null) {
+            op.put("body", body);
+        }
+        return op;
+    }
+
+    private static Map<String, Object> end(String nodeId, int port) {
+        return Map.of("node_id", nodeId, "adapter_number", 0, "port_number", port);
+    }
+
+    @Test
+    void nodesThenTheirLinksInOneBatchEachCallAnswered() {
+        String p = "/projects/" + projectId;
+        String pc1 = UUID.randomUUID().toString();
+        String pc2 = UUID.randomUUID().toString();
+        String sw = UUID.randomUUID().toString();
+        List<Map<String, Object>> ops = new ArrayList<>(List.of(
+                op("pc1", "POST", p + "/nodes", Map.of("node_id", pc1, "name", "PC1", "node_type", "vpcs",
+                        "compute_id", "local")),
+                op("pc2", "POST", p + "/nodes", Map.of("node_id", pc2, "name", "PC2", "node_type", "vpcs",
+                        "compute_id", "local")),
+                op("sw", "POST", p + "/nodes", Map.of("node_id", sw, "name", "SW1", "node_type", "ethernet_switch",
+                        "compute_id", "local")),
+                // each link waits for the creates of its nodes, listed before it (calls on one node run in order)
+                op("l1", "POST", p + "/links", Map.of("link_id", UUID.randomUUID().toString(),
+                        "nodes", List.of(end(pc1, 0), end(sw, 1)))),
+                op("l2", "POST", p + "/links", Map.of("nodes", List.of(end(pc2, 0), end(sw, 2)))),
+                // PC1's only port is taken by l1: GNS3's 409, for this call only
+                op("used", "POST", p + "/links", Map.of("nodes", List.of(end(pc1, 0), end(sw, 3)))),
+                op("missing", "GET", p + "/nodes/" + UUID.randomUUID(), null),
+                op("move", "PUT", p + "/nodes/" + pc2, Map.of("x", 40, "y", -20))));
+
+        Api.json().body(Map.of("operations", ops, "concurrency", 4)).post(base + "/batch").then().statusCode(200)
+                .body("succeeded", equalTo(6)).body("failed", equalTo(2))
+                .body("results.id", equalTo(List.of("pc1", "pc2", "sw", "l1", "l2", "used", "missing", "move")))
+                .body("results.status", equalTo(List.of(201, 201, 201, 201, 201, 409, 404, 200)))
+                .body("results[0].body.node_id", equalTo(pc1))
+                .body("results[0].body.console_type", equalTo("telnet"))
+                .body("results[3].body.nodes.node_id", containsInAnyOrder(pc1, sw))
+                .body("results[5].problem.status", equalTo(409))
+                .body("results[5].problem.detail", containsString("Port is already used"))
+                .body("results[5].body", nullValue())
+                .body("results[6].problem.status", equalTo(404))
+                .body("results[7].body.x", equalTo(40));
+
+        Api.json().get(base + p + "/nodes").then().statusCode(200).body("name", containsInAnyOrder("PC1", "PC2", "SW1"));
+        Api.json().get(base + p + "/links").then().statusCode(200).body("$", hasSize(2));
+        // every call of a batch is metered as the single call would be
+        assertThat(metrics()).containsPattern("gns3_api_requests_total\\{operation=\"links.create\",server=\"[^\"]+\",status=\"409\"} 1");
+    }
+
+    @Test
+    void anInvalidOperationFailsTheWholeBatchWithEveryPathAndRunsNothing() {
+        String p = "/projects/" + projectId;
+        long before = Simulators.a().requests().total();
+        Api.json().body(Map.of("operations", List.of(
+                        op("a", "POST", p + "/nodes", Map.of("name", "X", "node_type", "vpcs", "compute_id", "local")),
+                        op("a", "PATCH", p + "/nodes", null),
+                        op("c", "GET", "/projects/" + projectId + "/../../computes", null),
+                        op("d", "DELETE", "/projects/" + projectId, null),
+                        op(" ", "POST", p + "/links", List.of(1, 2))),
+                "concurrency", 0)).post(base + "/batch")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("violations.field", hasItems("concurrency", "operations[1].id", "operations[1].method",
+                        "operations[2].path", "operations[3].path", "operations[4].id", "operations[4].body"))
+                .body("violations.field", not(hasItems("operations[0].id")));
+        Api.json().body(Map.of("operations", List.of())).post(base + "/batch").then().statusCode(400)
+                .body("violations[0].field", equalTo("operations"));
+        Api.json().body(Map.of("operations", List.of(op("x", "GET", p + "/nodes/" + UUID.randomUUID(), null))))
+                .post("/api/v1/servers/" + UUID.randomUUID() + "/batch").then().statusCode(404);
+        assertThat(Simulators.a().requests().total() - before).as("GNS3 calls made by rejected batches").isZero();
+        Api.json().get(base + p + "/nodes").then().statusCode(200).body("$", hasSize(0));
+    }
+
+    @Test
+    void aFailingCallIsA502WithoutGns3sTracebackAndTheOthersSucceed() {
+        String p = "/projects/" + projectId;
+        Simulators.a().faults().errors("POST /v2/projects/*/drawings", 1.0);
+        Api.json().body(Map.of("operations", List.of(
+                        op("drawing", "POST", p + "/drawings", Map.of("svg", "<svg></svg>", "x", 1, "y", 1)),
+                        op("node", "POST", p + "/nodes", Map.of("name", "PC9", "node_type", "vpcs",
+                                "compute_id", "local")))))
+                .post(base + "/batch").then().statusCode(200)
+                .body("results.status", equalTo(List.of(502, 201)))
+                .body("results[0].problem.detail", containsString("failed on drawings.create"))
+                .body(not(containsString("Traceback")))
+                .body(not(containsString("File \"")));
+        // a create without a client-chosen id is not retried: exactly one attempt reached GNS3
+        assertThat(Simulators.a().requests().count("POST /v2/projects/{project_id}/drawings")).isGreaterThanOrEqualTo(1);
+    }
+
+    private static String metrics() {
+        return io.restassured.RestAssured.given().get("/q/metrics").asString();
+    }
+}
