@@ -81,6 +81,8 @@ class TopologyApplyIT {
         assertThat(count(graphml, "<node ")).isEqualTo(20);
         assertThat(count(graphml, "<edge ")).isEqualTo(links);
 
+        livePcapThroughTopologyAndGateway(projectId);
+
         service("project").when().post("/api/v1/projects/" + projectId + "/stop").then().statusCode(202);
         service("project").when().delete("/api/v1/projects/" + projectId).then().statusCode(204);
         given().baseUri(Suite.current().simulator().baseUrl()).when().get("/v2/projects/" + projectId)
@@ -92,6 +94,35 @@ class TopologyApplyIT {
                 t -> t.contains("lab.project.deleted"));
         assertThat(projectEvents).containsSubsequence("lab.project.created", "lab.project.started",
                 "lab.project.deleted");
+    }
+
+    /** A link's capture streamed through both services (pcap, not JSON, at every hop): the pcap header arrives. */
+    private static void livePcapThroughTopologyAndGateway(String projectId) {
+        String links = "/api/v1/projects/" + projectId + "/links";
+        String linkId = service("topology").when().get(links).then().statusCode(200).extract().path("[0].link_id");
+        service("topology").when().post(links + "/" + linkId + "/capture/start").then().statusCode(200);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        Suite.current().service("topology").baseUrl() + links + "/" + linkId + "/pcap"))
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        try {
+            java.net.http.HttpResponse<java.io.InputStream> response = http.send(request,
+                    java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("content-type")).hasValue("application/vnd.tcpdump.pcap");
+            try (java.io.InputStream body = response.body()) {
+                byte[] header = body.readNBytes(24);
+                assertThat(header).hasSize(24);
+                assertThat(java.nio.ByteBuffer.wrap(header, 0, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt())
+                        .as("pcap magic").isEqualTo(0xa1b2c3d4);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        service("topology").when().post(links + "/" + linkId + "/capture/stop").then().statusCode(200);
     }
 
     private static int count(String text, String token) {

@@ -691,8 +691,11 @@ final class Gns3Api {
 
     private void stats(RoutingContext ctx) {
         Model.Project p = project(ctx);
-        ok(ctx, 200, F.objectNode().put("drawings", p.drawings.size()).put("links", p.links.size())
-                .put("nodes", p.nodes.size()).put("snapshots", p.snapshots.size()));
+        // as GNS3 2.2: a closed project has nothing loaded, so it counts no nodes, links or drawings
+        boolean closed = "closed".equals(p.json.path("status").asText());
+        ok(ctx, 200, F.objectNode().put("drawings", closed ? 0 : p.drawings.size())
+                .put("links", closed ? 0 : p.links.size()).put("nodes", closed ? 0 : p.nodes.size())
+                .put("snapshots", p.snapshots.size()));
     }
 
     // ------------------------------------------------------------------ files

@@ -157,8 +157,25 @@ public class ProblemMappers {
         return unexpected(e, uri);
     }
 
+    private static boolean clientWentAway(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String type = t.getClass().getName();
+            if (type.equals("io.vertx.core.http.StreamResetException")
+                    || type.equals("io.vertx.core.VertxException") && "Connection was closed".equals(t.getMessage())
+                    || t instanceof java.nio.channels.ClosedChannelException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Response unexpected(Throwable e, UriInfo uri) {
         String traceId = traceId();
+        if (clientWentAway(e)) {
+            // a client that closes a stream it no longer wants (a live pcap, a download) is not a failure of ours
+            LOG.debugf("client closed %s (traceId=%s): %s", uri == null ? "?" : uri.getPath(), traceId, e);
+            return Response.status(499).build();
+        }
         LOG.errorf(e, "unexpected failure on %s (traceId=%s)", uri == null ? "?" : uri.getPath(), traceId);
         Problem problem = Problem.of(ProblemTypes.INTERNAL,
                 "an unexpected error occurred; quote trace id " + traceId + " when reporting it");

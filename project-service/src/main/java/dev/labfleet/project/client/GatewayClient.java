@@ -66,6 +66,10 @@ public class GatewayClient {
         return call("list nodes", config.gateway().readTimeout(), () -> rest.listNodes(serverId, projectId));
     }
 
+    public Uni<JsonNode> getNode(UUID serverId, UUID projectId, String nodeId) {
+        return call("read node", config.gateway().readTimeout(), () -> rest.getNode(serverId, projectId, nodeId));
+    }
+
     /** start, stop, suspend or reload one node. */
     public Uni<JsonNode> nodeAction(UUID serverId, UUID projectId, String nodeId, String action) {
         return call(action + " node", config.gateway().lifecycleTimeout(),

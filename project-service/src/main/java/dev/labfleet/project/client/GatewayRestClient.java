@@ -63,6 +63,11 @@ interface GatewayRestClient {
     @Path("/servers/{serverId}/projects/{projectId}/nodes")
     Uni<JsonNode> listNodes(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId);
 
+    @GET
+    @Path("/servers/{serverId}/projects/{projectId}/nodes/{nodeId}")
+    Uni<JsonNode> getNode(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,
+                          @PathParam("nodeId") String nodeId);
+
     @POST
     @Path("/servers/{serverId}/projects/{projectId}/nodes/{nodeId}/{action}")
     Uni<JsonNode> nodeAction(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,

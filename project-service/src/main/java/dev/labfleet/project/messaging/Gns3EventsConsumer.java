@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
@@ -65,7 +66,22 @@ public class Gns3EventsConsumer {
         return id == null ? Uni.createFrom().voidItem() : transition(id, ProjectStatus.MISSING);
     }
 
+    /**
+     * GNS3 notifies a close or open while the REST call that caused it is still writing the same row: a lost
+     * optimistic-lock race is retried on a fresh read (which then mostly finds the status already set). A failure
+     * that outlasts the retries (the database away) skips the event with a warning rather than stopping the
+     * channel: the next resync after a reconnect reconciles.
+     */
     private Uni<Void> transition(UUID id, ProjectStatus next) {
+        return Uni.createFrom().deferred(() -> write(id, next))
+                .onFailure().retry().withBackOff(Duration.ofMillis(50), Duration.ofSeconds(2)).atMost(5)
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("project %s: status %s from GNS3 not recorded: %s", id, next, e.toString());
+                    return null;
+                });
+    }
+
+    private Uni<Void> write(UUID id, ProjectStatus next) {
         return Panache.withTransaction(() -> Project.<Project>findById(id).chain(project -> {
             if (project == null || project.status == next) {
                 return Uni.createFrom().voidItem();

@@ -83,10 +83,13 @@ public class ProjectService {
                 .map(rows -> CursorPage.of(rows, size, ProjectRepository::cursorKey).map(ProjectView::of));
     }
 
-    /** One lab with live node and link counts; when its server can't tell, the counts are simply absent. */
+    /**
+     * One lab with live node and link counts; when its server can't tell, the counts are simply absent. A closed
+     * project's counts are absent too: GNS3 2.2 answers 0 nodes and 0 links for it, whatever it holds.
+     */
     @WithSession
     public Uni<ProjectView> get(UUID projectId) {
-        return find(projectId).chain(p -> p.status == ProjectStatus.MISSING
+        return find(projectId).chain(p -> p.status == ProjectStatus.MISSING || p.status == ProjectStatus.CLOSED
                 ? Uni.createFrom().item(ProjectView.of(p))
                 : gateway.projectStats(p.serverId, p.id)
                         .map(stats -> ProjectView.of(p, intOrNull(stats, "nodes"), intOrNull(stats, "links")))

@@ -190,6 +190,10 @@ class ProjectLifecycleTest {
                 .when().post("/api/v1/projects/import")
                 .then().statusCode(201).body("status", equalTo("closed")).extract().path("projectId");
         assertThat(imported).isNotEqualTo(id);
+        // GNS3 counts nothing in a closed project: no count rather than a wrong 0
+        given().when().get("/api/v1/projects/" + imported).then().statusCode(200)
+                .body("nodeCount", org.hamcrest.Matchers.nullValue());
+        given().when().post("/api/v1/projects/" + imported + "/open").then().statusCode(200);
         given().when().get("/api/v1/projects/" + imported).then().statusCode(200).body("nodeCount", equalTo(2));
 
         given().contentType("application/gns3project").body("not a zip".getBytes())

@@ -180,7 +180,8 @@ public class GatewayApi {
                 .setPort(base.getPort() > 0 ? base.getPort() : 80).setSsl("https".equals(base.getScheme()))
                 .setURI((base.getPath() == null ? "" : base.getPath().replaceAll("/$", "")) + uri)
                 .setTimeout(timeout.toMillis())
-                .putHeader("Accept", "application/json");
+                // JSON answers, problem+json failures, and the streams (a pcap) that are neither
+                .putHeader("Accept", "application/json, application/problem+json;q=0.9, */*;q=0.1");
         if (payload != null) {
             options.putHeader("Content-Type", "application/json");
         }

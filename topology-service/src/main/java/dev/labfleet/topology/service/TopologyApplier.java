@@ -434,7 +434,11 @@ public class TopologyApplier {
                 }
             }
             List<Result> results = new ArrayList<>(skipped);
-            return step(possible, this::createLink, (c, body) -> done(c), TopologyApplier::failed, results).replaceWith(results);
+            // GNS3 2.2 keeps the link_id it is given on some versions and makes its own on others: report its own
+            return step(possible, this::createLink, (c, body) -> new Result("link", c.action(),
+                    body.hasNonNull("link_id") ? UUID.fromString(body.get("link_id").asText()) : c.linkId(),
+                    c.description(), c.reason(), Outcome.DONE, null, null), TopologyApplier::failed, results)
+                    .replaceWith(results);
         }
 
         BatchOperation createLink(LinkChange c) {
