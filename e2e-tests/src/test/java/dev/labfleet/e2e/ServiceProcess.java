@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -44,7 +46,14 @@ final class ServiceProcess implements AutoCloseable {
         }
         Path logs = E2e.root().resolve("e2e-tests/target/e2e-logs");
         Files.createDirectories(logs);
-        ProcessBuilder builder = new ProcessBuilder(E2e.java(), "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString())
+        List<String> command = new ArrayList<>(List.of(E2e.java(), "-Xmx256m", "-XX:+UseSerialGC"));
+        // e.g. -De2e.jvm-args="-XX:StartFlightRecording=filename=/tmp/jfr/{module}.jfr,settings=profile" to profile
+        String extra = System.getProperty("e2e.jvm-args", "").replace("{module}", module);
+        if (!extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(logs.resolve(module + ".log").toFile());
         Map<String, String> environment = builder.environment();

@@ -115,7 +115,12 @@ class TopologyApplyIT {
                 assertThat(header).hasSize(24);
                 assertThat(java.nio.ByteBuffer.wrap(header, 0, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt())
                         .as("pcap magic").isEqualTo(0xa1b2c3d4);
+                assertThat(Suite.current().simulator().openPcapStreams()).as("GNS3 pcap streams while ours is open")
+                        .isEqualTo(1);
             }
+            // our client went away: topology-service and the gateway let go of GNS3's stream in turn
+            await("GNS3's pcap stream closed").atMost(Duration.ofSeconds(10))
+                    .until(() -> Suite.current().simulator().openPcapStreams() == 0);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

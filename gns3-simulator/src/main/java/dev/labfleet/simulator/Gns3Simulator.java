@@ -113,6 +113,12 @@ public final class Gns3Simulator implements AutoCloseable {
         return counts;
     }
 
+    /** Live {@code /pcap} streams open now, over every link: a client that went away must not keep one. */
+    public int openPcapStreams() {
+        return onContext(() -> api.projects.values().stream()
+                .flatMap(p -> p.links.values().stream()).mapToInt(l -> l.pcapStreams.size()).sum());
+    }
+
     /** Imports a .gns3project archive as an opened project; returns its id. */
     public String preload(byte[] archive, String name) {
         return onContext(() -> {

@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
@@ -322,7 +323,8 @@ public class Gns3Client {
                     .setSsl(endpoint.https())
                     .setTrustAll(!endpoint.verifyTls())
                     .setVerifyHost(endpoint.verifyTls())
-                    .setName("gns3-" + endpoint.name());
+                    .setName("gns3-" + endpoint.name())
+                    .setTracingPolicy(client.traceCalls() ? TracingPolicy.PROPAGATE : TracingPolicy.IGNORE);
             this.http = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(endpoint.maxConcurrent()));
             GatewayConfig.Breaker breaker = config.breaker();
             this.guard = Guard.create()

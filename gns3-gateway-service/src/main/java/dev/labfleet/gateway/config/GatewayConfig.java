@@ -79,6 +79,14 @@ public interface GatewayConfig {
         @WithDefault("64")
         int queueSize();
 
+        /**
+         * Whether each call to GNS3 gets its own client span in traces. Off by default: a lab build makes thousands
+         * of GNS3 calls under one request (a batch), each already timed by {@code gns3_api_request_seconds}; the
+         * request's own span and trace id (in every log line) stay either way.
+         */
+        @WithDefault("false")
+        boolean traceCalls();
+
         /** How long a replica trusts its cached copy of a server's registry row (URL, credentials, limits). */
         @WithDefault("5s")
         Duration registryCacheTtl();

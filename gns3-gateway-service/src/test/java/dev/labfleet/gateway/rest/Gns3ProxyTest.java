@@ -181,7 +181,11 @@ class Gns3ProxyTest {
             byte[] header = in.readNBytes(24); // the pcap global header arrives while the stream stays open
             assertThat(header).hasSize(24);
             assertThat(header[0] & 0xff).isIn(0xd4, 0xa1);
+            assertThat(Simulators.a().openPcapStreams()).as("GNS3 pcap streams while ours is open").isEqualTo(1);
         }
+        // the client went away: the gateway lets go of GNS3's stream too (a live pcap never ends by itself)
+        org.awaitility.Awaitility.await("GNS3's pcap stream closed").atMost(Duration.ofSeconds(10))
+                .until(() -> Simulators.a().openPcapStreams() == 0);
         Api.json().post(p + "/links/" + link + "/stop_capture").then().statusCode(201).body("capturing", equalTo(false));
         Api.json().delete(p).then().statusCode(204);
     }

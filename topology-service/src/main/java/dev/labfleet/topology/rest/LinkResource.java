@@ -123,7 +123,9 @@ public class LinkResource {
             + "the stream lasts as long as the client reads it. 409 when the link is not capturing.")
     public RestMulti<Buffer> pcap(@PathParam("projectId") UUID projectId, @PathParam("linkId") UUID linkId) {
         return RestMulti.fromUniResponse(links.pcap(projectId, linkId),
-                response -> response.toMulti().map(io.vertx.mutiny.core.buffer.Buffer::getDelegate),
+                // a client that goes away ends the gateway's stream too (a live capture never ends by itself)
+                response -> response.toMulti().map(io.vertx.mutiny.core.buffer.Buffer::getDelegate)
+                        .onCancellation().invoke(() -> response.request().reset()),
                 response -> Map.of("Content-Type", List.of(PCAP)),
                 response -> 200);
     }
