@@ -33,7 +33,8 @@ class ApplyBenchmark {
 
     private static final int SWITCHES = 100;
     private static final int HOSTS = 900;
-    private static final int CONCURRENCY = 8;
+    /** The direct client's threads: as many calls in flight as an apply keeps (topology-service's default). */
+    private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 16);
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -55,11 +56,14 @@ class ApplyBenchmark {
             long suite;
             if (Math.floorMod(round, 2) == 0) {
                 direct = direct(gns3);
+                settle();
                 suite = suite(projects, topology);
             } else {
                 suite = suite(projects, topology);
+                settle();
                 direct = direct(gns3);
             }
+            settle();
             if (round > 0) {
                 figures.add(new long[]{direct, suite});
             }
@@ -74,6 +78,51 @@ class ApplyBenchmark {
         System.out.printf("RESULT apply 1,000 nodes + 1,500 links: direct %.0f ms, suite %.0f ms (mean of %d), "
                         + "ratio of means %.2f, median of round ratios %.2f%n", directSum / (double) rounds,
                 suiteSum / (double) rounds, rounds, suiteSum / (double) directSum, median);
+    }
+
+    /**
+     * Waits until the notifications of the last run are bridged and consumed: the consumer groups on
+     * {@code gns3.events} have committed (nearly) up to the topic's end, and the end no longer moves. Either side would
+     * otherwise pay for the other's backlog (the bridge serves every project on the server, the direct client's
+     * too).
+     */
+    private static void settle() {
+        String[] state = {""};
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                E2e.env("KAFKA_BOOTSTRAP", "127.0.0.1:9092")))) {
+            long[] lastEnd = {-1};
+            org.awaitility.Awaitility.await("gns3.events drained").atMost(java.time.Duration.ofSeconds(60))
+                    .pollInterval(java.time.Duration.ofMillis(250)).until(() -> {
+                        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+                                new java.util.HashMap<>();
+                        admin.describeTopics(List.of("gns3.events")).allTopicNames().get().get("gns3.events")
+                                .partitions().forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition(
+                                        "gns3.events", p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest()));
+                        Map<org.apache.kafka.common.TopicPartition, Long> ends = new java.util.HashMap<>();
+                        admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+                        long end = ends.values().stream().mapToLong(Long::longValue).sum();
+                        long lag = 0;
+                        for (String group : List.of("project-service", "topology-service")) {
+                            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata>
+                                    committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                            for (var e : ends.entrySet()) {
+                                var at = committed.get(e.getKey());
+                                lag += e.getValue() - (at == null ? 0 : at.offset());
+                            }
+                        }
+                        state[0] = "end " + end + ", lag " + lag;
+                        boolean still = end == lastEnd[0];
+                        lastEnd[0] = end;
+                        // a few stragglers may stay uncommitted on a partition nothing new arrives on: a run's
+                        // backlog is thousands of notifications, so a few dozen left are noise
+                        return still && lag <= 50;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IllegalStateException("gns3.events did not drain: " + state[0], e);
+        } catch (RuntimeException e) {
+            throw e;
+        }
     }
 
     /** The same GNS3 calls as the apply makes: read the empty lab, 1,000 node creates, then 1,500 link creates. */

@@ -66,21 +66,22 @@ public class GatewayApi {
      * Many calls on one server in as few requests as {@code labfleet.topology.apply.batch-size} allows (the
      * gateway's {@code POST /api/v1/servers/{serverId}/batch}): the gateway runs them concurrently, never two at
      * once on one node, in list order for calls on one node. Batches go one after another, so that order holds
-     * across them.
+     * across them. Only what an apply needs of each answer is read (GNS3's full node and link bodies are skipped,
+     * not parsed into trees: a thousand-node batch answers megabytes).
      *
-     * @return each operation's result ({@code id}, {@code status}, {@code body} or {@code problem}), in order
+     * @return each operation's result, in order
      * @throws ProblemException the whole batch failed: the gateway is unreachable, or the server unknown
      */
-    public Uni<java.util.List<JsonNode>> batch(UUID serverId, java.util.List<BatchOperation> operations,
-                                               int concurrency, String what) {
+    public Uni<java.util.List<BatchAnswer>> batch(UUID serverId, java.util.List<BatchOperation> operations,
+                                                  int concurrency, String what) {
         int size = Math.max(1, config.apply().batchSize());
-        java.util.List<JsonNode> results = new java.util.ArrayList<>(operations.size());
+        java.util.List<BatchAnswer> results = new java.util.ArrayList<>(operations.size());
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (int from = 0; from < operations.size(); from += size) {
             java.util.List<BatchOperation> slice = operations.subList(from, Math.min(operations.size(), from + size));
-            chain = chain.chain(() -> call(HttpMethod.POST, serverId, "/batch", new BatchRequest(slice, concurrency),
-                    what, config.gateway().batchTimeout())
-                    .invoke(answer -> answer.path("results").forEach(results::add)))
+            chain = chain.chain(() -> exchange(HttpMethod.POST, serverId, "/batch", new BatchRequest(slice, concurrency),
+                    what, config.gateway().batchTimeout(), this::answers)
+                    .invoke(answers -> results.addAll(answers.results())))
                     .replaceWithVoid();
         }
         return chain.map(done -> {
@@ -92,6 +93,14 @@ public class GatewayApi {
         });
     }
 
+    private BatchAnswer.Page answers(Buffer answer) {
+        try {
+            return mapper.readValue(answer.getBytes(), BatchAnswer.Page.class);
+        } catch (IOException e) {
+            throw ProblemException.upstream("the gateway answered a batch that cannot be read");
+        }
+    }
+
     /**
      * One call; answers the gateway's JSON body (an empty object when there is none).
      *
@@ -101,6 +110,11 @@ public class GatewayApi {
      */
     public Uni<JsonNode> call(HttpMethod method, UUID serverId, String path, Object body, String what,
                               Duration timeout) {
+        return exchange(method, serverId, path, body, what, timeout, this::json);
+    }
+
+    private <T> Uni<T> exchange(HttpMethod method, UUID serverId, String path, Object body, String what,
+                                Duration timeout, java.util.function.Function<Buffer, T> decode) {
         Buffer payload;
         try {
             payload = body == null ? null : Buffer.buffer(mapper.writeValueAsBytes(body));
@@ -113,7 +127,7 @@ public class GatewayApi {
                         throw UpstreamProblems.of(what, "the gateway", response.statusCode(), answer.toString(),
                                 response.getHeader("Retry-After"));
                     }
-                    return json(answer);
+                    return decode.apply(answer);
                 }))
                 .ifNoItem().after(timeout).failWith(() -> ProblemException.timeout(what + ": the gateway did not answer within "
                         + timeout.toMillis() + " ms"))

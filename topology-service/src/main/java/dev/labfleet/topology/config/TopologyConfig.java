@@ -40,17 +40,18 @@ public interface TopologyConfig {
     /** Applying specs: {@code PUT /api/v1/projects/{projectId}/topology}. */
     interface Apply {
         /**
-         * GNS3 calls one apply keeps in flight. The gateway still enforces each server's own limit (its
-         * bulkhead); this keeps one apply from filling that queue alone.
+         * GNS3 calls one apply keeps in flight: by default the gateway's default per-server limit
+         * ({@code labfleet.gateway.client.max-concurrent}, 16). The gateway still enforces each server's own limit,
+         * whatever this says.
          */
-        @WithDefault("8")
+        @WithDefault("16")
         int concurrency();
 
         /**
          * GNS3 calls sent to the gateway in one batch request (at most the gateway's
          * {@code labfleet.gateway.batch.max-operations}); bigger steps go as several batches, one after another.
          */
-        @WithDefault("500")
+        @WithDefault("2000")
         int batchSize();
 
         /** How long one apply may hold its project's apply lock before another replica may take it over. */

@@ -8,6 +8,7 @@ import dev.labfleet.common.gns3.BatchOperation;
 import dev.labfleet.common.problem.Problem;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.common.problem.ProblemTypes;
+import dev.labfleet.topology.client.BatchAnswer;
 import dev.labfleet.topology.client.GatewayApi;
 import dev.labfleet.topology.client.LabClient;
 import dev.labfleet.topology.config.TopologyConfig;
@@ -95,6 +96,7 @@ public class TopologyApplier {
      *                          same lab runs, 502/503/504 when the lab cannot be read
      */
     public Uni<ApplyReport> apply(UUID projectId, String specText, String mediaType, String user) {
+        long received = System.nanoTime();
         TopologySpec spec = SpecCodec.parse(specText, SpecCodec.Format.ofMediaType(mediaType));
         return templates.catalogue().chain(catalogue -> {
             ResolvedTopology resolved = new SpecResolver(catalogue).resolveOrThrow(spec);
@@ -113,7 +115,7 @@ public class TopologyApplier {
                         return Uni.createFrom().failure(ProblemException.conflict(
                                 "another apply of lab " + projectId + " is running; apply again when it has ended"));
                     }
-                    return run(projectId, serverId, spec, resolved, catalogue, user)
+                    return run(projectId, serverId, spec, resolved, catalogue, user, received)
                             // the lab changed (or may have, if the apply failed half-way): cached reads are stale
                             .eventually(() -> cache.invalidate(projectId).onFailure().recoverWithNull())
                             .eventually(() -> applied.unlock(projectId, owner)
@@ -125,19 +127,32 @@ public class TopologyApplier {
     }
 
     private Uni<ApplyReport> run(UUID projectId, UUID serverId, TopologySpec spec, ResolvedTopology resolved,
-                                 TemplateCatalogue catalogue, String user) {
+                                 TemplateCatalogue catalogue, String user, long received) {
         OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
         long start = System.nanoTime();
+        // where the time went, for the log: checks (parse, catalogue, lab lookup, lock), reading the live lab,
+        // planning, the GNS3 calls, recording the outcome
+        long[] at = new long[3];
         return Uni.combine().all().unis(labs.nodes(serverId, projectId), labs.links(serverId, projectId)).asTuple()
+                .invoke(() -> at[0] = System.nanoTime())
                 .map(t -> TopologyPlanner.plan(projectId, resolved, LabTopologyService.toLive(t.getItem1(), t.getItem2())))
+                .invoke(() -> at[1] = System.nanoTime())
                 .chain(plan -> new Execution(projectId, serverId, plan).run().map(results -> {
-                    long millis = (System.nanoTime() - start) / 1_000_000;
+                    at[2] = System.nanoTime();
+                    long millis = (at[2] - start) / 1_000_000;
                     return report(projectId, serverId, plan, results, startedAt, millis);
                 }))
                 .call(report -> record(report, spec, user, priorities(spec)))
                 .invoke(this::measure)
-                .invoke(report -> LOG.infof("applied spec to lab %s: %s, %d done, %d failed, %d skipped in %d ms",
-                        projectId, report.status(), report.done(), report.failed(), report.skipped(), report.durationMs()));
+                .invoke(report -> LOG.infof("applied spec to lab %s: %s, %d done, %d failed, %d skipped in %d ms "
+                                + "(checks %d, read %d, plan %d, GNS3 calls %d, record %d)",
+                        projectId, report.status(), report.done(), report.failed(), report.skipped(), report.durationMs(),
+                        ms(start - received), ms(at[0] - start), ms(at[1] - at[0]), ms(at[2] - at[1]),
+                        ms(System.nanoTime() - at[2])));
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
     }
 
     /** {@code labfleet_topology_apply_seconds{status}} and {@code labfleet_topology_apply_changes_total{kind,action,outcome}}. */
@@ -264,13 +279,14 @@ public class TopologyApplier {
         }
 
         /** One step: a call per change, all in one batch; each answer mapped to the change's result. */
-        <C> Uni<Void> step(List<C> changes, Function<C, BatchOperation> call, BiFunction<C, JsonNode, Result> ok,
-                           BiFunction<C, Throwable, Result> failed, List<Result> into) {
+        <C> Uni<Void> step(List<C> changes, Function<C, BatchOperation> call,
+                           BiFunction<C, BatchAnswer.Body, Result> ok, BiFunction<C, Throwable, Result> failed,
+                           List<Result> into) {
             return answers(changes.stream().map(call).toList()).map(answers -> {
                 List<Result> out = new ArrayList<>(changes.size());
                 for (int i = 0; i < changes.size(); i++) {
                     Throwable problem = problem(answers.get(i));
-                    out.add(problem == null ? ok.apply(changes.get(i), answers.get(i).path("body"))
+                    out.add(problem == null ? ok.apply(changes.get(i), body(answers.get(i)))
                             : failed.apply(changes.get(i), problem));
                 }
                 return out;
@@ -279,7 +295,7 @@ public class TopologyApplier {
         }
 
         /** The gateway's answers to a batch, in order; an empty batch makes no call. */
-        Uni<List<JsonNode>> answers(List<BatchOperation> operations) {
+        Uni<List<BatchAnswer>> answers(List<BatchOperation> operations) {
             if (operations.isEmpty()) {
                 return Uni.createFrom().item(List.of());
             }
@@ -314,13 +330,13 @@ public class TopologyApplier {
                 List<BatchOperation> second = new ArrayList<>();
                 for (int i = 0; i < creates.size(); i++) {
                     NodeChange c = creates.get(i);
-                    JsonNode answer = answers.get(i);
+                    BatchAnswer answer = answers.get(i);
                     Throwable problem = problem(answer);
                     if (problem == null && fromTemplate(c)) {
                         followUps.add(i);
-                        second.add(rename(c, answer.path("body")));
+                        second.add(rename(c, body(answer)));
                     } else if (problem == null) {
-                        results[i] = created(c, answer.path("body"));
+                        results[i] = created(c, body(answer));
                     } else if (status(problem) == 409 && !fromTemplate(c)) {
                         followUps.add(i);
                         second.add(op("GET", "/nodes/" + c.node().nodeId(), null));
@@ -332,14 +348,14 @@ public class TopologyApplier {
                     for (int k = 0; k < followUps.size(); k++) {
                         int i = followUps.get(k);
                         NodeChange c = creates.get(i);
-                        JsonNode answer = again.get(k);
+                        BatchAnswer answer = again.get(k);
                         Throwable problem = problem(answer);
                         if (fromTemplate(c)) {
-                            results[i] = problem == null ? created(c, answer.path("body"))
-                                    : notRenamed(c, answers.get(i).path("body"), problem);
+                            results[i] = problem == null ? created(c, body(answer))
+                                    : notRenamed(c, body(answers.get(i)), problem);
                         } else {
-                            boolean ours = problem == null && c.name().equals(answer.path("body").path("name").asText());
-                            results[i] = ours ? created(c, answer.path("body")) : failedCreate(c, problem(answers.get(i)));
+                            boolean ours = problem == null && c.name().equals(body(answer).name());
+                            results[i] = ours ? created(c, body(answer)) : failedCreate(c, problem(answers.get(i)));
                         }
                     }
                     return List.of(results);
@@ -379,24 +395,24 @@ public class TopologyApplier {
             return op("POST", "/nodes", body);
         }
 
-        BatchOperation rename(NodeChange c, JsonNode node) {
+        BatchOperation rename(NodeChange c, BatchAnswer.Body node) {
             ObjectNode update = CloudEventCodec.mapper().createObjectNode();
             update.put("name", c.node().name());
             if (c.node().properties() != null && !c.node().properties().isEmpty()) {
                 update.set("properties", CloudEventCodec.mapper().valueToTree(c.node().properties()));
             }
-            return op("PUT", "/nodes/" + node.path("node_id").asText(), update);
+            return op("PUT", "/nodes/" + node.nodeId(), update);
         }
 
-        Result notRenamed(NodeChange c, JsonNode node, Throwable e) {
+        Result notRenamed(NodeChange c, BatchAnswer.Body node, Throwable e) {
             notCreated.add(c.name());
-            return new Result("node", c.action(), UUID.fromString(node.path("node_id").asText()), c.name(), c.reason(),
-                    Outcome.FAILED, status(e), "created from its template as " + node.path("name").asText()
+            return new Result("node", c.action(), UUID.fromString(node.nodeId()), c.name(), c.reason(),
+                    Outcome.FAILED, status(e), "created from its template as " + node.name()
                     + " but not renamed: " + detail(e));
         }
 
-        Result created(NodeChange c, JsonNode node) {
-            UUID id = UUID.fromString(node.path("node_id").asText());
+        Result created(NodeChange c, BatchAnswer.Body node) {
+            UUID id = UUID.fromString(node.nodeId());
             createdIds.put(c.name(), id);
             return done(c, id, null);
         }
@@ -436,7 +452,7 @@ public class TopologyApplier {
             List<Result> results = new ArrayList<>(skipped);
             // GNS3 2.2 keeps the link_id it is given on some versions and makes its own on others: report its own
             return step(possible, this::createLink, (c, body) -> new Result("link", c.action(),
-                    body.hasNonNull("link_id") ? UUID.fromString(body.get("link_id").asText()) : c.linkId(),
+                    body.linkId() != null ? UUID.fromString(body.linkId()) : c.linkId(),
                     c.description(), c.reason(), Outcome.DONE, null, null), TopologyApplier::failed, results)
                     .replaceWith(results);
         }
@@ -473,15 +489,20 @@ public class TopologyApplier {
     }
 
     /** A failed batch answer as the problem the single call would have raised; null for a success. */
-    private static ProblemException problem(JsonNode answer) {
-        int status = answer.path("status").asInt(502);
+    private static ProblemException problem(BatchAnswer answer) {
+        int status = answer.status();
         if (status < 400) {
             return null;
         }
-        JsonNode problem = answer.path("problem");
         ProblemTypes.Kind kind = ProblemTypes.forStatus(status);
-        return new ProblemException(new Problem(kind.type(), kind.title(), status,
-                problem.path("detail").asText("GNS3 answered " + status), null, null, null, null));
+        String detail = answer.problem() == null || answer.problem().detail() == null ? "GNS3 answered " + status
+                : answer.problem().detail();
+        return new ProblemException(new Problem(kind.type(), kind.title(), status, detail, null, null, null, null));
+    }
+
+    /** A successful answer's body; an empty one when GNS3 answered none (a 204). */
+    private static BatchAnswer.Body body(BatchAnswer answer) {
+        return answer.body() != null ? answer.body() : new BatchAnswer.Body(null, null, null);
     }
 
     /** GNS3's builtin templates: their nodes are made by node type, with a stable id (template creates take none). */
