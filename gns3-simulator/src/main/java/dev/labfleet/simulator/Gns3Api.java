@@ -1078,12 +1078,18 @@ final class Gns3Api {
         }
         switch (action) {
             case "start" -> {
-                if (!n.started()) {
-                    checkFilters(p, n);
+                if (!n.started() && !n.halfStarted) {
+                    try {
+                        checkFilters(p, n);
+                    } catch (Gns3Error e) {
+                        n.halfStarted = true;
+                        throw e;
+                    }
                     setStatus(p, n, "started");
                 }
             }
             case "stop" -> {
+                n.halfStarted = false;
                 if (n.started()) {
                     setStatus(p, n, "stopped");
                 }

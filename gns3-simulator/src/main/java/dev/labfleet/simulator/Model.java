@@ -43,6 +43,11 @@ final class Model {
         final Map<String, byte[]> files = new HashMap<>();
         /** Ports reserved for this node's console (VPCS holds two). */
         int[] consolePorts = new int[0];
+        /**
+         * A start failed half-way (uBridge refused a link filter): as GNS3 2.2, the node answers later starts with
+         * 200 and stays stopped until it is stopped.
+         */
+        boolean halfStarted;
 
         String id() {
             return json.get("node_id").asText();

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -131,6 +132,41 @@ class ProjectLifecycleTest {
         Map<String, Object> result = awaitOperation(operation);
         assertThat(((Number) result.get("total")).intValue()).isEqualTo(3);
         assertThat(((Number) result.get("done")).intValue() + ((Number) result.get("failed")).intValue()).isEqualTo(3);
+    }
+
+    @Test
+    void aStartGns3AcceptsButDoesNotPerformIsAFailure() {
+        String id = createLab("half-started-" + UUID.randomUUID());
+        addVpcs(id, 2);
+        List<String> nodes = gns3().when().get("/v2/projects/" + id + "/nodes").then().extract().path("node_id");
+        // uBridge refuses the link's filter when the nodes start; GNS3 then leaves them half-started: the next start
+        // answers 200 and the node stays stopped until it is stopped (shared/gns3-api/README.md)
+        String link = gns3().body(Map.of("nodes", List.of(
+                        Map.of("node_id", nodes.get(0), "adapter_number", 0, "port_number", 0),
+                        Map.of("node_id", nodes.get(1), "adapter_number", 0, "port_number", 0)),
+                        "filters", Map.of("not_a_filter", List.of(1))))
+                .when().post("/v2/projects/" + id + "/links").then().statusCode(201).extract().path("link_id");
+        String first = given().contentType(ContentType.JSON).body("{}")
+                .when().post("/api/v1/projects/" + id + "/start").then().statusCode(202).extract().header("Location");
+        assertThat(awaitOperation(first)).containsEntry("status", "failed");
+        gns3().body(Map.of("filters", Map.of())).when().put("/v2/projects/" + id + "/links/" + link)
+                .then().statusCode(201);
+
+        String second = given().contentType(ContentType.JSON).body("{}")
+                .when().post("/api/v1/projects/" + id + "/start").then().statusCode(202).extract().header("Location");
+        Map<String, Object> result = awaitOperation(second);
+        assertThat(result).containsEntry("status", "failed").containsEntry("failed", 2);
+        given().when().get(second).then().body("results.reason",
+                everyItem(equalTo("GNS3 accepted the start but the node is stopped")));
+        gns3().when().get("/v2/projects/" + id + "/nodes").then().body("status", everyItem(equalTo("stopped")));
+
+        // stopped, they start again
+        String stop = given().contentType(ContentType.JSON).body("{}")
+                .when().post("/api/v1/projects/" + id + "/stop").then().statusCode(202).extract().header("Location");
+        assertThat(awaitOperation(stop)).containsEntry("status", "succeeded");
+        String third = given().contentType(ContentType.JSON).body("{}")
+                .when().post("/api/v1/projects/" + id + "/start").then().statusCode(202).extract().header("Location");
+        assertThat(awaitOperation(third)).containsEntry("status", "succeeded").containsEntry("done", 2);
     }
 
     @Test
