@@ -124,14 +124,33 @@ class ProjectLifecycleTest {
     void startContinuesPastAFailingNodeUnlessAskedToStop() {
         String id = createLab("partial-" + UUID.randomUUID());
         addVpcs(id, 3);
-        // A node deleted behind Labfleet's back fails its start with GNS3's reason; the others still start.
-        String doomed = gns3().when().get("/v2/projects/" + id + "/nodes").then().extract().path("[1].node_id");
+        String pc2 = gns3().when().get("/v2/projects/" + id + "/nodes").then().extract()
+                .path("find { it.name == 'PC2' }.node_id");
+        String sw = gns3().body(Map.of("name", "SW1", "node_type", "ethernet_switch", "compute_id", "local"))
+                .when().post("/v2/projects/" + id + "/nodes").then().statusCode(201).extract().path("node_id");
+        // uBridge refuses this filter when PC2 starts: PC2 fails with GNS3's reason, the others start
+        gns3().body(Map.of("nodes", List.of(
+                        Map.of("node_id", pc2, "adapter_number", 0, "port_number", 0),
+                        Map.of("node_id", sw, "adapter_number", 0, "port_number", 1)),
+                        "filters", Map.of("not_a_filter", List.of(1))))
+                .when().post("/v2/projects/" + id + "/links").then().statusCode(201);
+
         String operation = given().contentType(ContentType.JSON).body(Map.of("batchSize", 1))
                 .when().post("/api/v1/projects/" + id + "/start").then().statusCode(202).extract().header("Location");
-        gns3().when().delete("/v2/projects/" + id + "/nodes/" + doomed);
-        Map<String, Object> result = awaitOperation(operation);
-        assertThat(((Number) result.get("total")).intValue()).isEqualTo(3);
-        assertThat(((Number) result.get("done")).intValue() + ((Number) result.get("failed")).intValue()).isEqualTo(3);
+        assertThat(awaitOperation(operation)).containsEntry("status", "partial").containsEntry("total", 4)
+                .containsEntry("done", 3).containsEntry("failed", 1);
+        given().when().get(operation).then()
+                .body("results.find { it.name == 'PC2' }.outcome", equalTo("failed"))
+                .body("results.find { it.name == 'PC2' }.reason", org.hamcrest.Matchers.containsString("Unknown filter type"));
+
+        // asked to stop at the first error: what comes after PC2 (PC3, then SW1, by name) is skipped
+        String stop = given().contentType(ContentType.JSON).body("{}")
+                .when().post("/api/v1/projects/" + id + "/stop").then().statusCode(202).extract().header("Location");
+        awaitOperation(stop);
+        String strict = given().contentType(ContentType.JSON).body(Map.of("batchSize", 1, "stopOnFirstError", true))
+                .when().post("/api/v1/projects/" + id + "/start").then().statusCode(202).extract().header("Location");
+        assertThat(awaitOperation(strict)).containsEntry("status", "partial").containsEntry("done", 1)
+                .containsEntry("failed", 1).containsEntry("skipped", 2);
     }
 
     @Test
