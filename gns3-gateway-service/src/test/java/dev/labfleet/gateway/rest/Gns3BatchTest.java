@@ -27,17 +27,13 @@ import static org.hamcrest.Matchers.nullValue;
 @QuarkusTestResource(Simulators.class)
 class Gns3BatchTest {
 
-    UUID server;
     String base;
     String projectId;
 
     @BeforeEach
     void project() {
-        server = Api.server("sim-a", Simulators.a().baseUrl());
-        base = "/api/v1/servers/" + server;
-        projectId = UUID.randomUUID().toString();
-        Api.json().body(Map.of("name", "batch-" + projectId, "project_id", projectId)).post(base + "/projects")
-                .then().statusCode(201);
+        base = "/api/v1/servers/" + Api.server("sim-a", Simulators.a().baseUrl());
+        projectId = Api.project(base, "batch-");
     }
 
     @AfterEach

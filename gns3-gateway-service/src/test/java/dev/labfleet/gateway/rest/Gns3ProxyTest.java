@@ -153,10 +153,8 @@ class Gns3ProxyTest {
 
     @Test
     void pcapIsStreamedWhileTheCaptureRuns() throws Exception {
-        String projectId = UUID.randomUUID().toString();
+        String projectId = Api.project(base, "pcap-");
         String p = base + "/projects/" + projectId;
-        Api.json().body(Map.of("name", "pcap-" + projectId, "project_id", projectId)).post(base + "/projects")
-                .then().statusCode(201);
         String a = Api.json().body(Map.of("name", "A", "node_type", "vpcs", "compute_id", "local"))
                 .post(p + "/nodes").then().statusCode(201).extract().path("node_id");
         String b = Api.json().body(Map.of("name", "B", "node_type", "vpcs", "compute_id", "local"))

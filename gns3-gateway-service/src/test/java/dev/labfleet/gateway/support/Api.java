@@ -31,4 +31,12 @@ public final class Api {
                 .then().statusCode(201).extract().path("id");
         return UUID.fromString(id);
     }
+
+    /** Creates a GNS3 project with a chosen id on a server ({@code base} = {@code /api/v1/servers/{id}}); its id. */
+    public static String project(String base, String namePrefix) {
+        String projectId = java.util.UUID.randomUUID().toString();
+        json().body(Map.of("name", namePrefix + projectId, "project_id", projectId)).post(base + "/projects")
+                .then().statusCode(201);
+        return projectId;
+    }
 }

@@ -247,6 +247,8 @@ public class TopologyApplier {
         final Map<String, UUID> createdIds = new ConcurrentHashMap<>();
         /** Names of nodes the plan creates whose create failed: their links are skipped. */
         final Set<String> notCreated = ConcurrentHashMap.newKeySet();
+        /** Batch operation ids, unique within this apply. */
+        int sequence;
 
         Execution(UUID projectId, UUID serverId, TopologyPlan plan) {
             this.projectId = projectId;
@@ -305,8 +307,6 @@ public class TopologyApplier {
         BatchOperation op(String method, String path, JsonNode body) {
             return new BatchOperation(Integer.toString(sequence++), method, base + path, body);
         }
-
-        int sequence;
 
         BatchOperation deleteLink(LinkChange c) {
             return op("DELETE", "/links/" + c.linkId(), null);
