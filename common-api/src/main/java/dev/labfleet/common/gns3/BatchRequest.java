@@ -12,8 +12,16 @@ import java.util.List;
  *
  * @param operations  at most the gateway's {@code labfleet.gateway.batch.max-operations}
  * @param concurrency calls in flight at once; null for the server's limit
+ * @param fields      the keys of GNS3's answer bodies to keep (top-level keys of a JSON object body, e.g.
+ *                    {@code node_id}, {@code name}); null for whole bodies. A caller that needs only ids saves the
+ *                    megabytes a thousand full node bodies take
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record BatchRequest(List<BatchOperation> operations, Integer concurrency) {
+public record BatchRequest(List<BatchOperation> operations, Integer concurrency, List<String> fields) {
+
+    /** A batch answering whole bodies. */
+    public BatchRequest(List<BatchOperation> operations, Integer concurrency) {
+        this(operations, concurrency, null);
+    }
 }

@@ -1,6 +1,9 @@
 package dev.labfleet.gateway.service;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.labfleet.common.gns3.BatchOperation;
@@ -19,6 +22,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -37,7 +41,7 @@ import java.util.regex.Pattern;
  *
  * <p>Only what a lab build needs is batchable (nodes, links and drawings of a project, node lifecycle), each call
  * checked against that list before any runs: a batch with one bad call is a 400 naming every bad call, and nothing
- * runs. The answer embeds GNS3's bodies as they came, without parsing them.
+ * runs. The answer embeds GNS3's bodies as they came, without parsing them, or only the keys the caller asked for.
  */
 @ApplicationScoped
 public class Gns3Batch {
@@ -82,16 +86,17 @@ public class Gns3Batch {
      */
     public Uni<Buffer> run(UUID serverId, BatchRequest batch) {
         List<Call> calls = validate(batch);
+        Set<String> fields = batch.fields() == null ? null : Set.copyOf(batch.fields());
         return directory.endpoint(serverId).chain(endpoint -> {
             int limit = Math.min(endpoint.maxConcurrent(),
                     batch.concurrency() == null ? endpoint.maxConcurrent() : batch.concurrency());
-            return KeyedScheduler.run(calls, Call::keys, call -> send(endpoint, call), limit);
+            return KeyedScheduler.run(calls, Call::keys, call -> send(endpoint, call, fields), limit);
         }).map(this::answer);
     }
 
-    private Uni<Outcome> send(Gns3Endpoint endpoint, Call call) {
+    private Uni<Outcome> send(Gns3Endpoint endpoint, Call call, Set<String> fields) {
         return client.send(endpoint, call.request())
-                .map(response -> new Outcome(call.id(), response.status(), json(response), null))
+                .map(response -> new Outcome(call.id(), response.status(), project(json(response), fields), null))
                 .onFailure().recoverWithItem(e -> {
                     Problem problem = e instanceof ProblemException p ? p.problem()
                             : Problem.of(ProblemTypes.UPSTREAM_ERROR, call.request().operation() + " failed ("
@@ -106,6 +111,40 @@ public class Gns3Batch {
             return null;
         }
         return response.body().getDelegate();
+    }
+
+    /**
+     * Only the asked-for top-level keys of a JSON object body, copied token by token (what is left out is skipped,
+     * never built); other bodies, or all when {@code fields} is null, as they came.
+     */
+    private Buffer project(Buffer body, Set<String> fields) {
+        if (body == null || fields == null) {
+            return body;
+        }
+        byte[] bytes = body.getBytes();
+        try (JsonParser in = mapper.getFactory().createParser(bytes)) {
+            if (in.nextToken() != JsonToken.START_OBJECT) {
+                return body;
+            }
+            java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream(128);
+            try (JsonGenerator out = mapper.getFactory().createGenerator(kept)) {
+                out.writeStartObject();
+                while (in.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = in.currentName();
+                    in.nextToken();
+                    if (fields.contains(name)) {
+                        out.writeFieldName(name);
+                        out.copyCurrentStructure(in);
+                    } else {
+                        in.skipChildren();
+                    }
+                }
+                out.writeEndObject();
+            }
+            return Buffer.buffer(kept.toByteArray());
+        } catch (IOException e) {
+            return body; // not JSON after all: passed through as GNS3 gave it
+        }
     }
 
     /** The answer, written around GNS3's bodies (their bytes are copied in, never parsed). */
@@ -151,6 +190,14 @@ public class Gns3Batch {
         }
         if (batch != null && batch.concurrency() != null && batch.concurrency() < 1) {
             violations.add(new Problem.Violation("concurrency", "must be at least 1"));
+        }
+        if (batch != null && batch.fields() != null) {
+            for (int i = 0; i < batch.fields().size(); i++) {
+                String field = batch.fields().get(i);
+                if (field == null || field.isBlank()) {
+                    violations.add(new Problem.Violation("fields[" + i + "]", "must not be blank"));
+                }
+            }
         }
         List<Call> calls = new ArrayList<>(operations.size());
         Map<String, Integer> ids = new HashMap<>();

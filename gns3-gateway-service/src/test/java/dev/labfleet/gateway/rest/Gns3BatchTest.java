@@ -129,6 +129,28 @@ class Gns3BatchTest {
     }
 
     @Test
+    void fieldsKeepOnlyTheAskedForKeysOfEachAnswerBody() {
+        String p = "/projects/" + projectId;
+        String pc = UUID.randomUUID().toString();
+        Api.json().body(Map.of("fields", List.of("node_id", "name"), "operations", List.of(
+                        op("pc", "POST", p + "/nodes", Map.of("node_id", pc, "name", "PC1", "node_type", "vpcs",
+                                "compute_id", "local")),
+                        op("again", "POST", p + "/nodes", Map.of("node_id", pc, "name", "PC1", "node_type", "vpcs",
+                                "compute_id", "local")),
+                        op("read", "GET", p + "/nodes/" + pc, null))))
+                .post(base + "/batch").then().statusCode(200)
+                .body("results.status", equalTo(List.of(201, 409, 200)))
+                .body("results[0].body.keySet()", containsInAnyOrder("node_id", "name"))
+                .body("results[0].body.node_id", equalTo(pc))
+                .body("results[2].body.name", equalTo("PC1"))
+                // a problem is never cut
+                .body("results[1].problem.detail", not(nullValue()));
+        Api.json().body(Map.of("fields", java.util.Arrays.asList("name", " "), "operations",
+                        List.of(op("read", "GET", p + "/nodes/" + pc, null))))
+                .post(base + "/batch").then().statusCode(400).body("violations.field", equalTo(List.of("fields[1]")));
+    }
+
+    @Test
     void aFailingCallIsA502WithoutGns3sTracebackAndTheOthersSucceed() {
         String p = "/projects/" + projectId;
         Simulators.a().faults().errors("POST /v2/projects/*/drawings", 1.0);

@@ -16,6 +16,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -74,9 +75,11 @@ public class ProjectResource {
 
     @GET
     @Path("/{projectId}")
-    @Operation(summary = "One lab, with its live node and link counts")
-    public Uni<ProjectView> get(@PathParam("projectId") UUID projectId) {
-        return projects.get(projectId);
+    @Operation(summary = "One lab, with its live node and link counts",
+            description = "counts=false leaves the counts out and answers from Labfleet's own record, without asking GNS3.")
+    public Uni<ProjectView> get(@PathParam("projectId") UUID projectId,
+                                @QueryParam("counts") @DefaultValue("true") boolean counts) {
+        return projects.get(projectId, counts);
     }
 
     @POST

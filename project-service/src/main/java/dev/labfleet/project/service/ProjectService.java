@@ -86,10 +86,12 @@ public class ProjectService {
     /**
      * One lab with live node and link counts; when its server can't tell, the counts are simply absent. A closed
      * project's counts are absent too: GNS3 2.2 answers 0 nodes and 0 links for it, whatever it holds.
+     *
+     * @param counts false to leave the counts out (no GNS3 call): for callers that only need where the lab lives
      */
     @WithSession
-    public Uni<ProjectView> get(UUID projectId) {
-        return find(projectId).chain(p -> p.status == ProjectStatus.MISSING || p.status == ProjectStatus.CLOSED
+    public Uni<ProjectView> get(UUID projectId, boolean counts) {
+        return find(projectId).chain(p -> !counts || p.status == ProjectStatus.MISSING || p.status == ProjectStatus.CLOSED
                 ? Uni.createFrom().item(ProjectView.of(p))
                 : gateway.projectStats(p.serverId, p.id)
                         .map(stats -> ProjectView.of(p, intOrNull(stats, "nodes"), intOrNull(stats, "links")))

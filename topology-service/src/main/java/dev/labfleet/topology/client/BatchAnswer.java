@@ -19,6 +19,9 @@ public record BatchAnswer(String id, int status, Body body, Problem problem) {
     /** What an apply needs of a GNS3 node or link. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Body(@JsonProperty("node_id") String nodeId, @JsonProperty("link_id") String linkId, String name) {
+
+        /** The keys of GNS3's bodies this reads: the gateway is asked for only these. */
+        public static final List<String> FIELDS = List.of("node_id", "link_id", "name");
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

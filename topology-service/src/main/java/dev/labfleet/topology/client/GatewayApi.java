@@ -66,8 +66,8 @@ public class GatewayApi {
      * Many calls on one server in as few requests as {@code labfleet.topology.apply.batch-size} allows (the
      * gateway's {@code POST /api/v1/servers/{serverId}/batch}): the gateway runs them concurrently, never two at
      * once on one node, in list order for calls on one node. Batches go one after another, so that order holds
-     * across them. Only what an apply needs of each answer is read (GNS3's full node and link bodies are skipped,
-     * not parsed into trees: a thousand-node batch answers megabytes).
+     * across them. Only what an apply needs of each answer is asked for and read (GNS3's full node and link bodies
+     * would make a thousand-node batch's answer megabytes).
      *
      * @return each operation's result, in order
      * @throws ProblemException the whole batch failed: the gateway is unreachable, or the server unknown
@@ -79,7 +79,8 @@ public class GatewayApi {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (int from = 0; from < operations.size(); from += size) {
             java.util.List<BatchOperation> slice = operations.subList(from, Math.min(operations.size(), from + size));
-            chain = chain.chain(() -> exchange(HttpMethod.POST, serverId, "/batch", new BatchRequest(slice, concurrency),
+            chain = chain.chain(() -> exchange(HttpMethod.POST, serverId, "/batch", new BatchRequest(slice, concurrency,
+                            BatchAnswer.Body.FIELDS),
                     what, config.gateway().batchTimeout(), this::answers)
                     .invoke(answers -> results.addAll(answers.results())))
                     .replaceWithVoid();

@@ -29,9 +29,12 @@ public class LabClient {
         this.gateway = gateway;
     }
 
-    /** The lab as project-service has it ({@code projectId}, {@code name}, {@code serverId}...). */
+    /**
+     * The lab as project-service has it ({@code projectId}, {@code name}, {@code serverId}, {@code status}...),
+     * without its live counts (which would cost project-service a GNS3 call).
+     */
     public Uni<JsonNode> project(UUID projectId) {
-        return call("read lab", "project-service", () -> projects.get(projectId));
+        return call("read lab", "project-service", () -> projects.get(projectId, false));
     }
 
     public Uni<JsonNode> nodes(UUID serverId, UUID projectId) {

@@ -6,6 +6,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
@@ -19,5 +20,5 @@ interface ProjectRestClient {
 
     @GET
     @Path("/{projectId}")
-    Uni<JsonNode> get(@PathParam("projectId") UUID projectId);
+    Uni<JsonNode> get(@PathParam("projectId") UUID projectId, @QueryParam("counts") boolean counts);
 }

@@ -98,9 +98,13 @@ public class TopologyApplier {
     public Uni<ApplyReport> apply(UUID projectId, String specText, String mediaType, String user) {
         long received = System.nanoTime();
         TopologySpec spec = SpecCodec.parse(specText, SpecCodec.Format.ofMediaType(mediaType));
-        return templates.catalogue().chain(catalogue -> {
+        // the catalogue and the lab are looked up at once; an invalid spec is still reported before an unknown lab
+        Uni<Lookup> lab = labs.project(projectId).map(p -> new Lookup(p, null))
+                .onFailure().recoverWithItem(e -> new Lookup(null, e));
+        return Uni.combine().all().unis(templates.catalogue(), lab).asTuple().chain(both -> {
+            TemplateCatalogue catalogue = both.getItem1();
             ResolvedTopology resolved = new SpecResolver(catalogue).resolveOrThrow(spec);
-            return labs.project(projectId).chain(project -> {
+            return both.getItem2().get().chain(project -> {
                 UUID serverId = UUID.fromString(project.path("serverId").asText());
                 String status = project.path("status").asText("");
                 if (status.equalsIgnoreCase("closed") || status.equalsIgnoreCase("missing")) {
@@ -116,14 +120,24 @@ public class TopologyApplier {
                                 "another apply of lab " + projectId + " is running; apply again when it has ended"));
                     }
                     return run(projectId, serverId, spec, resolved, catalogue, user, received)
-                            // the lab changed (or may have, if the apply failed half-way): cached reads are stale
-                            .eventually(() -> cache.invalidate(projectId).onFailure().recoverWithNull())
-                            .eventually(() -> applied.unlock(projectId, owner)
-                                    .onFailure().invoke(e -> LOG.warnf("apply lock of %s not released: %s", projectId, e))
-                                    .onFailure().recoverWithNull());
+                            // the lab changed (or may have, if the apply failed half-way): cached reads are stale;
+                            // both are done at once
+                            .eventually(() -> Uni.combine().all().unis(
+                                    cache.invalidate(projectId).onFailure().recoverWithNull(),
+                                    applied.unlock(projectId, owner)
+                                            .onFailure().invoke(e -> LOG.warnf("apply lock of %s not released: %s",
+                                                    projectId, e))
+                                            .onFailure().recoverWithNull()).discardItems());
                 });
             });
         });
+    }
+
+    /** The lab lookup's answer or failure, held until the spec has been checked. */
+    private record Lookup(JsonNode project, Throwable failure) {
+        Uni<JsonNode> get() {
+            return failure == null ? Uni.createFrom().item(project) : Uni.createFrom().failure(failure);
+        }
     }
 
     private Uni<ApplyReport> run(UUID projectId, UUID serverId, TopologySpec spec, ResolvedTopology resolved,
