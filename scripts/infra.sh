@@ -64,12 +64,18 @@ as_pg_owner() { # runs a PostgreSQL server binary as the postgres system user wh
 }
 apt_install() { # package, why
   command -v apt-get >/dev/null || die "$2 is missing and apt-get is not available: install package '$1' by hand"
-  local sudo=""
-  [ "$(id -u)" = 0 ] || sudo="sudo -n"
+  local sudo="" fix="make apt able to install it (sources, network, dpkg lock) or install it by hand"
+  if [ "$(id -u)" != 0 ]; then
+    sudo="sudo -n" fix="run 'sudo apt-get install $1' yourself or give this user passwordless sudo"
+  fi
+  local out=$STATE_DIR/apt-$1.log
   log "installing $1 with apt ($2)"
-  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$1"; } \
-    >"$STATE_DIR/apt-$1.log" 2>&1 \
-    || die "apt could not install '$1' (see $STATE_DIR/apt-$1.log): install it by hand or give this user sudo"
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$1"; } >"$out" 2>&1 \
+    || die "$2 is missing and apt could not install package '$1' ($(last_line "$out")): $fix (apt output: $out)"
+}
+last_line() { # the last non-blank line of a file, for a one-line error; never fails
+  local l; l=$(sed -n '/[^[:space:]]/h; ${x;p;}' "$1" 2>/dev/null | tr -d '\r' | cut -c1-200)
+  echo "${l:-no output}"
 }
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -114,11 +120,12 @@ start_pg() {
       || die "initdb failed (see $PG_DIR/initdb.log)"
   fi
   log "PostgreSQL: starting on $HOST:$PG_PORT"
+  # Marked as ours before pg_ctl runs: a server that comes up but misses the readiness wait is stopped by die too.
   STARTED_NOW+=(pg)
+  printf '%s\n%s\n' "$bin" "$data" >"$STATE_DIR/pg.started"
   as_pg_owner "$bin/pg_ctl" -D "$data" -l "$PG_DIR/server.log" -w -t 60 \
     -o "-c listen_addresses=$HOST -p $PG_PORT -k $sock -c max_connections=300 -c fsync=off -c synchronous_commit=off" start \
     >/dev/null || die "PostgreSQL did not start (see $PG_DIR/server.log)"
-  printf '%s\n%s\n' "$bin" "$data" >"$STATE_DIR/pg.started"
   wait_until 30 "PostgreSQL" pg_accepts || die "PostgreSQL started but refuses '$PG_SUPERUSER' (see $PG_DIR/server.log)"
 }
 stop_pg() {
@@ -168,10 +175,11 @@ start_redis() {
   mkdir -p "$STATE_DIR/redis"
   log "Redis: starting on $HOST:$REDIS_PORT"
   STARTED_NOW+=(redis)
+  touch "$STATE_DIR/redis.started" # before the start, as for PostgreSQL
+  rm -f "$STATE_DIR/redis/redis.pid"
   redis-server --bind "$HOST" --port "$REDIS_PORT" --save '' --appendonly no --daemonize yes \
     --pidfile "$STATE_DIR/redis/redis.pid" --dir "$STATE_DIR/redis" --logfile "$STATE_DIR/redis/redis.log" \
     || die "redis-server did not start (see $STATE_DIR/redis/redis.log)"
-  touch "$STATE_DIR/redis.started"
   wait_until 20 "Redis" redis_ping || die "Redis did not answer PING within 20 s (see $STATE_DIR/redis/redis.log)"
 }
 stop_started() { # name marker pidfile: stop a process we started, politely then firmly
@@ -242,11 +250,12 @@ EOF
   fi
   log "Kafka: starting broker $KAFKA_VERSION on $HOST:$KAFKA_PORT"
   STARTED_NOW+=(kafka)
+  touch "$STATE_DIR/kafka.started" # before the start, as for PostgreSQL
+  rm -f "$dir/kafka.pid"
   : >"$dir/server.out"
   nohup java -Xms256m -Xmx256m -XX:+UseSerialGC -cp "$KAFKA_LIB/*" kafka.Kafka "$dir/server.properties" \
     >"$dir/server.out" 2>&1 </dev/null &
   echo $! >"$dir/kafka.pid"
-  touch "$STATE_DIR/kafka.started"
   wait_until 60 "Kafka" kafka_started_log || die "Kafka did not start within 60 s (see $dir/server.out)"
   wait_until 30 "Kafka port" listening "$KAFKA_PORT" || die "Kafka started but does not listen on $KAFKA_PORT (see $dir/server.out)"
 }
