@@ -54,14 +54,25 @@ class ApplyBenchmark {
             // who goes first alternates, so neither side always runs after the other's garbage
             long direct;
             long suite;
+            Map<String, Long> before;
+            Map<String, Long> directCpu;
+            Map<String, Long> suiteCpu;
             if (Math.floorMod(round, 2) == 0) {
+                before = cpu();
                 direct = direct(gns3);
+                directCpu = since(before);
                 settle();
+                before = cpu();
                 suite = suite(projects, topology);
+                suiteCpu = since(before);
             } else {
+                before = cpu();
                 suite = suite(projects, topology);
+                suiteCpu = since(before);
                 settle();
+                before = cpu();
                 direct = direct(gns3);
+                directCpu = since(before);
             }
             settle();
             if (round > 0) {
@@ -69,6 +80,7 @@ class ApplyBenchmark {
             }
             System.out.printf("round %d%s: direct %d ms, suite %d ms, ratio %.2f%n", round,
                     round <= 0 ? " (warm-up)" : "", direct, suite, suite / (double) direct);
+            System.out.printf("cpu ms   direct %s%ncpu ms   suite  %s%n", directCpu, suiteCpu);
         }
         long directSum = figures.stream().mapToLong(f -> f[0]).sum();
         long suiteSum = figures.stream().mapToLong(f -> f[1]).sum();
@@ -125,6 +137,47 @@ class ApplyBenchmark {
         }
     }
 
+    /**
+     * CPU time (user + system, in ms) each process of the run has used so far, from /proc: the test JVM (simulator
+     * and direct client), each service, Kafka, PostgreSQL (all its backends) and Redis. Where the 2 cores go.
+     */
+    private static Map<String, Long> cpu() {
+        Map<String, Long> used = new java.util.TreeMap<>();
+        long self = ProcessHandle.current().pid();
+        long tick = 100; // USER_HZ on Linux
+        try (var dirs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+            for (java.nio.file.Path dir : dirs.filter(d -> d.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    String cmd = java.nio.file.Files.readString(dir.resolve("cmdline")).replace('\0', ' ');
+                    String name = Long.parseLong(dir.getFileName().toString()) == self ? "simulator+client"
+                            : cmd.contains("kafka.Kafka") ? "kafka"
+                            : cmd.contains("quarkus-run.jar") ? cmd.replaceAll(".*/([a-z0-9-]+)/target/quarkus-app/.*", "$1")
+                                    .replace("-service", "")
+                            : cmd.startsWith("postgres") || cmd.contains("/postgres ") ? "postgresql"
+                            : cmd.startsWith("redis-server") ? "redis" : null;
+                    if (name == null) {
+                        continue;
+                    }
+                    String stat = java.nio.file.Files.readString(dir.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    used.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / tick, Long::sum);
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // the process ended meanwhile
+                }
+            }
+        } catch (java.io.IOException e) {
+            return used;
+        }
+        return used;
+    }
+
+    private static Map<String, Long> since(Map<String, Long> before) {
+        Map<String, Long> now = cpu();
+        now.replaceAll((name, ms) -> ms - before.getOrDefault(name, 0L));
+        now.values().removeIf(ms -> ms == 0);
+        return now;
+    }
+
     /** The same GNS3 calls as the apply makes: read the empty lab, 1,000 node creates, then 1,500 link creates. */
     private long direct(String gns3) throws Exception {
         String projectId = post(gns3 + "/v2/projects", JSON.createObjectNode().put("name", "direct-" + UUID.randomUUID()))
@@ -178,11 +231,17 @@ class ApplyBenchmark {
         HttpRequest apply = HttpRequest.newBuilder(URI.create(topology + "/api/v1/projects/" + projectId + "/topology"))
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(spec)).build();
+        long writes = Suite.current().simulator().requests().writes();
         long start = System.nanoTime();
         HttpResponse<byte[]> report = http.send(apply, HttpResponse.BodyHandlers.ofByteArray());
         long millis = (System.nanoTime() - start) / 1_000_000;
         if (report.statusCode() != 200) {
             throw new IllegalStateException("apply answered " + report.statusCode() + ": " + new String(report.body()));
+        }
+        long made = Suite.current().simulator().requests().writes() - writes;
+        if (made != SWITCHES + HOSTS + HOSTS + SWITCHES * 6L) {
+            // retried calls (or calls of something else) would make the two sides' work differ: say so
+            System.out.printf("note: the suite's apply made %d GNS3 writes%n", made);
         }
         given().baseUri(projects).delete("/api/v1/projects/" + projectId).then().statusCode(204);
         return millis;

@@ -142,6 +142,17 @@ public class NotificationBridge {
         }
     }
 
+    /**
+     * Whether a controller notification means a project's own stream (its nodes, links, drawings) should be open: it
+     * was opened, or it was created (GNS3 creates projects opened and says only {@code project.created}) or updated
+     * while opened. Without this, a lab created straight on GNS3 (its GUI, a script) would go unheard until the next
+     * supervision, and what happened meanwhile would be lost.
+     */
+    static boolean opensStream(String action, JsonNode event) {
+        return action.equals("project.opened") || ((action.equals("project.created") || action.equals("project.updated"))
+                && "opened".equals(event.path("status").asText()));
+    }
+
     /** One server's streams: the controller's and one per opened project. Runs on the Vert.x event loop. */
     private final class ServerBridge {
         final Gns3Endpoint endpoint;
@@ -264,7 +275,7 @@ public class NotificationBridge {
             if (projectId == null || projectId.isEmpty()) {
                 return;
             }
-            if (action.equals("project.opened")) {
+            if (opensStream(action, event)) {
                 openProject(projectId);
             } else if (action.equals("project.closed") || action.equals("project.deleted")) {
                 closeProject(projectId);

@@ -46,6 +46,8 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class Gns3Batch {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Gns3Batch.class);
+
     private static final String ID = "([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})";
     private static final List<Route> ROUTES = List.of(
             new Route(HttpMethod.POST, "/projects/" + ID + "/nodes", "nodes.create", OperationClass.WRITE, "node_id"),
@@ -87,15 +89,29 @@ public class Gns3Batch {
     public Uni<Buffer> run(UUID serverId, BatchRequest batch) {
         List<Call> calls = validate(batch);
         Set<String> fields = batch.fields() == null ? null : Set.copyOf(batch.fields());
+        long start = System.nanoTime();
+        long[] slowest = {0};
         return directory.endpoint(serverId).chain(endpoint -> {
             int limit = Math.min(endpoint.maxConcurrent(),
                     batch.concurrency() == null ? endpoint.maxConcurrent() : batch.concurrency());
-            return KeyedScheduler.run(calls, Call::keys, call -> send(endpoint, call, fields), limit);
+            return KeyedScheduler.run(calls, Call::keys, call -> send(endpoint, call, fields, slowest), limit)
+                    .invoke(outcomes -> LOG.infof("batch of %d GNS3 calls on %s: %d failed, %d ms (slowest call %d ms, "
+                                    + "%d at once)", outcomes.size(), endpoint.name(),
+                            outcomes.stream().filter(o -> o.problem() != null).count(),
+                            (System.nanoTime() - start) / 1_000_000, slowest[0] / 1_000_000, limit));
         }).map(this::answer);
     }
 
-    private Uni<Outcome> send(Gns3Endpoint endpoint, Call call, Set<String> fields) {
+    private Uni<Outcome> send(Gns3Endpoint endpoint, Call call, Set<String> fields, long[] slowest) {
+        long[] sent = {0};
         return client.send(endpoint, call.request())
+                .onSubscription().invoke(() -> sent[0] = System.nanoTime())
+                .onTermination().invoke(() -> {
+                    long took = System.nanoTime() - sent[0];
+                    synchronized (slowest) {
+                        slowest[0] = Math.max(slowest[0], took);
+                    }
+                })
                 .map(response -> new Outcome(call.id(), response.status(), project(json(response), fields), null))
                 .onFailure().recoverWithItem(e -> {
                     Problem problem = e instanceof ProblemException p ? p.problem()

@@ -97,6 +97,28 @@ class BridgeAndHealthTest {
     }
 
     @Test
+    void aLabMadeStraightOnGns3IsBridgedToo() throws Exception {
+        UUID a = Api.server("sim-a", Simulators.a().baseUrl());
+        await().atMost(Duration.ofSeconds(20)).until(() -> poll().stream()
+                .anyMatch(r -> r.value().source().toString().endsWith(a.toString())));
+        long streams = Simulators.a().requests().count("GET /v2/projects/{project_id}/notifications/ws");
+        // made by another GNS3 client (its GUI, a script), not through Labfleet
+        String projectId = io.restassured.RestAssured.given().baseUri(Simulators.a().baseUrl())
+                .contentType("application/json").body(Map.of("name", "outside-" + UUID.randomUUID()))
+                .post("/v2/projects").then().statusCode(201).extract().path("project_id");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Simulators.a().requests()
+                .count("GET /v2/projects/{project_id}/notifications/ws") > streams);
+        String node = io.restassured.RestAssured.given().baseUri(Simulators.a().baseUrl())
+                .contentType("application/json").body(Map.of("name", "PC1", "node_type", "vpcs", "compute_id", "local"))
+                .post("/v2/projects/" + projectId + "/nodes").then().statusCode(201).extract().path("node_id");
+        await().atMost(Duration.ofSeconds(10)).until(() -> poll().stream().anyMatch(r ->
+                r.value().type().equals("gns3.node.created") && node.equals(r.value().subject())
+                        && projectId.equals(r.key())));
+        io.restassured.RestAssured.given().baseUri(Simulators.a().baseUrl()).delete("/v2/projects/" + projectId)
+                .then().statusCode(204);
+    }
+
+    @Test
     void afterAnOutageTheBridgeReconnectsResyncsAndHealthChangesArePublished() {
         UUID b = Api.server("sim-b", Simulators.b().baseUrl());
         String projectId = UUID.randomUUID().toString();

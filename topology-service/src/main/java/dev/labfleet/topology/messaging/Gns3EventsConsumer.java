@@ -6,9 +6,13 @@ import dev.labfleet.common.event.EventTypes;
 import dev.labfleet.topology.service.TopologyCache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.smallrye.mutiny.Multi;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -25,14 +29,25 @@ public class Gns3EventsConsumer {
         this.cache = cache;
     }
 
+    /**
+     * A poll's worth of records at once: each project they change is invalidated once, however many of its nodes and
+     * links changed (a thousand-node apply makes thousands of notifications, and one bump of the project's cache
+     * generation covers them all).
+     */
     @Incoming("gns3-events")
-    public Uni<Void> consume(ConsumerRecord<String, CloudEvent> record) {
-        CloudEvent event = record.value();
-        if (event == null || !changesTopology(event.type())) {
-            return Uni.createFrom().voidItem();
+    public Uni<Void> consume(ConsumerRecords<String, CloudEvent> records) {
+        Set<UUID> changed = new LinkedHashSet<>();
+        for (ConsumerRecord<String, CloudEvent> record : records) {
+            CloudEvent event = record.value();
+            if (event != null && changesTopology(event.type())) {
+                UUID projectId = projectId(record.key(), event);
+                if (projectId != null) {
+                    changed.add(projectId);
+                }
+            }
         }
-        UUID projectId = projectId(record.key(), event);
-        return projectId == null ? Uni.createFrom().voidItem() : cache.invalidate(projectId);
+        return Multi.createFrom().iterable(changed).onItem().transformToUniAndMerge(cache::invalidate)
+                .collect().last().replaceWithVoid();
     }
 
     private static boolean changesTopology(String type) {
