@@ -25,4 +25,9 @@ final class Gns3Error extends RuntimeException {
     static Gns3Error conflict(String message) {
         return new Gns3Error(409, message);
     }
+
+    /** GNS3's 500 shape with a neutral message: where GNS3 itself crashes, and for simulator bugs. */
+    static Gns3Error internal() {
+        return new Gns3Error(500, "Internal server error");
+    }
 }
