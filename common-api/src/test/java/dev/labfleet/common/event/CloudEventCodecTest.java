@@ -47,6 +47,23 @@ class CloudEventCodecTest {
     }
 
     @Test
+    void projectDataDeserializerSkipsTheDataOfOtherTypesOnly() {
+        com.fasterxml.jackson.databind.node.ObjectNode data = CloudEventCodec.mapper().createObjectNode()
+                .put("project_id", "p1").put("status", "opened");
+        CloudEvent project = CloudEvent.of(URI.create("/s"), "gns3.project.opened", "p1", data);
+        CloudEvent node = CloudEvent.of(URI.create("/s"), "gns3.node.created", "n1", data);
+        CloudEventDeserializer projectData = new CloudEventDeserializer.ProjectData();
+        assertThat(projectData.deserialize("gns3.events", CloudEventCodec.toBytes(project))).isEqualTo(project);
+        CloudEvent lean = projectData.deserialize("gns3.events", CloudEventCodec.toBytes(node));
+        assertThat(lean.data()).isNull();
+        assertThat(lean).isEqualTo(new CloudEvent(node.specversion(), node.id(), node.source(), node.type(),
+                node.subject(), node.time(), node.datacontenttype(), null));
+        // extension attributes are skipped, wherever they are
+        assertThat(CloudEventCodec.fromJson("{\"x\":{\"a\":[1]},\"specversion\":\"1.0\",\"id\":\"1\","
+                + "\"source\":\"/s\",\"type\":\"t\",\"data\":[1,2]}").data().size()).isEqualTo(2);
+    }
+
+    @Test
     void kafkaSerdeRoundTripsAndPassesNullThrough() {
         CloudEvent event = CloudEvent.of(URI.create("/s"), "t.e.v", null, null);
         byte[] bytes = new CloudEventSerializer().serialize("topic", event);
