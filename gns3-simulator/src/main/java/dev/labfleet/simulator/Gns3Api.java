@@ -337,6 +337,10 @@ final class Gns3Api {
 
     // ------------------------------------------------------------------ helpers
 
+    /** The fields of a compute's node object, as recorded for a VPCS in the first node.deleted of 09-notifications. */
+    private static final String[] COMPUTE_NODE_FIELDS = {"command_line", "console", "console_type", "name",
+            "node_directory", "node_id", "project_id", "status"};
+
     /** What GNS3 leaves out of a closed project's objects: it reads them from the .gns3 file. */
     private static final String[] CLOSED_NODE_HIDDEN = {"command_line", "console_host", "node_directory", "ports",
             "project_id", "status"};
@@ -643,12 +647,15 @@ final class Gns3Api {
             p.json.put("status", "opened");
             for (Model.Node n : p.nodes.values()) {
                 allocateConsole(n);
+                if (hasProcess(n)) {
+                    n.json.put("command_line", ""); // created again on the compute, not run yet
+                }
                 notifications.project(p.id(), "node.created", n.json);
             }
             notifications.controller("project.opened", p.json);
-            // Always-running devices (switches, hubs, clouds) come up again: GNS3 reports them as updated.
+            // GNS3 then reports its VPCS as updated (09-notifications.json), not its switches, hubs and clouds.
             for (Model.Node n : p.nodes.values()) {
-                if (!hasProcess(n)) {
+                if (hasProcess(n)) {
                     notifications.project(p.id(), "node.updated", n.json);
                 }
             }
@@ -663,7 +670,8 @@ final class Gns3Api {
         for (Model.Node n : p.nodes.values()) {
             if (n.started() && isStoppable(n)) {
                 setStatus(p, n, "stopped");
-            } else if (!hasProcess(n)) {
+            } else if (hasProcess(n) && !n.json.path("command_line").asText().isEmpty()) {
+                // a node that ran since the project opened is reported once more as it is closed (09-notifications)
                 notifications.project(p.id(), "node.updated", n.json);
             }
             releaseConsole(n);
@@ -1188,8 +1196,13 @@ final class Gns3Api {
         }
         releaseConsole(n);
         p.nodes.remove(n.id());
-        // GNS3 sends node.deleted twice: a partial object first, then the full one.
-        notifications.project(p.id(), "node.deleted", F.objectNode().put("node_id", n.id()).put("project_id", p.id()));
+        // GNS3 sends node.deleted twice: the compute's object first (console released), then the controller's.
+        ObjectNode partial = F.objectNode();
+        for (String field : COMPUTE_NODE_FIELDS) {
+            partial.set(field, n.json.get(field));
+        }
+        partial.putNull("console");
+        notifications.project(p.id(), "node.deleted", partial);
         notifications.project(p.id(), "node.deleted", n.json);
     }
 

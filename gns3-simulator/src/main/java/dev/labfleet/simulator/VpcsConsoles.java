@@ -34,6 +34,17 @@ final class VpcsConsoles {
             + "All rights reserved.\r\n\r\nVPCS is free software, distributed under the terms of the \"BSD\" licence.\r\n"
             + "Source code and license can be found at vpcs.sf.net.\r\nFor more information, please visit "
             + "wiki.freecode.com.cn.\r\n\r\nPress '?' to get help.\r\n\r\nExecuting the startup file\r\n\r\n";
+    /**
+     * The commands this simulated VPCS understands, in our words (a real VPCS lists many more), command names in
+     * bold as VPCS prints them; every {@code \n} goes out as {@code \r\n}, as through VPCS' pty.
+     */
+    private static final String HELP = tty(highlight("\n"
+            + "{H?} or {Hhelp}              This list\n"
+            + "{Hip} {UADDRESS}/{ULENGTH} [{UGATEWAY}]   Set this PC's IPv4 address (also: {Hip} {UADDRESS} {UGATEWAY} {ULENGTH})\n"
+            + "{Hshow ip}                 This PC's address, gateway and MAC\n"
+            + "{Hping} {UHOST} [-c {UCOUNT}]      Send ICMP echo requests to {UHOST} through the lab\n"
+            + "{Hsave}                    Write the settings to startup.vpc, loaded at the next start\n\n"
+            + "Simulated by Labfleet's GNS3 simulator: other VPCS commands are not available.\n"));
     /** How long a ping waits for a reply (VPCS: 1 s) and the pause between two echo requests (VPCS: 1 s). */
     private long timeoutMs = 1000;
     private long intervalMs;
@@ -184,14 +195,15 @@ final class VpcsConsoles {
         String command = pending.poll();
         socket.write(command + "\r\n");
         run(console, socket, command.trim(), () -> {
-            socket.write("\r\n" + prompt(console));
+            socket.write(prompt(console));
             busy[0] = false;
             drain(console, socket, pending, busy);
         });
     }
 
+    /** VPCS' readline prompt, {@code "\n\r%s> "}, as its pty sends it. */
     private static String prompt(Console console) {
-        return (console.node.json.path("template_id").isNull() ? "VPCS" : console.node.name()) + "> ";
+        return "\r\n\r" + (console.node.json.path("template_id").isNull() ? "VPCS" : console.node.name()) + "> ";
     }
 
     private void run(Console console, NetSocket socket, String command, Runnable done) {
@@ -220,18 +232,16 @@ final class VpcsConsoles {
             }
             case "ping" -> ping(console, socket, words, done);
             case "save" -> {
+                // VPCS 0.8.3's run_save and ip4Info: "ip ADDRESS [GATEWAY] CIDR"
                 String startup = "set pcname " + console.node.name() + "\n"
-                        + (console.ip == null ? "" : "ip " + console.ip + " " + mask(console.prefix)
-                        + (console.gateway.equals("0.0.0.0") ? "" : " " + console.gateway) + "\n");
+                        + (console.ip == null ? "" : "ip " + console.ip
+                        + (console.gateway.equals("0.0.0.0") ? "" : " " + console.gateway) + " " + console.prefix + "\n");
                 console.node.files.put("startup.vpc", startup.getBytes(StandardCharsets.UTF_8));
                 socket.write("Saving startup configuration to startup.vpc\r\n.  done\r\n");
                 done.run();
             }
             case "?", "help" -> {
-                socket.write("\r\n?                        Print help\r\nip ARG ... [OPTION]       Configure the current"
-                        + " VPC's IP settings\r\nping HOST [OPTION ...]   Ping HOST with ICMP (default) or TCP/UDP packets"
-                        + "\r\nsave [FILENAME]          Save the configuration to the file FILENAME\r\nshow [ARG ...]"
-                        + "           Print the information of VPCs (default)\r\n");
+                socket.write(HELP);
                 done.run();
             }
             default -> {
@@ -241,24 +251,39 @@ final class VpcsConsoles {
         }
     }
 
-    /** "10.0.0.1/24 [gw]" or "10.0.0.1 255.255.255.0 [gw]". */
-    private static boolean configure(Console console, String[] args) {
-        String address = args[0];
-        int prefix = 24;
-        int next = 1;
-        if (address.contains("/")) {
-            prefix = Integer.parseInt(address.substring(address.indexOf('/') + 1));
-            address = address.substring(0, address.indexOf('/'));
-        } else if (args.length > 1 && args[1].contains(".") && args[1].startsWith("255")) {
-            prefix = Integer.bitCount((int) ipToLong(args[1]));
-            next = 2;
+    /**
+     * VPCS' {@code ip ADDRESS[/CIDR] [ARG...]}: after the address, a number of one or two digits is the CIDR, a
+     * dotted word starting with 255. the netmask, any other address the gateway (what {@code save} writes loads back).
+     */
+    private static boolean configure(Console console, String[] words) {
+        List<String> args = new ArrayList<>();
+        for (String word : words) {
+            for (String part : word.split("/")) {
+                if (!part.isEmpty()) {
+                    args.add(part);
+                }
+            }
         }
-        if (ipToLong(address) < 0 || prefix < 1 || prefix > 32) {
+        String address = args.get(0);
+        int prefix = 24;
+        String gateway = "0.0.0.0";
+        for (String arg : args.subList(1, args.size())) {
+            if (arg.matches("\\d{1,2}")) {
+                prefix = Integer.parseInt(arg);
+            } else if (arg.startsWith("255.") && ipToLong(arg) >= 0) {
+                prefix = Integer.bitCount((int) ipToLong(arg));
+            } else if (ipToLong(arg) >= 0) {
+                gateway = arg;
+            } else {
+                return false;
+            }
+        }
+        if (ipToLong(address) < 0) {
             return false;
         }
         console.ip = address;
-        console.prefix = prefix;
-        console.gateway = args.length > next ? args[next] : "0.0.0.0";
+        console.prefix = prefix < 1 || prefix > 30 ? 24 : prefix;
+        console.gateway = gateway;
         return true;
     }
 
@@ -440,6 +465,16 @@ final class VpcsConsoles {
             }
         }
         return value;
+    }
+
+    /** VPCS' esc_prn: {@code {Hword}} bold, {@code {Uword}} underlined. */
+    private static String highlight(String text) {
+        return text.replaceAll("\\{H([^{}]*)}", "\u001b[1m$1\u001b[0m").replaceAll("\\{U([^{}]*)}", "\u001b[4m$1\u001b[0m");
+    }
+
+    /** A pty's output processing (onlcr): every line feed goes out as CR LF. */
+    private static String tty(String text) {
+        return text.replace("\n", "\r\n");
     }
 
     private static String mask(int prefix) {

@@ -30,6 +30,8 @@ import static org.awaitility.Awaitility.await;
  * Replays the HTTP calls of 09-notifications.json while listening on the same notification streams, and expects the
  * same message types in the same order. Time-driven messages (ping, compute.updated) are left out, and runs of
  * node.updated count as one: GNS3 sends them as its compute reports status, a number that varies from run to run.
+ * Each message must also have the shape of its recorded counterpart (the replayer's compare: keys and value types);
+ * a time-driven message is compared with the first recorded one of its type.
  */
 class NotificationFlowTest {
 
@@ -53,26 +55,28 @@ class NotificationFlowTest {
     @Test
     void theRecordedFlowProducesTheSameMessagesInTheSameOrder() throws Exception {
         JsonNode timeline = M.readTree(TranscriptReplayTest.transcripts().resolve("09-notifications.json").toFile());
-        Map<String, List<String>> expected = new HashMap<>();
-        Map<String, List<String>> actual = new HashMap<>();
+        Map<String, List<Recorded>> expected = new HashMap<>();
+        Map<String, List<JsonNode>> actual = new HashMap<>();
         Map<String, String> ids = new HashMap<>();
         HttpClient http = HttpClient.newHttpClient();
         List<WebSocket> sockets = new ArrayList<>();
+        int index = -1;
         for (JsonNode entry : timeline) {
+            index++;
             if (entry.has("ws_connected")) {
                 String recorded = entry.get("ws_connected").asText();
                 String path = substitute(recorded, ids);
                 long connectedBefore = simulator.requests().total();
-                List<String> received = new CopyOnWriteArrayList<>();
+                List<JsonNode> received = new CopyOnWriteArrayList<>();
                 actual.put(recorded, received);
                 WebSocket ws = vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
                                 .setHost("127.0.0.1").setPort(simulator.port()).setURI(path))
                         .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
                 ws.textMessageHandler(text -> {
                     try {
-                        received.add(M.readTree(text).get("action").asText());
+                        received.add(M.readTree(text));
                     } catch (Exception e) {
-                        received.add("unparseable");
+                        received.add(M.createObjectNode().put("action", "unparseable: " + text));
                     }
                 });
                 sockets.add(ws);
@@ -80,7 +84,7 @@ class NotificationFlowTest {
                 await().atMost(Duration.ofSeconds(5)).until(() -> simulator.requests().total() > connectedBefore);
             } else if (entry.has("ws") && entry.has("message")) {
                 expected.computeIfAbsent(entry.get("ws").asText(), k -> new ArrayList<>())
-                        .add(entry.get("message").get("action").asText());
+                        .add(new Recorded(index, entry.get("message")));
             } else if (entry.has("request")) {
                 JsonNode request = entry.get("request");
                 String body = request.get("body") == null || request.get("body").isNull() ? null
@@ -97,11 +101,26 @@ class NotificationFlowTest {
             }
         }
         for (String path : expected.keySet()) {
-            List<String> want = significant(expected.get(path));
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                    assertThat(significant(actual.get(path))).as("messages on " + path).isEqualTo(want));
+            List<String> want = significant(expected.get(path).stream().map(r -> action(r.message())).toList());
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                    significant(actual.get(path).stream().map(NotificationFlowTest::action).toList()))
+                    .as("messages on " + path).isEqualTo(want));
         }
         sockets.forEach(WebSocket::close);
+
+        List<String> mismatches = new ArrayList<>();
+        for (String path : expected.keySet()) {
+            compareShapes(path, expected.get(path), List.copyOf(actual.get(path)), ids, mismatches);
+        }
+        assertThat(mismatches).as("notification shapes that differ from 09-notifications.json").isEmpty();
+    }
+
+    /** A recorded message and its place in the transcript. */
+    private record Recorded(int index, JsonNode message) {
+    }
+
+    private static String action(JsonNode message) {
+        return message.path("action").asText();
     }
 
     private static List<String> significant(List<String> actions) {
@@ -116,6 +135,68 @@ class NotificationFlowTest {
             out.add(action);
         }
         return out;
+    }
+
+    /** Splits a stream like {@link #significant}: one group per significant message, a node.updated run in one. */
+    private static <T> List<List<T>> groups(List<T> messages, java.util.function.Function<T, String> action) {
+        List<List<T>> out = new ArrayList<>();
+        for (T message : messages) {
+            String a = action.apply(message);
+            if (TIMED.contains(a)) {
+                continue;
+            }
+            List<T> last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (a.equals("node.updated") && last != null && action.apply(last.get(0)).equals("node.updated")) {
+                last.add(message);
+            } else {
+                out.add(new ArrayList<>(List.of(message)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Compares each received message with its recorded counterpart: the same place in the stream, and within a
+     * node.updated run a recorded update of the same node (of any node if GNS3 sent none for it).
+     */
+    private static void compareShapes(String path, List<Recorded> recorded, List<JsonNode> received,
+                                      Map<String, String> ids, List<String> mismatches) {
+        String stream = path.startsWith("/v2/projects/") ? "project stream" : "controller stream";
+        List<List<Recorded>> want = groups(recorded, r -> action(r.message()));
+        List<List<JsonNode>> got = groups(received, NotificationFlowTest::action);
+        for (int g = 0; g < got.size(); g++) {
+            for (JsonNode message : got.get(g)) {
+                String nodeId = message.path("event").path("node_id").asText();
+                List<Recorded> candidates = want.get(g).stream()
+                        .filter(r -> nodeId.equals(substitute(r.message().path("event").path("node_id").asText(), ids)))
+                        .toList();
+                matchOne(candidates.isEmpty() ? want.get(g) : candidates, message, stream, mismatches);
+            }
+        }
+        for (JsonNode message : received) {
+            if (TIMED.contains(action(message))) {
+                recorded.stream().filter(r -> action(r.message()).equals(action(message))).findFirst().ifPresentOrElse(
+                        r -> matchOne(List.of(r), message, stream, mismatches),
+                        () -> mismatches.add(stream + ": " + action(message) + " was never recorded there"));
+            }
+        }
+    }
+
+    /** Passes if {@code message} has the shape of one of {@code candidates}; else reports the first's differences. */
+    private static void matchOne(List<Recorded> candidates, JsonNode message, String stream, List<String> mismatches) {
+        List<String> first = null;
+        for (Recorded candidate : candidates) {
+            List<String> found = new ArrayList<>();
+            TranscriptReplayTest.compare(candidate.message(), message, "", "09-notifications.json #" + candidate.index()
+                    + " " + action(candidate.message()) + " (" + stream + ")", false, found);
+            if (found.isEmpty()) {
+                return;
+            }
+            if (first == null) {
+                first = found;
+            }
+        }
+        mismatches.addAll(first);
     }
 
     private static String substitute(String text, Map<String, String> ids) {

@@ -208,8 +208,12 @@ class TranscriptReplayTest {
         }
     }
 
-    private static void compare(JsonNode expected, JsonNode actual, String pointer, String where, boolean truncated,
-                                List<String> mismatches) {
+    /**
+     * Adds to {@code mismatches} every place where {@code actual} has another shape than {@code expected}: other keys,
+     * other value types, other array lengths (unless the recording was truncated). Also used for notification messages.
+     */
+    static void compare(JsonNode expected, JsonNode actual, String pointer, String where, boolean truncated,
+                        List<String> mismatches) {
         String at = where + " at " + (pointer.isEmpty() ? "/" : pointer);
         if (!type(expected).equals(type(actual))) {
             mismatches.add(at + ": " + type(actual) + " " + abbreviate(actual) + ", expected " + type(expected) + " "

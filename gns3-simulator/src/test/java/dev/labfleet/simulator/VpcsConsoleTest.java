@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -18,6 +19,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,11 +27,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The 2-VPCS + switch lab of 10-console-e2e-lab.json through real telnet connections: IPs set on the consoles, ping
  * works, stops with frequency_drop -1 or a suspended link, slows with delay, and a capture holds the ICMP packets.
+ * Also what the transcript holds of a console's greeting, {@code ?} (the commands the simulator understands) and
+ * {@code save} (a startup file the next start loads), and a hub lab with packet loss.
  */
 class VpcsConsoleTest {
 
     private static final ObjectMapper M = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String VPCS_TEMPLATE = "19021f99-e36f-394d-b4a1-8aaa902ab9cc";
     private static Gns3Simulator simulator;
 
     @BeforeAll
@@ -53,35 +58,85 @@ class VpcsConsoleTest {
     /** Opens the console, sends one line, and reads until the prompt comes back. */
     private static String console(int port, String line) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            InputStream in = socket.getInputStream();
-            OutputStream out = socket.getOutputStream();
-            readUntilQuiet(in, socket);
-            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            StringBuilder text = new StringBuilder();
-            while (!text.toString().endsWith("> ")) {
-                int c = in.read();
-                if (c < 0) {
-                    break;
-                }
-                if (c != '\r') {
-                    text.append((char) c);
-                }
-            }
-            return text.toString();
+            greeting(socket);
+            return command(socket, line);
         }
     }
 
-    private static void readUntilQuiet(InputStream in, Socket socket) throws Exception {
+    /** Sends one line and returns what comes back up to the next prompt, carriage returns left out. */
+    private static String command(Socket socket, String line) throws Exception {
+        socket.setSoTimeout(10_000);
+        InputStream in = socket.getInputStream();
+        OutputStream out = socket.getOutputStream();
+        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        StringBuilder text = new StringBuilder();
+        while (!text.toString().endsWith("> ")) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            if (c != '\r') {
+                text.append((char) c);
+            }
+        }
+        return text.toString();
+    }
+
+    /** What the console sends on its own after a connect (negotiation, banner, prompt): all until it is quiet. */
+    private static byte[] greeting(Socket socket) throws Exception {
         socket.setSoTimeout(300);
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
         try {
-            while (in.read() >= 0) {
-                // banner and telnet negotiation
+            for (int c = in.read(); c >= 0; c = in.read()) {
+                received.write(c);
             }
         } catch (java.net.SocketTimeoutException quiet) {
-            socket.setSoTimeout(10_000);
+            // done
         }
+        return received.toByteArray();
+    }
+
+    /** Telnet bytes as the transcripts give text: IAC sequences and carriage returns left out. */
+    private static String text(byte[] bytes) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < bytes.length; i++) {
+            int c = bytes[i] & 0xff;
+            if (c == 0xff) {
+                i += 2;
+            } else if (c != '\r') {
+                text.append((char) c);
+            }
+        }
+        return text.toString();
+    }
+
+    private static int consolePort(String project, JsonNode node) throws Exception {
+        return call("GET", "/v2/projects/" + project + "/nodes/" + node.get("node_id").asText(), null).get("console").asInt();
+    }
+
+    /** A project with VPCS made from GNS3's builtin template (named PC1, PC2…: their prompt is {@code PCn> }). */
+    private static JsonNode vpcs(String project) throws Exception {
+        return call("POST", "/v2/projects/" + project + "/templates/" + VPCS_TEMPLATE, "{\"x\":0,\"y\":0,\"compute_id\":\"local\"}");
+    }
+
+    private static String project(String name) throws Exception {
+        return call("POST", "/v2/projects", "{\"name\":\"" + name + "\"}").get("project_id").asText();
+    }
+
+    private static void nodeAction(String project, JsonNode node, String action) throws Exception {
+        call("POST", "/v2/projects/" + project + "/nodes/" + node.get("node_id").asText() + "/" + action, "{}");
+    }
+
+    private static List<JsonNode> recordedConsoles(String node) throws Exception {
+        List<JsonNode> sessions = new ArrayList<>();
+        for (JsonNode entry : M.readTree(TranscriptReplayTest.transcripts().resolve("10-console-e2e-lab.json").toFile())) {
+            if (entry.has("console") && entry.get("console").get("node").asText().equals(node)) {
+                sessions.add(entry.get("console"));
+            }
+        }
+        return sessions;
     }
 
     @Test
@@ -122,6 +177,92 @@ class VpcsConsoleTest {
         assertThat(packets).hasSize(6);
         assertThat(packets).extracting(p -> p[0]).containsExactly(8, 0, 8, 0, 8, 0);
         assertThat(console(console1, "bogus")).contains("Bad command");
+    }
+
+    @Test
+    void theBannerComesOnTheFirstConnectionAfterEachStartOnly() throws Exception {
+        List<JsonNode> recorded = recordedConsoles("PC1");
+        JsonNode first = recorded.get(0);
+        JsonNode later = recorded.get(1);
+        String project = project("console-banner");
+        JsonNode pc1 = vpcs(project);
+        nodeAction(project, pc1, "start");
+        int port = consolePort(project, pc1);
+
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            byte[] greeting = greeting(socket);
+            assertThat(HexFormat.of().formatHex(greeting)).startsWith(first.get("server_first_bytes_hex").asText());
+            assertThat(text(greeting)).isEqualTo(first.get("server_first_text").asText());
+        }
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            byte[] greeting = greeting(socket);
+            assertThat(HexFormat.of().formatHex(greeting)).as("negotiation only")
+                    .isEqualTo(later.get("server_first_bytes_hex").asText());
+            assertThat(text(greeting)).isEqualTo(first.get("text_on_second_connect").asText());
+            JsonNode exchange = first.get("exchanges").get(0);
+            assertThat(command(socket, exchange.get("sent").asText().strip()))
+                    .isEqualTo(exchange.get("received").asText());
+        }
+
+        nodeAction(project, pc1, "stop");
+        nodeAction(project, pc1, "start");
+        try (Socket socket = new Socket("127.0.0.1", consolePort(project, pc1))) {
+            assertThat(text(greeting(socket))).as("a new VPCS process greets again")
+                    .isEqualTo(first.get("server_first_text").asText());
+        }
+    }
+
+    @Test
+    void questionMarkListsTheCommandsUnderstoodAndSaveWritesWhatTheNextStartLoads() throws Exception {
+        String project = project("console-save");
+        JsonNode pc1 = vpcs(project);
+        String nodeId = pc1.get("node_id").asText();
+        nodeAction(project, pc1, "start");
+        try (Socket socket = new Socket("127.0.0.1", consolePort(project, pc1))) {
+            greeting(socket);
+            String help = command(socket, "?");
+            assertThat(help).as("VPCS prints command names in bold").contains("\u001b[1msave\u001b[0m");
+            String plain = help.replaceAll("\u001b\\[[0-9;]*m", "");
+            List<String> commands = plain.lines().skip(1).filter(l -> !l.isBlank())
+                    .takeWhile(l -> !l.startsWith("Simulated by")).map(l -> l.split(" ")[0]).toList();
+            assertThat(commands).as("what the simulator understands, no more").containsExactly("?", "ip", "show", "ping",
+                    "save");
+            assertThat(plain).endsWith("other VPCS commands are not available.\n\nPC1> ");
+
+            command(socket, "ip 10.0.0.1 255.255.255.0 10.0.0.254");
+            assertThat(command(socket, "save")).isEqualTo("save\nSaving startup configuration to startup.vpc\n.  done\n\nPC1> ");
+        }
+        HttpResponse<String> file = HTTP.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/v2/projects/"
+                + project + "/nodes/" + nodeId + "/files/startup.vpc")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(file.body()).isEqualTo("set pcname PC1\nip 10.0.0.1 10.0.0.254 24\n");
+
+        nodeAction(project, pc1, "stop");
+        nodeAction(project, pc1, "start");
+        assertThat(console(consolePort(project, pc1), "show ip")).as("the saved startup file is loaded")
+                .contains("IP/MASK     : 10.0.0.1/24").contains("GATEWAY     : 10.0.0.254");
+    }
+
+    @Test
+    void aHubForwardsPingsAndPacketLossOf100PercentDropsThem() throws Exception {
+        String project = project("console-hub");
+        JsonNode pc1 = vpcs(project);
+        JsonNode pc2 = vpcs(project);
+        JsonNode hub = call("POST", "/v2/projects/" + project + "/nodes",
+                "{\"name\":\"HUB1\",\"node_type\":\"ethernet_hub\",\"compute_id\":\"local\"}");
+        String link1 = call("POST", "/v2/projects/" + project + "/links", link(pc1, 0, hub, 0)).get("link_id").asText();
+        call("POST", "/v2/projects/" + project + "/links", link(pc2, 0, hub, 1));
+        call("POST", "/v2/projects/" + project + "/nodes/start", "{}");
+        int console1 = consolePort(project, pc1);
+        console(console1, "ip 10.0.0.1/24");
+        console(consolePort(project, pc2), "ip 10.0.0.2/24");
+
+        assertThat(console(console1, "ping 10.0.0.2 -c 1")).contains("84 bytes from 10.0.0.2 icmp_seq=1 ttl=64");
+
+        call("PUT", "/v2/projects/" + project + "/links/" + link1, "{\"filters\":{\"packet_loss\":[100]}}");
+        assertThat(console(console1, "ping 10.0.0.2 -c 1")).contains("10.0.0.2 icmp_seq=1 timeout").doesNotContain("bytes from");
+
+        call("PUT", "/v2/projects/" + project + "/links/" + link1, "{\"filters\":{}}");
+        assertThat(console(console1, "ping 10.0.0.2 -c 1")).contains("84 bytes from 10.0.0.2 icmp_seq=1 ttl=64");
     }
 
     private static byte[] pcap(String project, String link) throws Exception {
