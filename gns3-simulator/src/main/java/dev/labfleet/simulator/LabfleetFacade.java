@@ -113,8 +113,9 @@ public final class LabfleetFacade implements AutoCloseable {
     }
 
     /**
-     * The gateway's batch: each operation sent to the simulator, {@code concurrency} at a time (the simulator needs
-     * no per-node ordering), each answered with GNS3's status and body or the problem the gateway would give.
+     * The gateway's batch: each operation sent to the simulator one after another, in list order (so every call
+     * follows the earlier calls on its nodes, as the gateway guarantees; a stand-in needs no more), each answered
+     * with GNS3's status and body or the problem the gateway would give.
      */
     private static void batch(HttpServerRequest request, HttpClient client, URI target, JsonObject batch) {
         JsonArray operations = batch.getJsonArray("operations", new JsonArray());
@@ -162,9 +163,7 @@ public final class LabfleetFacade implements AutoCloseable {
             problem(request, 400, "operations: must hold at least one operation");
             return;
         }
-        for (int w = 0; w < batch.getInteger("concurrency", 8); w++) {
-            worker[0].run();
-        }
+        worker[0].run();
     }
 
     /** A GNS3 error as the gateway answers it: 4xx keep GNS3's status and message, 5xx become 502. */

@@ -113,15 +113,29 @@ public class Gns3Client {
         return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The first attempt runs bare; only when it fails with what a retry may fix does the backoff-and-retry pipeline
+     * start (it costs a few objects and operators per call, which thousands of calls in a batch would pay for
+     * nothing). Attempts in all: 1 + {@code max-retries}, the first retry after {@code initial-backoff} (jittered).
+     */
     private <T> Uni<T> retrying(Gns3Request request, Uni<T> attempt) {
         GatewayConfig.Retry retry = config.retry();
         if (!request.idempotent() || retry.maxRetries() <= 0) {
             return attempt;
         }
-        return attempt.onFailure(Gns3Client::retryable).retry()
-                .withBackOff(retry.initialBackoff(), retry.maxBackoff())
-                .withJitter(retry.jitter())
-                .atMost(retry.maxRetries());
+        return attempt.onFailure(Gns3Client::retryable).recoverWithUni(first -> {
+            Uni<T> retries = retry.maxRetries() == 1 ? attempt : attempt.onFailure(Gns3Client::retryable).retry()
+                    .withBackOff(retry.initialBackoff().multipliedBy(2), retry.maxBackoff())
+                    .withJitter(retry.jitter())
+                    .atMost(retry.maxRetries() - 1);
+            return Uni.createFrom().voidItem().onItem().delayIt().by(jittered(retry.initialBackoff(), retry.jitter()))
+                    .chain(() -> retries);
+        });
+    }
+
+    private static Duration jittered(Duration delay, double jitter) {
+        double factor = 1 + jitter * (2 * java.util.concurrent.ThreadLocalRandom.current().nextDouble() - 1);
+        return Duration.ofNanos(Math.max(0, (long) (delay.toNanos() * factor)));
     }
 
     private <T> Uni<T> finish(Channel channel, Gns3Request request, Uni<T> call) {
@@ -150,6 +164,8 @@ public class Gns3Client {
                     check(channel, request, status, body);
                     return new Gns3Response(status, response.getHeader(HttpHeaders.CONTENT_TYPE.toString()), body);
                 }))
+                // the connection's idle timeout (the same duration) may fire first: a timeout either way, never retried
+                .onFailure(io.vertx.core.impl.NoStackTraceTimeoutException.class).transform(e -> new Gns3Timeout(timeout))
                 .ifNoItem().after(timeout).failWith(() -> new Gns3Timeout(timeout));
     }
 

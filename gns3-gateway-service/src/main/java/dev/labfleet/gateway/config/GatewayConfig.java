@@ -178,7 +178,7 @@ public interface GatewayConfig {
     /** Batches of GNS3 calls ({@code POST /api/v1/servers/{id}/batch}). */
     interface Batch {
         /** Operations one batch may hold: bounds the memory a batch takes, answer included. */
-        @WithDefault("2000")
+        @WithDefault("5000")
         int maxOperations();
     }
 

@@ -114,12 +114,12 @@ class Gns3BatchTest {
         Api.json().body(Map.of("operations", List.of())).post(base + "/batch").then().statusCode(400)
                 .body("violations[0].field", equalTo("operations"));
         List<Map<String, Object>> tooMany = new ArrayList<>();
-        for (int i = 0; i <= 2_000; i++) {
+        for (int i = 0; i <= 5_000; i++) {
             tooMany.add(op("n" + i, "GET", p + "/nodes/" + UUID.randomUUID(), null));
         }
         Api.json().body(Map.of("operations", tooMany)).post(base + "/batch").then().statusCode(400)
                 .body("violations[0].field", equalTo("operations"))
-                .body("violations[0].message", containsString("at most 2000"));
+                .body("violations[0].message", containsString("at most 5000"));
         Api.json().body(Map.of("operations", List.of(op("x", "GET", p + "/nodes/" + UUID.randomUUID(), null))))
                 .post("/api/v1/servers/" + UUID.randomUUID() + "/batch").then().statusCode(404);
         assertThat(Simulators.a().requests().writes() - writes).as("GNS3 writes made by rejected batches").isZero();

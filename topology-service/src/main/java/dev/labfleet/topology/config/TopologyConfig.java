@@ -51,7 +51,7 @@ public interface TopologyConfig {
          * GNS3 calls sent to the gateway in one batch request (at most the gateway's
          * {@code labfleet.gateway.batch.max-operations}); bigger steps go as several batches, one after another.
          */
-        @WithDefault("2000")
+        @WithDefault("5000")
         int batchSize();
 
         /** How long one apply may hold its project's apply lock before another replica may take it over. */

@@ -51,10 +51,11 @@ import java.util.function.Function;
 
 /**
  * Applies a spec to a lab: validates it (400 with every problem, nothing applied), plans it against the live lab
- * read fresh from GNS3, then makes the plan's changes through the gateway, in dependency order (link deletes, node
- * deletes, node creates, node updates, link creates, link updates), concurrently within each step up to
- * {@code labfleet.topology.apply.concurrency} calls and never two at once on one node. A change that fails does
- * not stop the others; what depends on it is skipped. Every result is reported, the spec is recorded as the lab's
+ * read fresh from GNS3, then makes the plan's changes through the gateway in batches: link deletes, node deletes,
+ * creates of template-made nodes (GNS3 picks their ids), then the rest pipelined in one batch (nodes made by type,
+ * node updates, link creates, link updates: each call waits only for the earlier calls on its own nodes), up to
+ * {@code labfleet.topology.apply.concurrency} calls at once and never two at once on one node. A change that fails
+ * does not stop the others; a link whose node could not be made is reported skipped. Every result is reported, the spec is recorded as the lab's
  * desired state (for drift) and a {@code lab.topology.applied} event leaves through the outbox with the record.
  *
  * <p>Idempotent: nodes and links are created with stable ids derived from the project and their names, so a retry
@@ -285,13 +286,88 @@ public class TopologyApplier {
                     // GNS3 deletes a node's links with it: these mostly find nothing left to delete
                     .chain(() -> step(cascadeDeletes, this::deleteLink, (c, body) -> done(c), this::linkDeleteFailed,
                             results))
-                    .chain(() -> createNodes(plan.nodes(Action.CREATE)).invoke(results::addAll))
-                    .chain(() -> step(plan.nodes(Action.UPDATE), this::updateNode, (c, body) -> done(c, c.nodeId(), null),
-                            (c, e) -> failed(c, c.nodeId(), e), results))
-                    .chain(() -> createLinks(plan.links(Action.CREATE)).invoke(results::addAll))
-                    .chain(() -> step(plan.links(Action.UPDATE), this::updateLink, (c, body) -> done(c), TopologyApplier::failed,
-                            results))
+                    // template-made nodes first: their links need the ids GNS3 gives them
+                    .chain(() -> createNodes(plan.nodes(Action.CREATE).stream().filter(this::fromTemplate).toList())
+                            .invoke(results::addAll))
+                    .chain(() -> build(results))
                     .replaceWith(results);
+        }
+
+        /**
+         * The rest in one batch, pipelined: nodes made by type (their ids are ours), node updates, link creates and
+         * link updates. The gateway runs a call only after the earlier calls on the same nodes, so each link waits
+         * for its own two nodes, not for every node of the lab. A link whose node could not be made is reported
+         * skipped, as if it had not been tried.
+         */
+        Uni<Void> build(List<Result> into) {
+            List<NodeChange> creates = plan.nodes(Action.CREATE).stream().filter(c -> !fromTemplate(c)).toList();
+            List<NodeChange> updates = plan.nodes(Action.UPDATE);
+            List<Result> skipped = new ArrayList<>();
+            List<LinkChange> links = new ArrayList<>();
+            for (LinkChange c : plan.links(Action.CREATE)) {
+                String missing = missingEnd(c);
+                if (missing == null) {
+                    links.add(c);
+                } else {
+                    skipped.add(skippedLink(c, missing));
+                }
+            }
+            List<LinkChange> linkUpdates = plan.links(Action.UPDATE);
+            List<BatchOperation> ops = new ArrayList<>();
+            creates.forEach(c -> ops.add(createNode(c)));
+            updates.forEach(c -> ops.add(updateNode(c)));
+            links.forEach(c -> ops.add(createLink(c)));
+            linkUpdates.forEach(c -> ops.add(updateLink(c)));
+            int u = creates.size();
+            int l = u + updates.size();
+            int lu = l + links.size();
+            return answers(ops).chain(all -> settleCreates(creates, all.subList(0, u)).map(made -> {
+                into.addAll(made);
+                for (int i = 0; i < updates.size(); i++) {
+                    Throwable problem = problem(all.get(u + i));
+                    NodeChange c = updates.get(i);
+                    into.add(problem == null ? done(c, c.nodeId(), null) : failed(c, c.nodeId(), problem));
+                }
+                into.addAll(skipped);
+                for (int i = 0; i < links.size(); i++) {
+                    LinkChange c = links.get(i);
+                    BatchAnswer answer = all.get(l + i);
+                    Throwable problem = problem(answer);
+                    String missing = problem == null ? null : missingEnd(c);
+                    into.add(problem == null ? linkCreated(c, body(answer))
+                            : missing != null ? skippedLink(c, missing) : failed(c, problem));
+                }
+                for (int i = 0; i < linkUpdates.size(); i++) {
+                    Throwable problem = problem(all.get(lu + i));
+                    into.add(problem == null ? done(linkUpdates.get(i)) : failed(linkUpdates.get(i), problem));
+                }
+                return null;
+            })).onFailure().recoverWithItem(e -> {
+                // the batch itself failed (the gateway unreachable): nothing is known to be done
+                creates.forEach(c -> into.add(failedCreate(c, e)));
+                updates.forEach(c -> into.add(failed(c, c.nodeId(), e)));
+                into.addAll(skipped);
+                links.forEach(c -> into.add(failed(c, e)));
+                linkUpdates.forEach(c -> into.add(failed(c, e)));
+                return null;
+            }).replaceWithVoid();
+        }
+
+        /** The name of a link's node that this apply could not make, or null. */
+        String missingEnd(LinkChange c) {
+            return List.of(c.link().a(), c.link().b()).stream().map(PlannedLink.Endpoint::nodeName)
+                    .filter(notCreated::contains).findFirst().orElse(null);
+        }
+
+        Result skippedLink(LinkChange c, String missing) {
+            return new Result("link", c.action(), c.linkId(), c.description(), c.reason(), Outcome.SKIPPED, null,
+                    "node " + missing + " was not created");
+        }
+
+        /** GNS3 2.2 keeps the link_id it is given on some versions and makes its own on others: report its own. */
+        Result linkCreated(LinkChange c, BatchAnswer.Body body) {
+            return new Result("link", c.action(), body.linkId() != null ? UUID.fromString(body.linkId()) : c.linkId(),
+                    c.description(), c.reason(), Outcome.DONE, null, null);
         }
 
         /** One step: a call per change, all in one batch; each answer mapped to the change's result. */
@@ -337,43 +413,47 @@ public class TopologyApplier {
          * checks the creates GNS3 refused as duplicates (an earlier create whose answer was lost made them).
          */
         Uni<List<Result>> createNodes(List<NodeChange> creates) {
+            return answers(creates.stream().map(this::createNode).toList())
+                    .chain(answers -> settleCreates(creates, answers))
+                    .onFailure().recoverWithItem(e -> creates.stream().map(c -> failedCreate(c, e)).toList());
+        }
+
+        /** The creates' results from their answers, after a second batch for renames and checks of 409s. */
+        Uni<List<Result>> settleCreates(List<NodeChange> creates, List<BatchAnswer> answers) {
             Result[] results = new Result[creates.size()];
-            List<BatchOperation> first = creates.stream().map(this::createNode).toList();
-            return answers(first).chain(answers -> {
-                List<Integer> followUps = new ArrayList<>();
-                List<BatchOperation> second = new ArrayList<>();
-                for (int i = 0; i < creates.size(); i++) {
+            List<Integer> followUps = new ArrayList<>();
+            List<BatchOperation> second = new ArrayList<>();
+            for (int i = 0; i < creates.size(); i++) {
+                NodeChange c = creates.get(i);
+                BatchAnswer answer = answers.get(i);
+                Throwable problem = problem(answer);
+                if (problem == null && fromTemplate(c)) {
+                    followUps.add(i);
+                    second.add(rename(c, body(answer)));
+                } else if (problem == null) {
+                    results[i] = created(c, body(answer));
+                } else if (status(problem) == 409 && !fromTemplate(c)) {
+                    followUps.add(i);
+                    second.add(op("GET", "/nodes/" + c.node().nodeId(), null));
+                } else {
+                    results[i] = failedCreate(c, problem);
+                }
+            }
+            return answers(second).map(again -> {
+                for (int k = 0; k < followUps.size(); k++) {
+                    int i = followUps.get(k);
                     NodeChange c = creates.get(i);
-                    BatchAnswer answer = answers.get(i);
+                    BatchAnswer answer = again.get(k);
                     Throwable problem = problem(answer);
-                    if (problem == null && fromTemplate(c)) {
-                        followUps.add(i);
-                        second.add(rename(c, body(answer)));
-                    } else if (problem == null) {
-                        results[i] = created(c, body(answer));
-                    } else if (status(problem) == 409 && !fromTemplate(c)) {
-                        followUps.add(i);
-                        second.add(op("GET", "/nodes/" + c.node().nodeId(), null));
+                    if (fromTemplate(c)) {
+                        results[i] = problem == null ? created(c, body(answer))
+                                : notRenamed(c, body(answers.get(i)), problem);
                     } else {
-                        results[i] = failedCreate(c, problem);
+                        boolean ours = problem == null && c.name().equals(body(answer).name());
+                        results[i] = ours ? created(c, body(answer)) : failedCreate(c, problem(answers.get(i)));
                     }
                 }
-                return answers(second).map(again -> {
-                    for (int k = 0; k < followUps.size(); k++) {
-                        int i = followUps.get(k);
-                        NodeChange c = creates.get(i);
-                        BatchAnswer answer = again.get(k);
-                        Throwable problem = problem(answer);
-                        if (fromTemplate(c)) {
-                            results[i] = problem == null ? created(c, body(answer))
-                                    : notRenamed(c, body(answers.get(i)), problem);
-                        } else {
-                            boolean ours = problem == null && c.name().equals(body(answer).name());
-                            results[i] = ours ? created(c, body(answer)) : failedCreate(c, problem(answers.get(i)));
-                        }
-                    }
-                    return List.of(results);
-                });
+                return List.of(results);
             }).onFailure().recoverWithItem(e -> {
                 for (int i = 0; i < creates.size(); i++) {
                     if (results[i] == null) {
@@ -447,28 +527,6 @@ public class TopologyApplier {
                 body.set("properties", CloudEventCodec.mapper().valueToTree(n.properties()));
             }
             return op("PUT", "/nodes/" + c.nodeId(), body);
-        }
-
-        /** Links whose ends were both created (or already there); the others are skipped. */
-        Uni<List<Result>> createLinks(List<LinkChange> creates) {
-            List<Result> skipped = new ArrayList<>();
-            List<LinkChange> possible = new ArrayList<>();
-            for (LinkChange c : creates) {
-                String missing = List.of(c.link().a(), c.link().b()).stream().map(PlannedLink.Endpoint::nodeName)
-                        .filter(notCreated::contains).findFirst().orElse(null);
-                if (missing == null) {
-                    possible.add(c);
-                } else {
-                    skipped.add(new Result("link", c.action(), c.linkId(), c.description(), c.reason(),
-                            Outcome.SKIPPED, null, "node " + missing + " was not created"));
-                }
-            }
-            List<Result> results = new ArrayList<>(skipped);
-            // GNS3 2.2 keeps the link_id it is given on some versions and makes its own on others: report its own
-            return step(possible, this::createLink, (c, body) -> new Result("link", c.action(),
-                    body.linkId() != null ? UUID.fromString(body.linkId()) : c.linkId(),
-                    c.description(), c.reason(), Outcome.DONE, null, null), TopologyApplier::failed, results)
-                    .replaceWith(results);
         }
 
         BatchOperation createLink(LinkChange c) {
