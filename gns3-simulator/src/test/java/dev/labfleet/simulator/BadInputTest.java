@@ -107,6 +107,12 @@ class BadInputTest {
         assertThat(body.get("request")).isEqualTo(M.readTree(request));
     }
 
+    /** A POST that GNS3's schema check refuses: the message quotes the path and the body as Python prints them. */
+    private void refused(String path, String template, String request, String pythonData, String reason) throws Exception {
+        schemaError(send("POST", path, request), "POST", template, request,
+                "JSON schema error with API request '" + path + "' and JSON data '" + pythonData + "': " + reason);
+    }
+
     @Test
     void malformedJsonIsAnswered400InPythonsWords() throws Exception {
         String raw = "{\"name\": \"broken\", ";
@@ -134,22 +140,20 @@ class BadInputTest {
                 "JSON schema error with API request '/v2/projects' and JSON data '{'name': 42}': 42 is not of type 'string', 'null'");
 
         String node = "{\"name\": 42, \"node_type\": \"vpcs\", \"compute_id\": \"local\"}";
-        schemaError(send("POST", nodes(), node), "POST", "/v2/projects/{project_id}/nodes", node,
-                "JSON schema error with API request '" + nodes() + "' and JSON data '{'name': 42, 'node_type': 'vpcs', "
-                        + "'compute_id': 'local'}': 42 is not of type 'string'");
+        refused(nodes(), "/v2/projects/{project_id}/nodes", node,
+                "{'name': 42, 'node_type': 'vpcs', 'compute_id': 'local'}", "42 is not of type 'string'");
         String properties = "{\"name\": \"PC3\", \"node_type\": \"vpcs\", \"compute_id\": \"local\", \"properties\": \"x\"}";
-        schemaError(send("POST", nodes(), properties), "POST", "/v2/projects/{project_id}/nodes", properties,
-                "JSON schema error with API request '" + nodes() + "' and JSON data '{'name': 'PC3', 'node_type': 'vpcs', "
-                        + "'compute_id': 'local', 'properties': 'x'}': 'x' is not of type 'object'");
+        refused(nodes(), "/v2/projects/{project_id}/nodes", properties,
+                "{'name': 'PC3', 'node_type': 'vpcs', 'compute_id': 'local', 'properties': 'x'}",
+                "'x' is not of type 'object'");
         assertThat(call("GET", nodes(), null)).hasSize(2);
 
-        schemaError(send("POST", links(), "{\"nodes\": \"x\"}"), "POST", "/v2/projects/{project_id}/links", "{\"nodes\": \"x\"}",
-                "JSON schema error with API request '" + links() + "' and JSON data '{'nodes': 'x'}': 'x' is not of type 'array'");
+        refused(links(), "/v2/projects/{project_id}/links", "{\"nodes\": \"x\"}", "{'nodes': 'x'}",
+                "'x' is not of type 'array'");
         String adapter = "{\"nodes\": [" + end(pc1, "\"a\"", 0) + ", " + end(pc2, 0, 0) + "]}";
-        schemaError(send("POST", links(), adapter), "POST", "/v2/projects/{project_id}/links", adapter,
-                "JSON schema error with API request '" + links() + "' and JSON data '{'nodes': [{'node_id': '" + pc1
-                        + "', 'adapter_number': 'a', 'port_number': 0}, {'node_id': '" + pc2
-                        + "', 'adapter_number': 0, 'port_number': 0}]}': 'a' is not of type 'integer'");
+        refused(links(), "/v2/projects/{project_id}/links", adapter, "{'nodes': [{'node_id': '" + pc1
+                + "', 'adapter_number': 'a', 'port_number': 0}, {'node_id': '" + pc2
+                + "', 'adapter_number': 0, 'port_number': 0}]}", "'a' is not of type 'integer'");
         assertThat(call("GET", links(), null)).isEmpty();
 
         String link = call("POST", links(), "{\"nodes\": [" + end(pc1, 0, 0) + ", " + end(pc2, 0, 0) + "]}")
@@ -163,17 +167,14 @@ class BadInputTest {
     @Test
     void aMissingFieldIsReportedBeforeAWrongValue() throws Exception {
         String node = "{\"name\": \"X1\", \"node_type\": \"vpcs\"}";
-        schemaError(send("POST", nodes(), node), "POST", "/v2/projects/{project_id}/nodes", node,
-                "JSON schema error with API request '" + nodes() + "' and JSON data '{'name': 'X1', 'node_type': 'vpcs'}': "
-                        + "'compute_id' is a required property");
+        refused(nodes(), "/v2/projects/{project_id}/nodes", node, "{'name': 'X1', 'node_type': 'vpcs'}",
+                "'compute_id' is a required property");
         String both = "{\"name\": 42, \"node_type\": \"vpcs\"}";
-        schemaError(send("POST", nodes(), both), "POST", "/v2/projects/{project_id}/nodes", both,
-                "JSON schema error with API request '" + nodes() + "' and JSON data '{'name': 42, 'node_type': 'vpcs'}': "
-                        + "'compute_id' is a required property");
+        refused(nodes(), "/v2/projects/{project_id}/nodes", both, "{'name': 42, 'node_type': 'vpcs'}",
+                "'compute_id' is a required property");
         String noPort = "{\"nodes\": [{\"node_id\": \"" + pc1 + "\", \"adapter_number\": 0}]}";
-        schemaError(send("POST", links(), noPort), "POST", "/v2/projects/{project_id}/links", noPort,
-                "JSON schema error with API request '" + links() + "' and JSON data '{'nodes': [{'node_id': '" + pc1
-                        + "', 'adapter_number': 0}]}': 'port_number' is a required property");
+        refused(links(), "/v2/projects/{project_id}/links", noPort,
+                "{'nodes': [{'node_id': '" + pc1 + "', 'adapter_number': 0}]}", "'port_number' is a required property");
     }
 
     @Test
