@@ -90,6 +90,9 @@ class ProjectLifecycleTest {
         String id = createLab("stagger-" + UUID.randomUUID());
         addVpcs(id, 5);
         given().when().get("/api/v1/projects/" + id).then().statusCode(200).body("nodeCount", equalTo(5));
+        // without counts: Labfleet's own record, no GNS3 call
+        given().queryParam("counts", false).when().get("/api/v1/projects/" + id).then().statusCode(200)
+                .body("projectId", equalTo(id)).body("nodeCount", org.hamcrest.Matchers.nullValue());
 
         String start = given().contentType(ContentType.JSON)
                 .body(Map.of("batchSize", 2, "delayMs", 50, "priorities", Map.of("PC5", 1)))
