@@ -55,8 +55,9 @@ import java.util.function.Function;
  * creates of template-made nodes (GNS3 picks their ids), then the rest pipelined in one batch (nodes made by type,
  * node updates, link creates, link updates: each call waits only for the earlier calls on its own nodes), up to
  * {@code labfleet.topology.apply.concurrency} calls at once and never two at once on one node. A change that fails
- * does not stop the others; a link whose node could not be made is reported skipped. Every result is reported, the spec is recorded as the lab's
- * desired state (for drift) and a {@code lab.topology.applied} event leaves through the outbox with the record.
+ * does not stop the others; a link whose node could not be made is reported skipped. Every result is reported,
+ * the spec is recorded as the lab's desired state (for drift) and a {@code lab.topology.applied} event leaves
+ * through the outbox with the record.
  *
  * <p>Idempotent: nodes and links are created with stable ids derived from the project and their names, so a retry
  * or a re-apply after a partial failure creates only what is missing, and a lab that already is as the spec says
