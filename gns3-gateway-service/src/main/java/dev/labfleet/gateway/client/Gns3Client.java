@@ -6,6 +6,7 @@ import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.PoolOptions;
@@ -29,6 +30,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -46,7 +49,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class Gns3Client {
 
     private static final Logger LOG = Logger.getLogger(Gns3Client.class);
-    private static final TypeLiteral<Uni<Gns3Response>> RESPONSE = new TypeLiteral<>() {
+    private static final TypeLiteral<CompletionStage<Gns3Response>> RESPONSE = new TypeLiteral<>() {
     };
     private static final TypeLiteral<Uni<HttpClientResponse>> RAW = new TypeLiteral<>() {
     };
@@ -64,9 +67,40 @@ public class Gns3Client {
 
     /** Calls GNS3 and answers its response (2xx, 3xx); 4xx/5xx, timeouts and breaker refusals fail as problems. */
     public Uni<Gns3Response> send(Gns3Endpoint endpoint, Gns3Request request) {
+        return Uni.createFrom().completionStage(() -> call(endpoint, request));
+    }
+
+    /**
+     * The same call as {@link #send}, as a {@link CompletionStage}: the first attempt is composed of Vert.x futures
+     * alone, with no Mutiny operator (each one captures and restores the thread's contexts), because a batch makes
+     * thousands of calls. It fails with a {@link ProblemException}.
+     */
+    public CompletionStage<Gns3Response> call(Gns3Endpoint endpoint, Gns3Request request) {
         Channel channel = channel(endpoint);
-        Uni<Gns3Response> attempt = Uni.createFrom().deferred(() -> channel.guard.get(() -> exchange(channel, request), RESPONSE));
-        return finish(channel, request, retrying(request, attempt));
+        long start = System.nanoTime();
+        CompletableFuture<Gns3Response> result = new CompletableFuture<>();
+        attempt(channel, request).whenComplete((response, failure) -> {
+            Throwable e = unwrap(failure);
+            if (e == null) {
+                metrics.request(endpoint.name(), request.operation(), String.valueOf(response.status()),
+                        System.nanoTime() - start);
+                result.complete(response);
+            } else if (request.idempotent() && config.retry().maxRetries() > 0 && retryable(e)) {
+                finish(channel, request, retries(Uni.createFrom().completionStage(() -> attempt(channel, request))),
+                        start).subscribe().with(result::complete, result::completeExceptionally);
+            } else {
+                result.completeExceptionally(failed(channel, request, e, start));
+            }
+        });
+        return result;
+    }
+
+    private CompletionStage<Gns3Response> attempt(Channel channel, Gns3Request request) {
+        return channel.guard.get(() -> exchange(channel, request), RESPONSE);
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
     /**
@@ -77,7 +111,8 @@ public class Gns3Client {
         Channel channel = channel(endpoint);
         Uni<HttpClientResponse> attempt = Uni.createFrom().deferred(() -> channel.guard.get(() -> open(channel, request, upload), RAW));
         Uni<HttpClientResponse> opened = upload == null ? retrying(request, attempt) : attempt;
-        return finish(channel, request, opened).map(response -> new Gns3Stream(response.statusCode(),
+        long start = System.nanoTime();
+        return finish(channel, request, opened, start).map(response -> new Gns3Stream(response.statusCode(),
                 response.getHeader(HttpHeaders.CONTENT_TYPE.toString()),
                 response.getHeader(HttpHeaders.CONTENT_DISPOSITION.toString()),
                 response.toMulti().map(Buffer::getDelegate)
@@ -100,7 +135,7 @@ public class Gns3Client {
     public void forget(UUID serverId) {
         Channel channel = channels.remove(serverId);
         if (channel != null) {
-            channel.http.close().subscribe().with(ok -> { }, e -> { });
+            channel.close();
         }
     }
 
@@ -114,23 +149,27 @@ public class Gns3Client {
     }
 
     /**
-     * The first attempt runs bare; only when it fails with what a retry may fix does the backoff-and-retry pipeline
-     * start (it costs a few objects and operators per call, which thousands of calls in a batch would pay for
-     * nothing). Attempts in all: 1 + {@code max-retries}, the first retry after {@code initial-backoff} (jittered).
+     * A call's first attempt runs bare; only when it fails with what a retry may fix does the backoff-and-retry
+     * pipeline start (it costs a few objects and operators per call, which thousands of calls in a batch would pay
+     * for nothing). Attempts in all: 1 + {@code max-retries}, the first retry after {@code initial-backoff}
+     * (jittered).
      */
     private <T> Uni<T> retrying(Gns3Request request, Uni<T> attempt) {
-        GatewayConfig.Retry retry = config.retry();
-        if (!request.idempotent() || retry.maxRetries() <= 0) {
+        if (!request.idempotent() || config.retry().maxRetries() <= 0) {
             return attempt;
         }
-        return attempt.onFailure(Gns3Client::retryable).recoverWithUni(first -> {
-            Uni<T> retries = retry.maxRetries() == 1 ? attempt : attempt.onFailure(Gns3Client::retryable).retry()
-                    .withBackOff(retry.initialBackoff().multipliedBy(2), retry.maxBackoff())
-                    .withJitter(retry.jitter())
-                    .atMost(retry.maxRetries() - 1);
-            return Uni.createFrom().voidItem().onItem().delayIt().by(jittered(retry.initialBackoff(), retry.jitter()))
-                    .chain(() -> retries);
-        });
+        return attempt.onFailure(Gns3Client::retryable).recoverWithUni(first -> retries(attempt));
+    }
+
+    /** The retries after a first attempt that failed with what a retry may fix. */
+    private <T> Uni<T> retries(Uni<T> attempt) {
+        GatewayConfig.Retry retry = config.retry();
+        Uni<T> retries = retry.maxRetries() == 1 ? attempt : attempt.onFailure(Gns3Client::retryable).retry()
+                .withBackOff(retry.initialBackoff().multipliedBy(2), retry.maxBackoff())
+                .withJitter(retry.jitter())
+                .atMost(retry.maxRetries() - 1);
+        return Uni.createFrom().voidItem().onItem().delayIt().by(jittered(retry.initialBackoff(), retry.jitter()))
+                .chain(() -> retries);
     }
 
     private static Duration jittered(Duration delay, double jitter) {
@@ -138,35 +177,49 @@ public class Gns3Client {
         return Duration.ofNanos(Math.max(0, (long) (delay.toNanos() * factor)));
     }
 
-    private <T> Uni<T> finish(Channel channel, Gns3Request request, Uni<T> call) {
+    private <T> Uni<T> finish(Channel channel, Gns3Request request, Uni<T> call, long start) {
         Gns3Endpoint endpoint = channel.endpoint;
-        long[] start = {0};
         return call
-                .onSubscription().invoke(() -> start[0] = System.nanoTime())
                 .onItem().invoke(item -> metrics.request(endpoint.name(), request.operation(),
                         String.valueOf(item instanceof Gns3Response r ? r.status()
                                 : item instanceof HttpClientResponse h ? h.statusCode() : 200),
-                        System.nanoTime() - start[0]))
-                .onFailure().transform(e -> {
-                    ProblemException problem = problem(channel, request, e);
-                    metrics.request(endpoint.name(), request.operation(), outcome(e, problem),
-                            System.nanoTime() - start[0]);
-                    return problem;
-                });
+                        System.nanoTime() - start))
+                .onFailure().transform(e -> failed(channel, request, e, start));
     }
 
-    private Uni<Gns3Response> exchange(Channel channel, Gns3Request request) {
+    private ProblemException failed(Channel channel, Gns3Request request, Throwable e, long start) {
+        ProblemException problem = problem(channel, request, e);
+        metrics.request(channel.endpoint.name(), request.operation(), outcome(e, problem), System.nanoTime() - start);
+        return problem;
+    }
+
+    /**
+     * One attempt, in Vert.x futures: the request, GNS3's whole answer, and a timer for the operation's timeout
+     * (the connection's idle timeout, the same duration, may fire first: a timeout either way, never retried).
+     */
+    private CompletionStage<Gns3Response> exchange(Channel channel, Gns3Request request) {
         Duration timeout = channel.endpoint.timeout(request.operationClass());
-        return channel.http.request(options(channel, request, timeout))
-                .chain(out -> request.body() == null ? out.send() : out.send(request.body()))
-                .chain(response -> response.body().map(body -> {
+        io.vertx.core.Vertx core = vertx.getDelegate();
+        Promise<Gns3Response> answer = Promise.promise();
+        long timer = core.setTimer(timeout.toMillis(), id -> answer.tryFail(new Gns3Timeout(timeout)));
+        channel.local().request(options(channel, request, timeout))
+                .compose(out -> request.body() == null ? out.send() : out.send(request.body().getDelegate()))
+                .compose(response -> response.body().map(body -> {
                     int status = response.statusCode();
-                    check(channel, request, status, body);
-                    return new Gns3Response(status, response.getHeader(HttpHeaders.CONTENT_TYPE.toString()), body);
+                    Buffer wrapped = Buffer.newInstance(body);
+                    check(channel, request, status, wrapped);
+                    return new Gns3Response(status, response.getHeader(HttpHeaders.CONTENT_TYPE), wrapped);
                 }))
-                // the connection's idle timeout (the same duration) may fire first: a timeout either way, never retried
-                .onFailure(io.vertx.core.impl.NoStackTraceTimeoutException.class).transform(e -> new Gns3Timeout(timeout))
-                .ifNoItem().after(timeout).failWith(() -> new Gns3Timeout(timeout));
+                .onComplete(done -> {
+                    core.cancelTimer(timer);
+                    if (done.succeeded()) {
+                        answer.tryComplete(done.result());
+                    } else {
+                        answer.tryFail(done.cause() instanceof io.vertx.core.impl.NoStackTraceTimeoutException
+                                ? new Gns3Timeout(timeout) : done.cause());
+                    }
+                });
+        return answer.future().toCompletionStage();
     }
 
     private Uni<HttpClientResponse> open(Channel channel, Gns3Request request, Multi<Buffer> upload) {
@@ -308,7 +361,7 @@ public class Gns3Client {
                 return existing;
             }
             if (existing != null) {
-                existing.http.close().subscribe().with(ok -> { }, e -> { });
+                existing.close();
             }
             return new Channel(endpoint);
         });
@@ -316,14 +369,23 @@ public class Gns3Client {
 
     @PreDestroy
     void close() {
-        channels.values().forEach(c -> c.http.close().subscribe().with(ok -> { }, e -> { }));
+        channels.values().forEach(Channel::close);
         channels.clear();
     }
 
     /** One server's pool, breaker and bulkhead. */
     private final class Channel {
         final Gns3Endpoint endpoint;
+        /** For streams, and for calls made off the event loops. */
         final HttpClient http;
+        /**
+         * A pool per event loop, for calls made on one: a connection is bound to the event loop it was opened on,
+         * and a call on a connection of another loop pays two thread hand-offs (request out, answer back). The
+         * bulkhead still caps the server's calls in flight, whatever the pools hold.
+         */
+        private final Map<Thread, io.vertx.core.http.HttpClient> loops = new ConcurrentHashMap<>();
+        private final HttpClientOptions options;
+        private final PoolOptions pool;
         final Guard guard;
         final String authorization;
         volatile CircuitBreakerState state = CircuitBreakerState.CLOSED;
@@ -341,7 +403,9 @@ public class Gns3Client {
                     .setVerifyHost(endpoint.verifyTls())
                     .setName("gns3-" + endpoint.name())
                     .setTracingPolicy(client.traceCalls() ? TracingPolicy.PROPAGATE : TracingPolicy.IGNORE);
-            this.http = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(endpoint.maxConcurrent()));
+            this.options = options;
+            this.pool = new PoolOptions().setHttp1MaxSize(endpoint.maxConcurrent());
+            this.http = vertx.createHttpClient(options, pool);
             GatewayConfig.Breaker breaker = config.breaker();
             this.guard = Guard.create()
                     .withDescription("GNS3 server " + endpoint.serverId())
@@ -360,6 +424,20 @@ public class Gns3Client {
                     .withThreadOffload(false)
                     .build();
             metrics.breakerState(endpoint.name(), CircuitBreakerState.CLOSED);
+        }
+
+        io.vertx.core.http.HttpClient local() {
+            if (!io.vertx.core.Context.isOnEventLoopThread()) {
+                return http.getDelegate();
+            }
+            return loops.computeIfAbsent(Thread.currentThread(),
+                    loop -> vertx.getDelegate().createHttpClient(options, pool));
+        }
+
+        void close() {
+            http.close().subscribe().with(ok -> { }, e -> { });
+            loops.values().forEach(client -> client.close());
+            loops.clear();
         }
 
         void stateChanged(CircuitBreakerState next) {

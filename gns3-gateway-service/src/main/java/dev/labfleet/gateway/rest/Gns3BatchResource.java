@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -38,7 +39,9 @@ public class Gns3BatchResource {
                     + "result per operation, in order: GNS3's status and body, or the problem the single call would "
                     + "have answered. An invalid operation makes the whole batch a 400 and nothing runs.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = BatchResponse.class)))
-    public Uni<Response> run(@PathParam("serverId") UUID serverId, BatchRequest request) {
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = BatchRequest.class)))
+    public Uni<Response> run(@PathParam("serverId") UUID serverId, byte[] request) {
+        // read as bytes: the gateway streams through the batch once and keeps each call's body as sent
         return batch.run(serverId, request).map(answer -> Response.ok(answer, MediaType.APPLICATION_JSON).build());
     }
 }

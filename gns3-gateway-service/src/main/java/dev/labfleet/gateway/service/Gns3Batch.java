@@ -1,13 +1,10 @@
 package dev.labfleet.gateway.service;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.labfleet.common.gns3.BatchOperation;
-import dev.labfleet.common.gns3.BatchRequest;
 import dev.labfleet.common.problem.Problem;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.common.problem.ProblemTypes;
@@ -25,13 +22,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Runs a batch of GNS3 calls on one server: every call goes through the same client as a single call (the server's
@@ -41,34 +37,19 @@ import java.util.regex.Pattern;
  *
  * <p>Only what a lab build needs is batchable (nodes, links and drawings of a project, node lifecycle), each call
  * checked against that list before any runs: a batch with one bad call is a 400 naming every bad call, and nothing
- * runs. The answer embeds GNS3's bodies as they came, without parsing them, or only the keys the caller asked for.
+ * runs. Bodies go to GNS3 as the caller wrote them ({@link BatchReader}); the answer embeds GNS3's bodies as they
+ * came, or only the keys the caller asked for, copied as bytes.
  */
 @ApplicationScoped
 public class Gns3Batch {
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Gns3Batch.class);
 
-    private static final String ID = "([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})";
-    private static final List<Route> ROUTES = List.of(
-            new Route(HttpMethod.POST, "/projects/" + ID + "/nodes", "nodes.create", OperationClass.WRITE, "node_id"),
-            new Route(HttpMethod.POST, "/projects/" + ID + "/templates/" + ID, "nodes.create_from_template",
-                    OperationClass.WRITE, null),
-            new Route(HttpMethod.GET, "/projects/" + ID + "/nodes/" + ID, "nodes.get", OperationClass.READ, null),
-            new Route(HttpMethod.PUT, "/projects/" + ID + "/nodes/" + ID, "nodes.update", OperationClass.WRITE, null),
-            new Route(HttpMethod.DELETE, "/projects/" + ID + "/nodes/" + ID, "nodes.delete", OperationClass.WRITE, null),
-            new Route(HttpMethod.POST, "/projects/" + ID + "/nodes/" + ID + "/(start|stop|suspend|reload)", "nodes.",
-                    OperationClass.LIFECYCLE, null),
-            new Route(HttpMethod.POST, "/projects/" + ID + "/links", "links.create", OperationClass.WRITE, "link_id"),
-            new Route(HttpMethod.GET, "/projects/" + ID + "/links/" + ID, "links.get", OperationClass.READ, null),
-            new Route(HttpMethod.PUT, "/projects/" + ID + "/links/" + ID, "links.update", OperationClass.WRITE, null),
-            new Route(HttpMethod.DELETE, "/projects/" + ID + "/links/" + ID, "links.delete", OperationClass.WRITE, null),
-            new Route(HttpMethod.POST, "/projects/" + ID + "/drawings", "drawings.create", OperationClass.WRITE,
-                    "drawing_id"),
-            new Route(HttpMethod.GET, "/projects/" + ID + "/drawings/" + ID, "drawings.get", OperationClass.READ, null),
-            new Route(HttpMethod.PUT, "/projects/" + ID + "/drawings/" + ID, "drawings.update", OperationClass.WRITE,
-                    null),
-            new Route(HttpMethod.DELETE, "/projects/" + ID + "/drawings/" + ID, "drawings.delete",
-                    OperationClass.WRITE, null));
+    /** What a batch may do on a project's objects, by collection: the create's operation and its id field. */
+    private static final Map<String, String> COLLECTIONS = Map.of("nodes", "node_id", "links", "link_id",
+            "drawings", "drawing_id");
+    private static final Set<String> NODE_ACTIONS = Set.of("start", "stop", "suspend", "reload");
+    private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
 
     private final ServerDirectory directory;
     private final Gns3Client client;
@@ -83,10 +64,19 @@ public class Gns3Batch {
     }
 
     /**
+     * @param json a {@code BatchRequest}
      * @return the JSON of a {@code BatchResponse}, results in the order of the operations
      * @throws ProblemException 400 listing every invalid operation (nothing ran), 404 for an unknown server
      */
-    public Uni<Buffer> run(UUID serverId, BatchRequest batch) {
+    public Uni<Buffer> run(UUID serverId, byte[] json) {
+        BatchReader.Read batch;
+        try {
+            batch = BatchReader.read(mapper.getFactory(), json);
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(e); // malformed JSON: a 400 through the problem mappers
+        } catch (IOException e) {
+            return Uni.createFrom().failure(new IllegalStateException("unreadable batch", e));
+        }
         List<Call> calls = validate(batch);
         Set<String> fields = batch.fields() == null ? null : Set.copyOf(batch.fields());
         long start = System.nanoTime();
@@ -102,23 +92,23 @@ public class Gns3Batch {
         }).map(this::answer);
     }
 
-    private Uni<Outcome> send(Gns3Endpoint endpoint, Call call, Set<String> fields, long[] slowest) {
-        long[] sent = {0};
-        return client.send(endpoint, call.request())
-                .onSubscription().invoke(() -> sent[0] = System.nanoTime())
-                .onTermination().invoke(() -> {
-                    long took = System.nanoTime() - sent[0];
-                    synchronized (slowest) {
-                        slowest[0] = Math.max(slowest[0], took);
-                    }
-                })
-                .map(response -> new Outcome(call.id(), response.status(), project(json(response), fields), null))
-                .onFailure().recoverWithItem(e -> {
-                    Problem problem = e instanceof ProblemException p ? p.problem()
-                            : Problem.of(ProblemTypes.UPSTREAM_ERROR, call.request().operation() + " failed ("
-                            + e.getClass().getSimpleName() + ")");
-                    return new Outcome(call.id(), problem.status(), null, problem);
-                });
+    private CompletionStage<Outcome> send(Gns3Endpoint endpoint, Call call, Set<String> fields, long[] slowest) {
+        long sent = System.nanoTime();
+        return client.call(endpoint, call.request()).handle((response, failure) -> {
+            long took = System.nanoTime() - sent;
+            synchronized (slowest) {
+                slowest[0] = Math.max(slowest[0], took);
+            }
+            if (failure == null) {
+                return new Outcome(call.id(), response.status(), project(json(response), fields), null);
+            }
+            Throwable e = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            Problem problem = e instanceof ProblemException p ? p.problem()
+                    : Problem.of(ProblemTypes.UPSTREAM_ERROR, call.request().operation() + " failed ("
+                    + e.getClass().getSimpleName() + ")");
+            return new Outcome(call.id(), problem.status(), null, problem);
+        });
     }
 
     private static Buffer json(Gns3Response response) {
@@ -130,8 +120,8 @@ public class Gns3Batch {
     }
 
     /**
-     * Only the asked-for top-level keys of a JSON object body, copied token by token (what is left out is skipped,
-     * never built); other bodies, or all when {@code fields} is null, as they came.
+     * Only the asked-for top-level keys of a JSON object body, their bytes copied as GNS3 wrote them (the rest is
+     * skipped by the parser, never built); other bodies, or all when {@code fields} is null, as they came.
      */
     private Buffer project(Buffer body, Set<String> fields) {
         if (body == null || fields == null) {
@@ -142,22 +132,29 @@ public class Gns3Batch {
             if (in.nextToken() != JsonToken.START_OBJECT) {
                 return body;
             }
-            java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream(128);
-            try (JsonGenerator out = mapper.getFactory().createGenerator(kept)) {
-                out.writeStartObject();
-                while (in.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = in.currentName();
-                    in.nextToken();
-                    if (fields.contains(name)) {
-                        out.writeFieldName(name);
-                        out.copyCurrentStructure(in);
-                    } else {
-                        in.skipChildren();
+            Buffer kept = Buffer.buffer(128).appendByte((byte) '{');
+            boolean first = true;
+            JsonToken token = in.nextToken();
+            while (token == JsonToken.FIELD_NAME) {
+                boolean keep = fields.contains(in.currentName());
+                int from = (int) in.currentTokenLocation().getByteOffset();
+                in.nextToken();
+                in.skipChildren();
+                token = in.nextToken();
+                if (keep) {
+                    // from the key to where the next key (or the closing brace) starts, less the comma between
+                    int to = (int) in.currentTokenLocation().getByteOffset();
+                    while (to > from && (bytes[to - 1] == ',' || Character.isWhitespace(bytes[to - 1]))) {
+                        to--;
                     }
+                    if (!first) {
+                        kept.appendByte((byte) ',');
+                    }
+                    kept.appendBytes(bytes, from, to - from);
+                    first = false;
                 }
-                out.writeEndObject();
             }
-            return Buffer.buffer(kept.toByteArray());
+            return kept.appendByte((byte) '}');
         } catch (IOException e) {
             return body; // not JSON after all: passed through as GNS3 gave it
         }
@@ -172,7 +169,8 @@ public class Gns3Batch {
                         + ",\"results\":[");
         for (int i = 0; i < outcomes.size(); i++) {
             Outcome o = outcomes.get(i);
-            out.appendString(i == 0 ? "{\"id\":" : ",{\"id\":").appendBytes(bytes(o.id()))
+            out.appendString(i == 0 ? "{\"id\":\"" : ",{\"id\":\"").appendBytes(QUOTE.quoteAsUTF8(o.id()))
+                    .appendString("\"")
                     .appendString(",\"status\":" + o.status());
             if (o.body() != null) {
                 out.appendString(",\"body\":").appendBuffer(o.body());
@@ -194,20 +192,22 @@ public class Gns3Batch {
     }
 
     /** Every operation checked and turned into its call; all that is wrong is reported at once. */
-    private List<Call> validate(BatchRequest batch) {
-        List<Problem.Violation> violations = new ArrayList<>();
-        List<BatchOperation> operations = batch == null || batch.operations() == null ? List.of() : batch.operations();
+    private List<Call> validate(BatchReader.Read batch) {
+        List<Problem.Violation> violations = new ArrayList<>(batch.violations());
+        List<BatchReader.Operation> operations = batch.operations() == null ? List.of() : batch.operations();
         int max = config.batch().maxOperations();
         if (operations.isEmpty()) {
-            violations.add(new Problem.Violation("operations", "must hold at least one operation"));
+            if (violations.stream().noneMatch(v -> v.field().equals("operations"))) {
+                violations.add(new Problem.Violation("operations", "must hold at least one operation"));
+            }
         } else if (operations.size() > max) {
             violations.add(new Problem.Violation("operations", "holds " + operations.size()
                     + " operations; a batch holds at most " + max + ": split it"));
         }
-        if (batch != null && batch.concurrency() != null && batch.concurrency() < 1) {
+        if (batch.concurrency() != null && batch.concurrency() < 1) {
             violations.add(new Problem.Violation("concurrency", "must be at least 1"));
         }
-        if (batch != null && batch.fields() != null) {
+        if (batch.fields() != null) {
             for (int i = 0; i < batch.fields().size(); i++) {
                 String field = batch.fields().get(i);
                 if (field == null || field.isBlank()) {
@@ -218,22 +218,21 @@ public class Gns3Batch {
         List<Call> calls = new ArrayList<>(operations.size());
         Map<String, Integer> ids = new HashMap<>();
         for (int i = 0; i < operations.size() && operations.size() <= max; i++) {
-            String at = "operations[" + i + "]";
-            BatchOperation op = operations.get(i);
+            BatchReader.Operation op = operations.get(i);
             if (op == null) {
-                violations.add(new Problem.Violation(at, "must not be null"));
+                violations.add(new Problem.Violation("operations[" + i + "]", "must not be null"));
                 continue;
             }
             if (op.id() == null || op.id().isBlank()) {
-                violations.add(new Problem.Violation(at + ".id", "must not be blank"));
+                violations.add(new Problem.Violation("operations[" + i + "].id", "must not be blank"));
             } else {
                 Integer first = ids.putIfAbsent(op.id(), i);
                 if (first != null) {
-                    violations.add(new Problem.Violation(at + ".id", "'" + op.id() + "' is also the id of operations["
-                            + first + "]"));
+                    violations.add(new Problem.Violation("operations[" + i + "].id", "'" + op.id()
+                            + "' is also the id of operations[" + first + "]"));
                 }
             }
-            HttpMethod method = op.method() == null ? null : switch (op.method().toUpperCase(java.util.Locale.ROOT)) {
+            HttpMethod method = op.method() == null ? null : switch (op.method().toUpperCase(Locale.ROOT)) {
                 case "GET" -> HttpMethod.GET;
                 case "POST" -> HttpMethod.POST;
                 case "PUT" -> HttpMethod.PUT;
@@ -241,16 +240,17 @@ public class Gns3Batch {
                 default -> null;
             };
             if (method == null) {
-                violations.add(new Problem.Violation(at + ".method", "must be GET, POST, PUT or DELETE"));
+                violations.add(new Problem.Violation("operations[" + i + "].method", "must be GET, POST, PUT or DELETE"));
                 continue;
             }
-            if (op.body() != null && !op.body().isObject()) {
-                violations.add(new Problem.Violation(at + ".body", "must be a JSON object"));
+            if (op.bodyShape() != null) {
+                violations.add(new Problem.Violation("operations[" + i + "].body", "must be a JSON object, not "
+                        + op.bodyShape()));
                 continue;
             }
             Call call = op.path() == null ? null : call(op, method);
             if (call == null) {
-                violations.add(new Problem.Violation(at + ".path", "'" + op.method() + " " + op.path()
+                violations.add(new Problem.Violation("operations[" + i + "].path", "'" + op.method() + " " + op.path()
                         + "' is not a batchable call (nodes, links and drawings of a project)"));
                 continue;
             }
@@ -264,53 +264,79 @@ public class Gns3Batch {
         return calls;
     }
 
-    private Call call(BatchOperation op, HttpMethod method) {
-        for (Route route : ROUTES) {
-            if (route.method() != method) {
-                continue;
-            }
-            Matcher m = route.pattern().matcher(op.path());
-            if (!m.matches()) {
-                continue;
-            }
-            String operation = route.operation().endsWith(".") ? route.operation() + m.group(3) : route.operation();
-            JsonNode body = op.body();
-            boolean idempotent = method != HttpMethod.POST
-                    || (route.idField() != null && body != null && body.hasNonNull(route.idField()));
-            Gns3Request request = new Gns3Request(method, op.path(), body == null ? null
-                    : io.vertx.mutiny.core.buffer.Buffer.buffer(bytes(body)), route.operationClass(), idempotent, operation);
-            return new Call(op.id(), request, keys(route, m, body));
+    /**
+     * The call an operation makes, or null when its method and path are not batchable:
+     * {@code /projects/{id}/(nodes|links|drawings)} (POST), {@code .../(nodes|links|drawings)/{id}} (GET, PUT,
+     * DELETE), {@code /projects/{id}/templates/{id}} (POST) and {@code /projects/{id}/nodes/{id}/(start|stop|
+     * suspend|reload)} (POST). Ids are UUIDs; nothing else (no query, no {@code ..}) passes.
+     */
+    private static Call call(BatchReader.Operation op, HttpMethod method) {
+        String[] at = op.path().split("/", -1);
+        if (at.length < 4 || !at[0].isEmpty() || !at[1].equals("projects") || !uuid(at[2])) {
+            return null;
         }
-        return null;
+        String collection = at[3];
+        String idField = COLLECTIONS.get(collection);
+        String named = at.length > 4 && uuid(at[4]) ? at[4].toLowerCase(Locale.ROOT) : null;
+        String operation;
+        OperationClass kind = OperationClass.WRITE;
+        String createdId = null;
+        if (at.length == 4 && idField != null && method == HttpMethod.POST) {
+            operation = collection + ".create";
+            createdId = op.idOf(idField);
+        } else if (at.length == 5 && collection.equals("templates") && named != null && method == HttpMethod.POST) {
+            operation = "nodes.create_from_template";
+            named = null; // a template, not a node: nothing to order on
+        } else if (at.length == 5 && idField != null && named != null && method != HttpMethod.POST) {
+            operation = collection + (method == HttpMethod.GET ? ".get" : method == HttpMethod.PUT ? ".update" : ".delete");
+            kind = method == HttpMethod.GET ? OperationClass.READ : OperationClass.WRITE;
+        } else if (at.length == 6 && collection.equals("nodes") && named != null && method == HttpMethod.POST
+                && NODE_ACTIONS.contains(at[5])) {
+            operation = "nodes." + at[5];
+            kind = OperationClass.LIFECYCLE;
+        } else {
+            return null;
+        }
+        boolean idempotent = method != HttpMethod.POST || createdId != null;
+        Gns3Request request = new Gns3Request(method, op.path(), op.body() == null ? null
+                : io.vertx.mutiny.core.buffer.Buffer.buffer(op.body()), kind, idempotent, operation);
+        return new Call(op.id(), request, keys(named, createdId, op.linkNodes()));
     }
 
     /** The nodes a call touches (GNS3 serves one request at a time per node), and the object it names. */
-    private static Set<String> keys(Route route, Matcher m, JsonNode body) {
-        Set<String> keys = new LinkedHashSet<>();
-        if (m.groupCount() >= 2 && !route.operation().startsWith("nodes.create_from")) {
-            keys.add(m.group(2).toLowerCase(java.util.Locale.ROOT));
+    private static List<String> keys(String named, String createdId, List<String> linkNodes) {
+        List<String> keys = new ArrayList<>(1 + linkNodes.size());
+        if (named != null) {
+            keys.add(named);
         }
-        if (body != null && route.idField() != null && body.hasNonNull(route.idField())) {
-            keys.add(body.get(route.idField()).asText().toLowerCase(java.util.Locale.ROOT));
+        if (createdId != null) {
+            keys.add(createdId.toLowerCase(Locale.ROOT));
         }
-        if (body != null && route.operation().equals("links.create")) {
-            body.path("nodes").forEach(end -> {
-                if (end.hasNonNull("node_id")) {
-                    keys.add(end.get("node_id").asText().toLowerCase(java.util.Locale.ROOT));
-                }
-            });
+        for (String node : linkNodes) {
+            String key = node.toLowerCase(Locale.ROOT);
+            if (!keys.contains(key)) {
+                keys.add(key);
+            }
         }
         return keys;
     }
 
-    private record Route(HttpMethod method, Pattern pattern, String operation, OperationClass operationClass,
-                         String idField) {
-        Route(HttpMethod method, String path, String operation, OperationClass operationClass, String idField) {
-            this(method, Pattern.compile(path), operation, operationClass, idField);
+    private static boolean uuid(String text) {
+        if (text.length() != 36) {
+            return false;
         }
+        for (int i = 0; i < 36; i++) {
+            char c = text.charAt(i);
+            boolean ok = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-'
+                    : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
-    private record Call(String id, Gns3Request request, Set<String> keys) {
+    private record Call(String id, Gns3Request request, List<String> keys) {
     }
 
     private record Outcome(String id, int status, Buffer body, Problem problem) {

@@ -6,11 +6,13 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
@@ -20,18 +22,21 @@ import java.util.function.Function;
  * start in list order as soon as a slot is free. No barrier: one slow node only holds back the calls on that node.
  *
  * <p>Each key has a queue of its tasks; a task is ready when it heads the queue of every one of its keys. Linear in
- * the number of task keys (with a log factor for the ready heap), so tens of thousands of tasks schedule at once.
+ * the number of task keys (the ready set is a bit set scanned from its lowest index), so tens of thousands of tasks
+ * schedule at once.
  */
 final class KeyedScheduler<T, R> {
 
     private final List<T> tasks;
-    private final Function<T, Uni<R>> work;
+    private final Function<T, CompletionStage<R>> work;
     private final int concurrency;
     private final Object lock = new Object();
-    private final List<Set<String>> keys;
-    private final Map<String, ArrayDeque<Integer>> queues = new HashMap<>();
+    /** Each task's key queues (one per distinct key). */
+    private final ArrayDeque<Integer>[][] queuesOf;
     private final int[] heads;
-    private final PriorityQueue<Integer> ready = new PriorityQueue<>();
+    /** Tasks ready to start; none is below {@code lowestReady}. */
+    private final BitSet ready;
+    private int lowestReady;
     private final Object[] results;
     private int inFlight;
     private int finished;
@@ -40,35 +45,45 @@ final class KeyedScheduler<T, R> {
     private boolean again;
     private UniEmitter<? super List<R>> emitter;
 
-    private KeyedScheduler(List<T> tasks, Function<T, Set<String>> keyOf, Function<T, Uni<R>> work, int concurrency) {
+    @SuppressWarnings("unchecked")
+    private KeyedScheduler(List<T> tasks, Function<T, ? extends Collection<String>> keyOf,
+                           Function<T, CompletionStage<R>> work, int concurrency) {
         this.tasks = List.copyOf(tasks);
         this.work = work;
         this.concurrency = Math.max(1, concurrency);
         this.results = new Object[tasks.size()];
         this.heads = new int[tasks.size()];
-        this.keys = new ArrayList<>(tasks.size());
+        this.ready = new BitSet(tasks.size());
+        this.queuesOf = new ArrayDeque[tasks.size()][];
+        Map<String, ArrayDeque<Integer>> queues = new HashMap<>();
+        List<ArrayDeque<Integer>> mine = new ArrayList<>(4);
         for (int i = 0; i < tasks.size(); i++) {
-            Set<String> taskKeys = Set.copyOf(keyOf.apply(tasks.get(i)));
-            keys.add(taskKeys);
-            for (String key : taskKeys) {
-                ArrayDeque<Integer> queue = queues.computeIfAbsent(key, k -> new ArrayDeque<>());
+            mine.clear();
+            for (String key : keyOf.apply(tasks.get(i))) {
+                ArrayDeque<Integer> queue = queues.computeIfAbsent(key, k -> new ArrayDeque<>(2));
+                if (mine.contains(queue)) {
+                    continue; // the same key twice
+                }
+                mine.add(queue);
                 if (queue.isEmpty()) {
                     heads[i]++;
                 }
                 queue.add(i);
             }
-            if (heads[i] == taskKeys.size()) {
-                ready.add(i);
+            queuesOf[i] = mine.toArray(new ArrayDeque[0]);
+            if (heads[i] == queuesOf[i].length) {
+                ready.set(i);
             }
         }
     }
 
     /**
-     * @param work should not fail: map failures to a result (a failure ends the whole run, as a failure)
+     * @param work should not fail: map failures to a result (a failure ends the whole run, as a failure); a
+     *             {@link CompletionStage} rather than a Uni, so thousands of tasks cost no Mutiny operator each
      * @return the results, in the order of {@code tasks}
      */
-    static <T, R> Uni<List<R>> run(List<T> tasks, Function<T, Set<String>> keys, Function<T, Uni<R>> work,
-                                   int concurrency) {
+    static <T, R> Uni<List<R>> run(List<T> tasks, Function<T, ? extends Collection<String>> keys,
+                                   Function<T, CompletionStage<R>> work, int concurrency) {
         if (tasks.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
@@ -94,19 +109,25 @@ final class KeyedScheduler<T, R> {
         while (true) {
             List<Integer> start = new ArrayList<>();
             synchronized (lock) {
-                while (!failed && inFlight < concurrency && !ready.isEmpty()) {
-                    start.add(ready.poll());
+                while (!failed && inFlight < concurrency) {
+                    int next = ready.nextSetBit(lowestReady);
+                    if (next < 0) {
+                        break;
+                    }
+                    ready.clear(next);
+                    lowestReady = next + 1;
+                    start.add(next);
                     inFlight++;
                 }
             }
             for (int index : start) {
-                Uni<R> call;
+                CompletionStage<R> call;
                 try {
                     call = work.apply(tasks.get(index));
                 } catch (RuntimeException e) {
-                    call = Uni.createFrom().failure(e);
+                    call = CompletableFuture.failedFuture(e);
                 }
-                call.subscribe().with(result -> done(index, result, null), failure -> done(index, null, failure));
+                call.whenComplete((result, failure) -> done(index, result, failure));
             }
             synchronized (lock) {
                 if (!again) {
@@ -126,12 +147,12 @@ final class KeyedScheduler<T, R> {
             results[index] = result;
             finished++;
             complete = finished == tasks.size();
-            for (String key : keys.get(index)) {
-                ArrayDeque<Integer> queue = queues.get(key);
+            for (ArrayDeque<Integer> queue : queuesOf[index]) {
                 queue.poll();
                 Integer next = queue.peek();
-                if (next != null && ++heads[next] == keys.get(next).size()) {
-                    ready.add(next);
+                if (next != null && ++heads[next] == queuesOf[next].length) {
+                    ready.set(next);
+                    lowestReady = Math.min(lowestReady, next);
                 }
             }
             if (failure != null) {

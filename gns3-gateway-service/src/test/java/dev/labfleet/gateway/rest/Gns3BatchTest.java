@@ -113,6 +113,8 @@ class Gns3BatchTest {
                 .body("violations.field", not(hasItems("operations[0].id")));
         Api.json().body(Map.of("operations", List.of())).post(base + "/batch").then().statusCode(400)
                 .body("violations[0].field", equalTo("operations"));
+        Api.json().body("{\"operations\": [{\"id\": \"a\",").post(base + "/batch").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("malformed JSON"));
         List<Map<String, Object>> tooMany = new ArrayList<>();
         for (int i = 0; i <= 5_000; i++) {
             tooMany.add(op("n" + i, "GET", p + "/nodes/" + UUID.randomUUID(), null));

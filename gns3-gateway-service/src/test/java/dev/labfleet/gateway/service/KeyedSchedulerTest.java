@@ -43,7 +43,7 @@ class KeyedSchedulerTest {
                     busy.remove("n" + l[0]);
                     busy.remove("n" + l[1]);
                     inFlight.decrementAndGet();
-                }), 4).await().atMost(Duration.ofSeconds(30));
+                }).subscribeAsCompletionStage(), 4).await().atMost(Duration.ofSeconds(30));
 
         assertThat(clashes).isEmpty();
         assertThat(maxInFlight.get()).isBetween(2, 4);
@@ -53,7 +53,7 @@ class KeyedSchedulerTest {
     @Test
     void manyTasksThatCompleteAtOnceDoNotGrowTheStack() {
         List<Integer> tasks = IntStream.range(0, 50_000).boxed().toList();
-        List<Integer> results = KeyedScheduler.run(tasks, t -> Set.of("k" + (t % 3)), t -> Uni.createFrom().item(t), 8)
+        List<Integer> results = KeyedScheduler.run(tasks, t -> Set.of("k" + (t % 3)), t -> java.util.concurrent.CompletableFuture.completedFuture(t), 8)
                 .await().atMost(Duration.ofSeconds(30));
         assertThat(results).containsExactlyElementsOf(tasks);
     }
@@ -61,8 +61,8 @@ class KeyedSchedulerTest {
     @Test
     void aFailingTaskFailsTheRun() {
         assertThatThrownBy(() -> KeyedScheduler.run(List.of(1, 2, 3), t -> Set.of("k" + t),
-                t -> t == 2 ? Uni.createFrom().<Integer>failure(new IllegalStateException("boom"))
-                        : Uni.createFrom().item(t), 2).await().atMost(Duration.ofSeconds(5)))
+                t -> t == 2 ? java.util.concurrent.CompletableFuture.<Integer>failedFuture(new IllegalStateException("boom"))
+                        : java.util.concurrent.CompletableFuture.completedFuture(t), 2).await().atMost(Duration.ofSeconds(5)))
                 .hasMessageContaining("boom");
     }
 }
