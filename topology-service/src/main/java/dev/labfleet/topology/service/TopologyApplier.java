@@ -218,7 +218,7 @@ public class TopologyApplier {
         return Panache.withTransaction(() -> applied.findById(report.projectId()).chain(existing -> {
             AppliedTopology row = existing != null ? existing : new AppliedTopology();
             row.projectId = report.projectId();
-            row.spec = SpecCodec.write(spec, SpecCodec.Format.JSON);
+            row.spec = SpecCodec.compact(spec);
             row.status = report.status();
             row.appliedAt = report.startedAt();
             row.appliedBy = user;
@@ -485,7 +485,8 @@ public class TopologyApplier {
             body.put("compute_id", "local");
             putPosition(body, n);
             if (n.properties() != null && !n.properties().isEmpty()) {
-                body.set("properties", CloudEventCodec.mapper().valueToTree(n.properties()));
+                // written straight from the spec's values when the batch is sent (no tree built per node)
+                body.putPOJO("properties", n.properties());
             }
             return op("POST", "/nodes", body);
         }

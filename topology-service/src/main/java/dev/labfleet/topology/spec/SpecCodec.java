@@ -40,6 +40,9 @@ public final class SpecCodec {
             .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
             .build()));
 
+    private static final com.fasterxml.jackson.databind.ObjectWriter JSON_COMPACT =
+            JSON.writer().without(SerializationFeature.INDENT_OUTPUT);
+
     private SpecCodec() {
     }
 
@@ -87,6 +90,15 @@ public final class SpecCodec {
             throw mapping(e);
         } catch (JsonProcessingException e) {
             throw malformed(format, e);
+        }
+    }
+
+    /** The value as JSON without indentation: for storage, where nobody reads it as text. */
+    public static String compact(Object value) {
+        try {
+            return JSON_COMPACT.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
         }
     }
 
