@@ -148,9 +148,9 @@ public class NotificationBridge {
      * while opened. Without this, a lab created straight on GNS3 (its GUI, a script) would go unheard until the next
      * supervision, and what happened meanwhile would be lost.
      */
-    static boolean opensStream(String action, JsonNode event) {
+    static boolean opensStream(String action, String status) {
         return action.equals("project.opened") || ((action.equals("project.created") || action.equals("project.updated"))
-                && "opened".equals(event.path("status").asText()));
+                && "opened".equals(status));
     }
 
     /** One server's streams: the controller's and one per opened project. Runs on the Vert.x event loop. */
@@ -257,25 +257,20 @@ public class NotificationBridge {
         }
 
         void onMessage(String streamProjectId, String text) {
-            JsonNode message;
-            try {
-                message = mapper.readTree(text);
-            } catch (Exception e) {
+            Gns3Notification message = Gns3Notification.read(mapper.getFactory(), text);
+            if (message == null) {
                 return;
             }
-            String action = message.path("action").asText("");
-            if (action.isEmpty()) {
-                return;
-            }
-            JsonNode event = message.path("event");
-            String projectId = event.path("project_id").asText(streamProjectId);
-            String subject = subject(action, event, projectId);
-            publisher.publish(serverId, EventTypes.gns3(action), projectId, subject, event)
+            String action = message.action();
+            String projectId = message.projectId() != null ? message.projectId() : streamProjectId;
+            String subject = message.subjectId() != null ? message.subjectId()
+                    : projectId == null || projectId.isEmpty() ? null : projectId;
+            publisher.publish(serverId, EventTypes.gns3(action), projectId, subject, message.event())
                     .subscribe().with(ok -> { }, e -> { });
             if (projectId == null || projectId.isEmpty()) {
                 return;
             }
-            if (opensStream(action, event)) {
+            if (opensStream(action, message.status())) {
                 openProject(projectId);
             } else if (action.equals("project.closed") || action.equals("project.deleted")) {
                 closeProject(projectId);
@@ -362,14 +357,5 @@ public class NotificationBridge {
                 return mapper.createArrayNode();
             }
         }
-    }
-
-    private static String subject(String action, JsonNode event, String projectId) {
-        String entity = action.contains(".") ? action.substring(0, action.indexOf('.')) : action;
-        JsonNode id = event.get(entity + "_id");
-        if (id != null && id.isTextual()) {
-            return id.asText();
-        }
-        return projectId == null || projectId.isEmpty() ? null : projectId;
     }
 }
