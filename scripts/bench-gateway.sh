@@ -3,6 +3,9 @@
 # same call straight to the simulator, with wrk on loopback, alternating direct/proxied rounds in one run.
 # Prints wrk's figures per round and a summary (figures go to docs/benchmarks.md).
 #   ROUNDS=2 DURATION=15s CONNECTIONS="1 8" scripts/bench-gateway.sh
+# MODE=batch: instead, the gateway's CPU per POST .../batch of the 1,000-node / 1,500-link lab's 2,500 creates (a new
+# project each round), read from /proc; BRIDGE=false turns the notification bridge off to see the batch alone.
+#   MODE=batch ROUNDS=45 PIN=0 BRIDGE=false scripts/bench-gateway.sh
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ROUNDS=${ROUNDS:-2}
@@ -10,7 +13,8 @@ DURATION=${DURATION:-15s}
 CONNECTIONS=${CONNECTIONS:-"1 8"}
 SIM_PORT=${BENCH_SIM_PORT:-13180}
 GW_PORT=${BENCH_GATEWAY_PORT:-18181}
-command -v wrk >/dev/null || { echo "wrk is missing: sudo apt-get install -y wrk" >&2; exit 1; }
+MODE=${MODE:-proxy}
+[ "$MODE" = batch ] || command -v wrk >/dev/null || { echo "wrk is missing: sudo apt-get install -y wrk" >&2; exit 1; }
 "$ROOT/scripts/infra.sh" up >/dev/null
 SIM_JAR=$ROOT/gns3-simulator/target/gns3-simulator-0.1.0-SNAPSHOT-runner.jar
 GW_JAR=$ROOT/gns3-gateway-service/target/quarkus-app/quarkus-run.jar
@@ -34,8 +38,9 @@ wait_http() { for _ in $(seq 1 300); do curl -fs "$1" >/dev/null 2>&1 && return 
 PIDS+=($!)
 wait_http "http://127.0.0.1:$SIM_PORT/v2/version"
 # JFR=/path/to/file.jfr records a CPU profile of the gateway for the whole run
+LABFLEET_GATEWAY_BRIDGE_ENABLED=${BRIDGE:-true} \
 PORT=$GW_PORT LABFLEET_GNS3_URL="http://127.0.0.1:$SIM_PORT" LABFLEET_STATE_DIR="$STATE" LOG_JSON=false \
-  "${CORE1[@]}" java -Xmx512m ${JFR:+-XX:StartFlightRecording=filename=$JFR,settings=profile} -jar "$GW_JAR" \
+  "${CORE1[@]}" java -Xmx${GATEWAY_HEAP:-512m} ${JFR:+-XX:StartFlightRecording=filename=$JFR,settings=profile} -jar "$GW_JAR" \
   >"$STATE/gateway.log" 2>&1 &
 PIDS+=($!)
 wait_http "http://127.0.0.1:$GW_PORT/q/health/ready"
@@ -54,6 +59,10 @@ for _ in $(seq 1 100); do
   [ -n "$SERVER" ] && break; sleep 0.2
 done
 [ -n "$SERVER" ] || { echo "the gateway did not register the simulator" >&2; exit 1; }
+if [ "$MODE" = batch ]; then
+  python3 "$ROOT/scripts/bench-gateway-batch.py" "$SIM" "http://127.0.0.1:$GW_PORT" "$SERVER" "${PIDS[1]}" "${PIDS[0]}"
+  exit
+fi
 DIRECT="$SIM/v2/projects/$PROJECT/nodes"
 PROXIED="http://127.0.0.1:$GW_PORT/api/v1/servers/$SERVER/projects/$PROJECT/nodes"
 echo "pinning: $([ "$PIN" = 1 ] && echo 'simulator core 0; gateway and wrk core 1' || echo none)"
