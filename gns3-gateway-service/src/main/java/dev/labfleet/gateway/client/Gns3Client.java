@@ -96,7 +96,11 @@ public class Gns3Client {
     }
 
     private CompletionStage<Gns3Response> attempt(Channel channel, Gns3Request request) {
-        return channel.guard.get(() -> exchange(channel, request), RESPONSE);
+        try {
+            return channel.guard.get(() -> exchange(channel, request), RESPONSE);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e); // a refusal thrown rather than returned: the same failure
+        }
     }
 
     private static Throwable unwrap(Throwable e) {
@@ -269,7 +273,7 @@ public class Gns3Client {
                 .setHost(endpoint.url().getHost())
                 .setPort(endpoint.port())
                 .setSsl(endpoint.https())
-                .setURI(endpoint.basePath() + "/v2" + request.path())
+                .setURI(channel.prefix + request.path())
                 .setIdleTimeout(timeout == null ? 0 : timeout.toMillis())
                 .putHeader(HttpHeaders.ACCEPT, "application/json, */*");
         if (request.body() != null) {
@@ -388,12 +392,15 @@ public class Gns3Client {
         private final PoolOptions pool;
         final Guard guard;
         final String authorization;
+        /** What precedes a call's path: the server's base path (behind a reverse proxy) and {@code /v2}. */
+        final String prefix;
         volatile CircuitBreakerState state = CircuitBreakerState.CLOSED;
         volatile long openedAt;
 
         Channel(Gns3Endpoint endpoint) {
             this.endpoint = endpoint;
             this.authorization = authorization(endpoint);
+            this.prefix = endpoint.basePath() + "/v2";
             GatewayConfig.Client client = config.client();
             HttpClientOptions options = new HttpClientOptions()
                     .setConnectTimeout((int) client.connectTimeout().toMillis())
