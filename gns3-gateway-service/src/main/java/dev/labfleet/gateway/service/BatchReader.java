@@ -7,7 +7,11 @@ import dev.labfleet.common.problem.Problem;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Reads a batch's JSON ({@code BatchRequest}) in one streaming pass, without building a tree: each operation's
@@ -36,7 +40,7 @@ final class BatchReader {
      * @param linkNodes the {@code node_id}s of the body's {@code nodes} (a link's ends), possibly empty
      */
     record Operation(String id, String method, String path, byte[] body, String bodyShape,
-                     java.util.Map<String, String> ids, List<String> linkNodes) {
+                     Map<String, String> ids, List<String> linkNodes) {
 
         String idOf(String field) {
             return ids == null ? null : ids.get(field);
@@ -132,7 +136,7 @@ final class BatchReader {
         String path = null;
         byte[] body = null;
         String bodyShape = null;
-        java.util.Map<String, String> ids = null;
+        Map<String, String> ids = null;
         List<String> linkNodes = List.of();
         while (in.nextToken() == JsonToken.FIELD_NAME) {
             String name = in.currentName();
@@ -153,16 +157,16 @@ final class BatchReader {
                 case "body" -> {
                     if (value == JsonToken.START_OBJECT) {
                         int start = (int) in.currentTokenLocation().getByteOffset();
-                        ids = new java.util.HashMap<>(4);
+                        ids = new HashMap<>(4);
                         linkNodes = bodyIds(in, ids);
                         int end = (int) in.currentTokenLocation().getByteOffset() + 1;
-                        body = java.util.Arrays.copyOfRange(json, start, end);
+                        body = Arrays.copyOfRange(json, start, end);
                         if (ids.isEmpty()) {
                             ids = null;
                         }
                     } else if (value != JsonToken.VALUE_NULL) {
                         bodyShape = value == JsonToken.START_ARRAY ? "an array" : "a " + value.name()
-                                .replace("VALUE_", "").replace("NUMBER_", "").toLowerCase(java.util.Locale.ROOT);
+                                .replace("VALUE_", "").replace("NUMBER_", "").toLowerCase(Locale.ROOT);
                         in.skipChildren();
                     }
                 }
@@ -176,7 +180,7 @@ final class BatchReader {
      * Walks a body object to its END_OBJECT, keeping the scalar values of its top-level id fields and the
      * {@code node_id}s of its {@code nodes} array.
      */
-    private static List<String> bodyIds(JsonParser in, java.util.Map<String, String> ids) throws IOException {
+    private static List<String> bodyIds(JsonParser in, Map<String, String> ids) throws IOException {
         List<String> linkNodes = List.of();
         while (in.nextToken() == JsonToken.FIELD_NAME) {
             String name = in.currentName();

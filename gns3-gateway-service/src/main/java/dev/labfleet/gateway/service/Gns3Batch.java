@@ -102,11 +102,10 @@ public class Gns3Batch {
             if (failure == null) {
                 return new Outcome(call.id(), response.status(), project(json(response), fields), null);
             }
-            Throwable e = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
-            Problem problem = e instanceof ProblemException p ? p.problem()
+            // the client fails a call with its ProblemException itself, not wrapped
+            Problem problem = failure instanceof ProblemException p ? p.problem()
                     : Problem.of(ProblemTypes.UPSTREAM_ERROR, call.request().operation() + " failed ("
-                    + e.getClass().getSimpleName() + ")");
+                    + failure.getClass().getSimpleName() + ")");
             return new Outcome(call.id(), problem.status(), null, problem);
         });
     }
@@ -300,7 +299,9 @@ public class Gns3Batch {
         boolean idempotent = method != HttpMethod.POST || createdId != null;
         Gns3Request request = new Gns3Request(method, op.path(), op.body() == null ? null
                 : io.vertx.mutiny.core.buffer.Buffer.buffer(op.body()), kind, idempotent, operation);
-        return new Call(op.id(), request, keys(named, createdId, op.linkNodes()));
+        // a link's two nodes are busy while it is made
+        return new Call(op.id(), request, keys(named, createdId,
+                operation.equals("links.create") ? op.linkNodes() : List.of()));
     }
 
     /** The nodes a call touches (GNS3 serves one request at a time per node), and the object it names. */
