@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Extracts the simulator's response prototypes from the GNS3 2.2.60 transcripts in ../shared/gns3-api.
+"""Extracts the simulator's response prototypes from the GNS3 2.2.60 transcripts
+(gns3-simulator/src/test/resources/gns3-2.2).
 
 Run from the repository root when the transcripts change:
-  python3 gns3-simulator/tools/extract_prototypes.py ../shared/gns3-api \
+  python3 gns3-simulator/tools/extract_prototypes.py gns3-simulator/src/test/resources/gns3-2.2 \
       > gns3-simulator/src/main/resources/dev/labfleet/simulator/prototypes.json
 The simulator copies a prototype and overwrites ids, names, positions and ports, so its bodies have exactly the
 fields and value types real GNS3 answers with.

@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Bad input gets GNS3 2.2's status and body: malformed JSON and bodies request-bodies.json refuses are 400s with the
- * route template, method and request (worded as in ../shared/gns3-api/08-errors.json), a used port 409, a closed
- * project 403, and a simulator failure GNS3's 500 shape. No body ever shows Java.
+ * route template, method and request (worded as in src/test/resources/gns3-2.2/08-errors.json), a used port 409, a
+ * closed project 403, and a simulator failure GNS3's 500 shape. No body ever shows Java.
  */
 class BadInputTest {
 

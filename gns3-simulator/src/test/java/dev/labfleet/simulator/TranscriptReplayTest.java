@@ -10,6 +10,8 @@ import org.junit.jupiter.api.TestFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -29,9 +31,10 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The contract: every HTTP exchange recorded from a real GNS3 2.2.60 (../shared/gns3-api) is replayed against the
- * simulator, in order, one fresh simulator per file. Recorded ids are mapped to the ones the simulator made;
- * status codes must be equal and JSON bodies must have the same shape (the same keys, the same value types).
+ * The contract: every HTTP exchange recorded from a real GNS3 2.2.60 (src/test/resources/gns3-2.2, with the README
+ * that describes them) is replayed against the simulator, in order, one fresh simulator per file. Recorded ids are
+ * mapped to the ones the simulator made; status codes must be equal and JSON bodies must have the same shape (the
+ * same keys, the same value types).
  */
 class TranscriptReplayTest {
 
@@ -51,18 +54,29 @@ class TranscriptReplayTest {
         simulator.close();
     }
 
+    /**
+     * The recorded transcripts, kept in the repository next to this test (src/test/resources/gns3-2.2) so a clone
+     * alone builds and tests; {@code -Dgns3.transcripts.dir} points elsewhere (a new recording, say).
+     */
     static Path transcripts() {
         String configured = System.getProperty("gns3.transcripts.dir");
-        if (configured != null && Files.isDirectory(Path.of(configured))) {
-            return Path.of(configured);
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared/gns3-api");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
+        if (configured != null && !configured.isBlank()) {
+            Path dir = Path.of(configured);
+            if (!Files.isDirectory(dir)) {
+                throw new IllegalStateException("gns3.transcripts.dir " + dir + " is not a directory");
             }
+            return dir;
         }
-        throw new IllegalStateException("the GNS3 transcripts (shared/gns3-api) are missing; set -Dgns3.transcripts.dir");
+        URL readme = TranscriptReplayTest.class.getResource("/gns3-2.2/README.md");
+        if (readme == null || !"file".equals(readme.getProtocol())) {
+            throw new IllegalStateException("the GNS3 transcripts (gns3-simulator/src/test/resources/gns3-2.2) are "
+                    + "missing from the test classpath");
+        }
+        try {
+            return Path.of(readme.toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @TestFactory

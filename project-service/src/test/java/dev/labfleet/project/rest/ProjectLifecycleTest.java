@@ -162,7 +162,8 @@ class ProjectLifecycleTest {
         addVpcs(id, 2);
         List<String> nodes = gns3().when().get("/v2/projects/" + id + "/nodes").then().extract().path("node_id");
         // uBridge refuses the link's filter when the nodes start; GNS3 then leaves them half-started: the next start
-        // answers 200 and the node stays stopped until it is stopped (shared/gns3-api/README.md)
+        // answers 200 and the node stays stopped until it is stopped
+        // (gns3-simulator/src/test/resources/gns3-2.2/README.md)
         String link = gns3().body(Map.of("nodes", List.of(
                         Map.of("node_id", nodes.get(0), "adapter_number", 0, "port_number", 0),
                         Map.of("node_id", nodes.get(1), "adapter_number", 0, "port_number", 0)),

@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * What Labfleet knows about GNS3 2.2's node types: which exist, how their ports are laid out, and which properties
  * shape their ports. Port layouts follow what GNS3 reports in a node's {@code ports} (see
- * ../shared/gns3-api/03-nodes.json).
+ * gns3-simulator/src/test/resources/gns3-2.2/03-nodes.json).
  */
 public final class NodeTypes {
 

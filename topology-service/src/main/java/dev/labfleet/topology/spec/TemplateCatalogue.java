@@ -62,7 +62,10 @@ public interface TemplateCatalogue {
         };
     }
 
-    /** As recorded from gns3-server 2.2 (../shared/gns3-api/01-version-computes-templates.json). */
+    /**
+     * As recorded from gns3-server 2.2
+     * (gns3-simulator/src/test/resources/gns3-2.2/01-version-computes-templates.json).
+     */
     List<TemplateInfo> BUILTIN = List.of(
             TemplateInfo.of("39e257dc-8412-3174-b6b3-0ee3ed6a43e9", "Cloud", "cloud"),
             TemplateInfo.of("df8f4ea9-33b7-3e96-86a2-c39bc9bb649c", "NAT", "nat"),
