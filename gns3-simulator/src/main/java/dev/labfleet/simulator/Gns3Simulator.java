@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.net.NetSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -17,8 +15,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A GNS3 2.2 (API v2) compatible server in one process: for tests (start on a free port, reset, close), demos
@@ -26,9 +22,6 @@ import java.util.regex.Pattern;
  * and {@link #faults()} / {@link #requests()}.
  */
 public final class Gns3Simulator implements AutoCloseable {
-
-    private static final Pattern PROJECT_WS = Pattern.compile("/v2/projects/([^/]+)/notifications/ws");
-    private static final Pattern CONSOLE_WS = Pattern.compile("/v2/projects/([^/]+)/nodes/([^/]+)/console/ws");
 
     private final SimulatorOptions options;
     private final Vertx vertx;
@@ -61,7 +54,7 @@ public final class Gns3Simulator implements AutoCloseable {
         this.controlServer = options.controlPort() < 0 ? null : await(onContext(() -> {
             Router control = Router.router(vertx);
             control.route("/_sim/*").subRouter(controlRouter());
-            control.errorHandler(404, ctx -> Gns3Api.text(ctx, 404, "404: Not Found"));
+            control.errorHandler(404, ctx -> Routes.text(ctx, 404, "404: Not Found"));
             return vertx.createHttpServer().requestHandler(control).listen(options.controlPort(), options.host());
         }).toCompletionStage().toCompletableFuture());
         vertx.setPeriodic(options.computeTick().toMillis(), id -> context.runOnContext(v ->
@@ -202,7 +195,7 @@ public final class Gns3Simulator implements AutoCloseable {
             if (done.succeeded()) {
                 ctx.response().setStatusCode(204).end();
             } else {
-                Gns3Api.ok(ctx, 500, JsonNodeFactory.instance.objectNode()
+                Routes.ok(ctx, 500, JsonNodeFactory.instance.objectNode()
                         .put("message", "cannot listen again on port " + port + ": " + done.cause().getMessage())
                         .put("status", 500));
             }
@@ -216,7 +209,7 @@ public final class Gns3Simulator implements AutoCloseable {
             body.set("routes", Gns3Api.M.valueToTree(counts.snapshot()));
             body.put("total", counts.total());
             body.put("writes", counts.writes());
-            Gns3Api.ok(ctx, 200, body);
+            Routes.ok(ctx, 200, body);
         });
         control.get("/memory").handler(ctx -> {
             System.gc();
@@ -227,7 +220,7 @@ public final class Gns3Simulator implements AutoCloseable {
             body.put("projects", api.projects.size());
             body.put("nodes", api.projects.values().stream().mapToInt(p -> p.nodes.size()).sum());
             body.put("links", api.projects.values().stream().mapToInt(p -> p.links.size()).sum());
-            Gns3Api.ok(ctx, 200, body);
+            Routes.ok(ctx, 200, body);
         });
         control.delete("/requests").handler(ctx -> {
             counts.clear();
@@ -239,7 +232,7 @@ public final class Gns3Simulator implements AutoCloseable {
     private void rule(RoutingContext ctx, java.util.function.Consumer<JsonNode> add) {
         JsonNode body = json(ctx);
         if (!body.hasNonNull("route")) {
-            Gns3Api.ok(ctx, 400, JsonNodeFactory.instance.objectNode().put("message", "'route' is required").put("status", 400));
+            Routes.ok(ctx, 400, JsonNodeFactory.instance.objectNode().put("message", "'route' is required").put("status", 400));
             return;
         }
         add.accept(body);
@@ -254,62 +247,16 @@ public final class Gns3Simulator implements AutoCloseable {
         }
     }
 
+    /** The WebSocket routes: notification streams, then node consoles. */
     private void webSocket(ServerWebSocket ws) {
-        String path = ws.path();
-        if (path.equals("/v2/notifications/ws")) {
-            counts.record("GET", "/v2/notifications/ws");
-            notifications.addController(ws, ping());
-            return;
+        String consoleHost = options.host().equals("0.0.0.0") ? "127.0.0.1" : options.host();
+        if (!api.notificationHandler.accept(ws) && !api.nodeHandler.acceptConsole(ws, consoleHost)) {
+            ws.reject(404);
         }
-        Matcher m = PROJECT_WS.matcher(path);
-        if (m.matches() && api.projects.containsKey(m.group(1))) {
-            counts.record("GET", "/v2/projects/{project_id}/notifications/ws");
-            notifications.addProject(m.group(1), ws, ping());
-            return;
-        }
-        Matcher console = CONSOLE_WS.matcher(path);
-        if (console.matches() && api.projects.containsKey(console.group(1))
-                && api.projects.get(console.group(1)).nodes.containsKey(console.group(2))) {
-            counts.record("GET", "/v2/projects/{project_id}/nodes/{node_id}/console/ws");
-            consoleProxy(ws, api.projects.get(console.group(1)).nodes.get(console.group(2)));
-            return;
-        }
-        ws.reject(404);
-    }
-
-    /**
-     * GNS3's console WebSocket: the controller relays the node's raw telnet stream (negotiation included) in binary
-     * frames, and takes input as binary or text frames. A node without a live console closes the socket.
-     */
-    private void consoleProxy(ServerWebSocket ws, Model.Node node) {
-        int consolePort = node.json.path("console").asInt(0);
-        if (!node.started() || !"telnet".equals(node.json.path("console_type").asText()) || consolePort <= 0) {
-            ws.close();
-            return;
-        }
-        ws.pause();
-        String host = options.host().equals("0.0.0.0") ? "127.0.0.1" : options.host();
-        vertx.createNetClient().connect(consolePort, host).onComplete(connected -> {
-            if (connected.failed()) {
-                ws.close();
-                return;
-            }
-            NetSocket telnet = connected.result();
-            telnet.handler(data -> ws.writeBinaryMessage(data));
-            telnet.closeHandler(v -> ws.close());
-            ws.binaryMessageHandler(telnet::write);
-            ws.textMessageHandler(text -> telnet.write(Buffer.buffer(text, "UTF-8")));
-            ws.closeHandler(v -> telnet.close());
-            ws.exceptionHandler(e -> telnet.close());
-            ws.resume();
-        });
     }
 
     private ObjectNode ping() {
-        ObjectNode compute = api.compute();
-        return JsonNodeFactory.instance.objectNode()
-                .put("cpu_usage_percent", compute.get("cpu_usage_percent").asDouble())
-                .put("memory_usage_percent", compute.get("memory_usage_percent").asDouble());
+        return api.notificationHandler.ping();
     }
 
     /** GNS3 closes an auto_close project a few seconds after its last notification client left. */

@@ -3,12 +3,18 @@ package dev.labfleet.simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 
 /** .gns3project archives: a zip with project.gns3 and the node files, as GNS3 exports and imports them. */
 final class ProjectArchive {
@@ -29,12 +35,12 @@ final class ProjectArchive {
                 entries.put(f.getKey(), f.getValue());
             }
         }
-        return Gns3Api.zip(entries);
+        return zip(entries);
     }
 
     /** Imports an archive as a new, closed project with new node and link ids. */
     static Model.Project importArchive(Gns3Api api, String projectId, String name, byte[] zip) {
-        Map<String, byte[]> entries = Gns3Api.unzip(zip);
+        Map<String, byte[]> entries = unzip(zip);
         if (!entries.containsKey("project.gns3")) {
             throw Gns3Error.conflict("Cannot import project, not a GNS3 project (invalid zip)");
         }
@@ -58,7 +64,7 @@ final class ProjectArchive {
 
     /** Rebuilds a project's nodes, links and drawings from an archive; keeps ids when restoring a snapshot. */
     static void restoreInto(Gns3Api api, Model.Project p, byte[] zip, boolean keepIds) {
-        Map<String, byte[]> entries = Gns3Api.unzip(zip);
+        Map<String, byte[]> entries = unzip(zip);
         JsonNode topology = read(entries.get("project.gns3")).path("topology");
         Map<String, String> ids = new HashMap<>();
         boolean wasOpened = p.opened();
@@ -112,5 +118,32 @@ final class ProjectArchive {
         } catch (IOException e) {
             throw Gns3Error.conflict("Cannot import project, not a GNS3 project (invalid project.gns3)");
         }
+    }
+
+    static byte[] zip(Map<String, byte[]> entries) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static Map<String, byte[]> unzip(byte[] data) {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(data))) {
+            ZipEntry entry;
+            while ((entry = zip.getNextEntry()) != null) {
+                entries.put(entry.getName(), zip.readAllBytes());
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            return Map.of();
+        }
+        return entries;
     }
 }

@@ -256,7 +256,7 @@ class BadInputTest {
     @Test
     void aSimulatorFailureIsGns3sFiveHundredWithoutJava() throws Exception {
         // an archive whose link ends are no list trips the simulator's import (GNS3 checks its topology schema: 409)
-        byte[] archive = Gns3Api.zip(Map.of("project.gns3", ("{\"name\": \"odd\", \"topology\": {\"nodes\": [], "
+        byte[] archive = ProjectArchive.zip(Map.of("project.gns3", ("{\"name\": \"odd\", \"topology\": {\"nodes\": [], "
                 + "\"links\": [{\"link_id\": \"" + UUID.randomUUID() + "\", \"nodes\": \"x\"}], \"drawings\": []}}")
                 .getBytes(StandardCharsets.UTF_8)));
         String path = "/v2/projects/" + UUID.randomUUID() + "/import";
