@@ -1,0 +1,107 @@
+package dev.labfleet.automation.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.labfleet.automation.config.AutomationConfig;
+import dev.labfleet.common.problem.ProblemException;
+import dev.labfleet.common.problem.UpstreamProblems;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.http.HttpClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * automation-service's reads of a lab: where it lives (project-service's {@code GET /api/v1/projects/{id}}) and its
+ * nodes, their state and console details (the gateway's {@code /api/v1/servers/{serverId}/...}, GNS3's own bodies).
+ * Callee problems keep their status and detail; an unreachable callee is a 503, a silent one a 504.
+ */
+@ApplicationScoped
+public class LabClient {
+
+    private final HttpClient http;
+    private final URI gateway;
+    private final URI projects;
+    private final URI topology;
+    private final ObjectMapper mapper;
+    private final Duration timeout;
+
+    public LabClient(Vertx vertx, @ConfigProperty(name = "quarkus.rest-client.gateway.url") String gatewayUrl,
+                     @ConfigProperty(name = "quarkus.rest-client.projects.url") String projectsUrl,
+                     @ConfigProperty(name = "quarkus.rest-client.topology.url") String topologyUrl,
+                     ObjectMapper mapper, AutomationConfig config) {
+        this.gateway = URI.create(gatewayUrl);
+        this.projects = URI.create(projectsUrl);
+        this.topology = URI.create(topologyUrl);
+        this.mapper = mapper;
+        this.timeout = config.gateway().readTimeout();
+        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2000).setKeepAlive(true)
+                .setMaxPoolSize(32).setIdleTimeout(60));
+    }
+
+    /** The lab as project-service has it ({@code projectId}, {@code serverId}, {@code status}...), without counts. */
+    public Uni<JsonNode> project(UUID projectId) {
+        return get(projects, "/api/v1/projects/" + projectId + "?counts=false", "read lab", "project-service");
+    }
+
+    public Uni<JsonNode> nodes(UUID serverId, UUID projectId) {
+        return get(gateway, "/api/v1/servers/" + serverId + "/projects/" + projectId + "/nodes", "list nodes",
+                "the gateway");
+    }
+
+    public Uni<JsonNode> node(UUID serverId, UUID projectId, String nodeId) {
+        return get(gateway, "/api/v1/servers/" + serverId + "/projects/" + projectId + "/nodes/" + nodeId,
+                "read node", "the gateway");
+    }
+
+    /** The registered server ({@code url}...), to reach consoles GNS3 says listen on all addresses. */
+    public Uni<JsonNode> server(UUID serverId) {
+        return get(gateway, "/api/v1/servers/" + serverId, "read server", "the gateway");
+    }
+
+    /** GNS3's templates on a server, to filter nodes by template name. */
+    public Uni<JsonNode> templates(UUID serverId) {
+        return get(gateway, "/api/v1/servers/" + serverId + "/templates", "list templates", "the gateway");
+    }
+
+    /** topology-service's view of the lab's nodes, with their Labfleet labels (only asked when a filter names labels). */
+    public Uni<JsonNode> labelledNodes(UUID projectId) {
+        return get(topology, "/api/v1/projects/" + projectId + "/nodes", "read node labels", "topology-service");
+    }
+
+    private Uni<JsonNode> get(URI base, String path, String what, String who) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(base.getHost())
+                .setPort(base.getPort() > 0 ? base.getPort() : 80).setURI(basePath(base) + path)
+                .putHeader("Accept", "application/json");
+        return http.request(options)
+                .chain(request -> request.send())
+                .chain(response -> response.body().map(answer -> {
+                    if (response.statusCode() >= 400) {
+                        throw UpstreamProblems.of(what, who, response.statusCode(), answer.toString(),
+                                response.getHeader("Retry-After"));
+                    }
+                    try {
+                        return answer.length() == 0 ? mapper.createObjectNode() : mapper.readTree(answer.getBytes());
+                    } catch (IOException e) {
+                        throw ProblemException.upstream(what + ": " + who + " answered something that is not JSON");
+                    }
+                }))
+                .ifNoItem().after(timeout).failWith(() -> ProblemException.timeout(what + ": " + who
+                        + " did not answer within " + timeout.toMillis() + " ms"))
+                .onFailure(e -> !(e instanceof ProblemException))
+                .transform(e -> ProblemException.unavailable(what + ": " + who + " cannot be reached", 5));
+    }
+
+    private static String basePath(URI base) {
+        String path = base.getRawPath();
+        return path == null || path.equals("/") ? "" : path.replaceAll("/$", "");
+    }
+}
