@@ -1,0 +1,186 @@
+package dev.labfleet.monitoring.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.labfleet.common.event.CloudEventCodec;
+import dev.labfleet.monitoring.config.MonitoringConfig;
+import dev.labfleet.monitoring.model.FleetModel;
+import dev.labfleet.monitoring.model.Subscription;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The stream endpoints' shared logic: opening a client (checks, snapshot or resume), its messages, closing.
+ * Close codes: 1008 bad request (a malformed id or parameter), 4404 unknown lab, 4008 too far behind.
+ */
+@ApplicationScoped
+public class StreamHub {
+
+    static final int BAD_REQUEST = 1008;
+    static final int UNKNOWN_LAB = 4404;
+
+    private final FleetModel model;
+    private final MonitoringConfig config;
+    private final StreamMetrics metrics;
+    private final ObjectMapper json = CloudEventCodec.mapper();
+    private final Map<String, StreamClient> clients = new ConcurrentHashMap<>();
+
+    public StreamHub(FleetModel model, MonitoringConfig config, StreamMetrics metrics, MeterRegistry registry) {
+        this.model = model;
+        this.config = config;
+        this.metrics = metrics;
+        Gauge.builder("monitoring_ws_clients", clients, Map::size).description("connected stream clients")
+                .register(registry);
+    }
+
+    StreamMetrics metrics() {
+        return metrics;
+    }
+
+    int maxPending() {
+        return config.stream().maxPending();
+    }
+
+    int maxBatch() {
+        return config.stream().maxBatch();
+    }
+
+    public int clientCount() {
+        return clients.size();
+    }
+
+    Uni<Void> open(WebSocketConnection connection, Subscription.Scope scope, String projectIdText) {
+        Map<String, String> query = query(connection.handshakeRequest().query());
+        String projectId = null;
+        if (scope != Subscription.Scope.FLEET) {
+            if (projectIdText == null || projectIdText.isBlank()) {
+                return refuse(connection, BAD_REQUEST, "projectId: required");
+            }
+            try {
+                projectId = UUID.fromString(projectIdText).toString();
+            } catch (IllegalArgumentException e) {
+                return refuse(connection, BAD_REQUEST, "projectId: not a UUID");
+            }
+            if (model.lab(projectId) == null) {
+                return refuse(connection, UNKNOWN_LAB, "no lab " + projectId);
+            }
+        }
+        Long since = null;
+        if (query.containsKey("since")) {
+            try {
+                since = Long.parseLong(query.get("since"));
+            } catch (NumberFormatException e) {
+                return refuse(connection, BAD_REQUEST, "since: not a sequence number");
+            }
+        }
+        Subscription sub = switch (scope) {
+            case FLEET -> Subscription.fleet();
+            case PROJECT -> Subscription.project(projectId);
+            case NODES -> Subscription.nodes(projectId);
+        };
+        StreamClient client = new StreamClient(connection, sub, this);
+        clients.put(connection.id(), client);
+        client.start(model.register(client, since, query.get("epoch")));
+        return Uni.createFrom().voidItem();
+    }
+
+    /** A client message: {@code {"type":"ping"}} or {@code {"type":"resume","seq":N,"epoch":"..."}}. */
+    Uni<Void> message(WebSocketConnection connection, String text) {
+        StreamClient client = clients.get(connection.id());
+        if (client == null) {
+            return Uni.createFrom().voidItem();
+        }
+        JsonNode msg;
+        try {
+            msg = json.readTree(text);
+        } catch (Exception e) {
+            return error(connection, "message: not JSON");
+        }
+        if (msg == null || !msg.isObject() || !msg.path("type").isTextual()) {
+            return error(connection, "type: required (ping or resume)");
+        }
+        switch (msg.get("type").asText()) {
+            case "ping" -> {
+                return connection.sendText("{\"type\":\"pong\",\"epoch\":\"" + model.epoch() + "\",\"seq\":"
+                        + model.seq() + "}");
+            }
+            case "resume" -> {
+                if (!msg.path("seq").canConvertToLong() || !msg.path("seq").isIntegralNumber()) {
+                    return error(connection, "seq: required, the last sequence number seen");
+                }
+                model.unregister(client);
+                client.resetForResume();
+                client.start(model.register(client, msg.get("seq").asLong(), msg.path("epoch").asText(null)));
+                return Uni.createFrom().voidItem();
+            }
+            default -> {
+                return error(connection, "type: unknown message type (ping or resume)");
+            }
+        }
+    }
+
+    void closed(WebSocketConnection connection) {
+        StreamClient client = clients.remove(connection.id());
+        if (client != null) {
+            client.markClosed();
+            model.unregister(client);
+        }
+    }
+
+    void unregister(StreamClient client) {
+        clients.remove(client.connection().id());
+        model.unregister(client);
+    }
+
+    void drop(StreamClient client) {
+        client.markClosed();
+        unregister(client);
+    }
+
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void checkSlowClients() {
+        long now = System.nanoTime();
+        long max = config.stream().maxSendWait().toNanos();
+        for (StreamClient c : clients.values()) {
+            c.check(now, max);
+        }
+    }
+
+    private Uni<Void> error(WebSocketConnection connection, String detail) {
+        return connection.sendText(json.createObjectNode().put("type", "error").put("detail", detail).toString());
+    }
+
+    private static Uni<Void> refuse(WebSocketConnection connection, int code, String reason) {
+        return connection.close(new CloseReason(code, reason));
+    }
+
+    static Map<String, String> query(String query) {
+        Map<String, String> out = new HashMap<>();
+        if (query == null || query.isEmpty()) {
+            return out;
+        }
+        for (String part : query.split("&")) {
+            int eq = part.indexOf('=');
+            String k = eq < 0 ? part : part.substring(0, eq);
+            String v = eq < 0 ? "" : part.substring(eq + 1);
+            try {
+                out.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                out.put(k, v);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.labfleet.monitoring.support;
+
+import dev.labfleet.simulator.Gns3Simulator;
+import dev.labfleet.simulator.LabfleetFacade;
+import dev.labfleet.simulator.SimulatorOptions;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The rest of the suite for monitoring-service's tests: a simulated GNS3 (pings every 200 ms), the gateway's API
+ * over it (the simulator's facade, pcap streamed), project-service's lab lookup, and the gateway's notification
+ * bridge to the real Kafka.
+ */
+public class MonitoringStandIn implements QuarkusTestResourceLifecycleManager {
+
+    public static final UUID SERVER_ID = LabfleetFacade.SERVER_ID;
+
+    private static Gns3Simulator simulator;
+    private static GatewayFront front;
+    private static NotificationBridge bridge;
+    private LabfleetFacade facade;
+
+    public static Gns3Simulator simulator() {
+        return simulator;
+    }
+
+    public static String gatewayUrl() {
+        return front.baseUrl();
+    }
+
+    public static int captureStarts() {
+        return front.captureStarts.get();
+    }
+
+    public static int captureStops() {
+        return front.captureStops.get();
+    }
+
+    /** Follows a project's notifications at once (the controller stream would, within its own delivery). */
+    public static void follow(String projectId) {
+        bridge.follow(projectId);
+    }
+
+    @Override
+    public Map<String, String> start() {
+        simulator = Gns3Simulator.start(SimulatorOptions.defaults()
+                .withPing(Duration.ofMillis(200), Duration.ofMillis(500)));
+        facade = LabfleetFacade.start(simulator);
+        front = new GatewayFront(facade.baseUrl(), simulator.baseUrl());
+        String bootstrap = System.getenv().getOrDefault("KAFKA_BOOTSTRAP", "127.0.0.1:9092");
+        bridge = new NotificationBridge(simulator.baseUrl(), SERVER_ID, bootstrap);
+        return Map.of("quarkus.rest-client.gateway.url", front.baseUrl(),
+                "quarkus.rest-client.projects.url", facade.baseUrl());
+    }
+
+    @Override
+    public void stop() {
+        for (AutoCloseable c : new AutoCloseable[]{bridge, front, facade, simulator}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // closing anyway
+                }
+            }
+        }
+    }
+}

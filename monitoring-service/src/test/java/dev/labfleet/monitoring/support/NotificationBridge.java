@@ -1,0 +1,103 @@
+package dev.labfleet.monitoring.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.labfleet.common.event.CloudEvent;
+import dev.labfleet.common.event.CloudEventCodec;
+import dev.labfleet.common.event.CloudEventSerializer;
+import dev.labfleet.common.event.EventTypes;
+import dev.labfleet.common.event.Topics;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway's notification bridge, for tests: the simulator's controller stream and the stream of every opened
+ * project go to {@code gns3.events} as the gateway publishes them ({@code gns3.<action>}, keyed by project id,
+ * source {@code urn:labfleet:gns3-server:<serverId>}, GNS3's event as data).
+ */
+final class NotificationBridge implements AutoCloseable {
+
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpClient http = vertx.createHttpClient();
+    private final KafkaProducer<String, CloudEvent> producer;
+    private final URI simulator;
+    private final URI source;
+    private final String serverId;
+    private final Set<String> followed = ConcurrentHashMap.newKeySet();
+
+    NotificationBridge(String simulatorUrl, UUID serverId, String bootstrap) {
+        this.simulator = URI.create(simulatorUrl);
+        this.serverId = serverId.toString();
+        this.source = URI.create("urn:labfleet:gns3-server:" + serverId);
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new CloudEventSerializer());
+        try {
+            http.webSocket(simulator.getPort(), simulator.getHost(), "/v2/notifications/ws")
+                    .onSuccess(ws -> ws.textMessageHandler(this::controller))
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("bridge did not connect", e);
+        }
+    }
+
+    /** Follows a project's notification stream (as the gateway does for every opened project). */
+    void follow(String projectId) {
+        if (!followed.add(projectId)) {
+            return;
+        }
+        http.webSocket(simulator.getPort(), simulator.getHost(), "/v2/projects/" + projectId + "/notifications/ws")
+                .onSuccess(ws -> {
+                    ws.textMessageHandler(text -> publish(text, projectId));
+                    ws.closeHandler(v -> followed.remove(projectId));
+                })
+                .onFailure(e -> followed.remove(projectId));
+    }
+
+    private void controller(String text) {
+        JsonNode msg = publish(text, null);
+        if (msg != null && msg.path("action").asText().startsWith("project.")
+                && "opened".equals(msg.path("event").path("status").asText())) {
+            follow(msg.path("event").path("project_id").asText());
+        }
+    }
+
+    private JsonNode publish(String text, String projectId) {
+        try {
+            JsonNode msg = CloudEventCodec.mapper().readTree(text);
+            String action = msg.path("action").asText();
+            JsonNode event = msg.get("event");
+            if (action.isEmpty() || event == null) {
+                return msg;
+            }
+            String key = event.path("project_id").asText(projectId == null ? serverId : projectId);
+            String subjectField = action.contains(".") ? action.substring(0, action.indexOf('.')) + "_id" : "";
+            String subject = event.path(subjectField).asText(key);
+            producer.send(new ProducerRecord<>(Topics.GNS3_EVENTS, key,
+                    CloudEvent.of(source, EventTypes.gns3(action), subject, event)));
+            return msg;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // closing anyway
+        }
+    }
+}
