@@ -49,4 +49,62 @@ public final class UpstreamProblems {
         }
         return new ProblemException(problem.withInstance(null).withTraceId(null), seconds, null);
     }
+
+    /**
+     * What a service answers when a call to another service failed without an answer: no answer in time is a 504,
+     * anything else (refused, reset, unknown host, TLS) a 503 with Retry-After. The detail says what happened in
+     * plain words, never a Java class name.
+     *
+     * @param what the call, for the detail ("start node")
+     * @param who  the callee, for the detail ("the gateway")
+     */
+    public static ProblemException unreachable(String what, String who, Throwable failure) {
+        if (failure instanceof ProblemException p) {
+            return p;
+        }
+        if (isTimeout(failure)) {
+            return ProblemException.timeout(what + ": " + who + " did not answer in time");
+        }
+        return ProblemException.unavailable(what + ": " + who + " cannot be reached (" + describe(failure) + ")", 5);
+    }
+
+    /** Whether a transport failure is the lack of an answer in time (any timeout in its causes). */
+    public static boolean isTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException || t instanceof java.net.SocketTimeoutException
+                    || t instanceof java.net.http.HttpTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A transport failure in plain words, for a problem's detail (no class names, no stack). */
+    public static String describe(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException || t instanceof java.net.SocketTimeoutException) {
+                return "no answer in time";
+            }
+            if (t instanceof java.net.ConnectException) {
+                return "connection refused";
+            }
+            if (t instanceof java.net.UnknownHostException) {
+                return "unknown host";
+            }
+            if (t instanceof javax.net.ssl.SSLException) {
+                return "TLS failed";
+            }
+            if (t instanceof java.nio.channels.ClosedChannelException) {
+                return "connection closed before the answer";
+            }
+            String message = t.getMessage();
+            if (message != null && message.toLowerCase(java.util.Locale.ROOT).contains("connection was closed")) {
+                return "connection closed before the answer";
+            }
+            if (t instanceof java.io.IOException) {
+                return "connection broken";
+            }
+        }
+        return "connection failed";
+    }
 }

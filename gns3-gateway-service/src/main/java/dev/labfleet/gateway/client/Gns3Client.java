@@ -313,7 +313,7 @@ public class Gns3Client {
         // not a failure mode we know: keep the stack trace in our log (never in the answer)
         LOG.warnf(e, "GNS3 %s: %s failed unexpectedly", endpoint.name(), request.operation());
         return withServer(ProblemException.upstream(what + " failed: connection to GNS3 broke ("
-                + e.getClass().getSimpleName() + ")"), endpoint);
+                + dev.labfleet.common.problem.UpstreamProblems.describe(e) + ")"), endpoint);
     }
 
     private static ProblemException withServer(ProblemException e, Gns3Endpoint endpoint) {

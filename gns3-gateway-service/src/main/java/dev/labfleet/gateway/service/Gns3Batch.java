@@ -105,7 +105,7 @@ public class Gns3Batch {
             // the client fails a call with its ProblemException itself, not wrapped
             Problem problem = failure instanceof ProblemException p ? p.problem()
                     : Problem.of(ProblemTypes.UPSTREAM_ERROR, call.request().operation() + " failed ("
-                    + failure.getClass().getSimpleName() + ")");
+                    + dev.labfleet.common.problem.UpstreamProblems.describe(failure) + ")");
             return new Outcome(call.id(), problem.status(), null, problem);
         });
     }

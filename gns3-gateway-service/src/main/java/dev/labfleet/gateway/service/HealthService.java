@@ -139,7 +139,8 @@ public class HealthService {
                     return new Probe(serverId, true, latency, cpu, memory, null);
                 })
                 .onFailure().recoverWithItem(e -> new Probe(serverId, false, Duration.ofNanos(System.nanoTime() - start),
-                        null, null, e instanceof ProblemException p ? p.problem().detail() : e.getClass().getSimpleName()));
+                        null, null, e instanceof ProblemException p ? p.problem().detail()
+                                : dev.labfleet.common.problem.UpstreamProblems.describe(e)));
     }
 
     @WithSession

@@ -8,10 +8,13 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.rest.client.RestClientBuilder;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -25,9 +28,25 @@ public class GatewayClient {
     private final GatewayRestClient rest;
     private final ProjectConfig config;
 
-    public GatewayClient(@RestClient GatewayRestClient rest, ProjectConfig config) {
-        this.rest = rest;
+    public GatewayClient(@ConfigProperty(name = "quarkus.rest-client.gateway.url") String gatewayUrl,
+                         ProjectConfig config) {
         this.config = config;
+        // Built here rather than injected so the HTTP read timeout follows the operation timeouts: the REST client's
+        // default (30 s) would cut a node start or a lab open long before lifecycle-timeout.
+        this.rest = RestClientBuilder.newBuilder().baseUri(URI.create(gatewayUrl))
+                .connectTimeout(2, TimeUnit.SECONDS)
+                .readTimeout(transportTimeout(config).toMillis(), TimeUnit.MILLISECONDS)
+                .build(GatewayRestClient.class);
+    }
+
+    /** The HTTP client's read timeout: above every operation timeout, so those always fire first. */
+    static Duration transportTimeout(ProjectConfig config) {
+        ProjectConfig.Gateway g = config.gateway();
+        Duration longest = g.readTimeout();
+        for (Duration d : new Duration[] {g.writeTimeout(), g.lifecycleTimeout()}) {
+            longest = d.compareTo(longest) > 0 ? d : longest;
+        }
+        return longest.plusSeconds(30);
     }
 
     public Uni<JsonNode> place(JsonNode needs) {
@@ -114,8 +133,8 @@ public class GatewayClient {
                 .ifNoItem().after(timeout).failWith(() -> ProblemException.timeout(
                         what + ": the gateway did not answer within " + timeout.toSeconds() + " s"))
                 .onFailure(WebApplicationException.class).transform(e -> fromGateway(what, (WebApplicationException) e))
-                .onFailure(e -> !(e instanceof ProblemException)).transform(e -> ProblemException.unavailable(
-                        what + ": the gateway cannot be reached (" + e.getClass().getSimpleName() + ")", 5));
+                .onFailure(e -> !(e instanceof ProblemException)).transform(e -> UpstreamProblems.unreachable(
+                        what, "the gateway", e));
     }
 
     /** The gateway answers problem+json: keep its status, detail and context; never invent a 500. */

@@ -3,6 +3,7 @@ package dev.labfleet.project.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.labfleet.common.event.CloudEventCodec;
 import dev.labfleet.common.problem.ProblemException;
+import dev.labfleet.common.problem.UpstreamProblems;
 import dev.labfleet.project.config.ProjectConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
@@ -36,7 +37,8 @@ public class GatewayStreams {
                           ProjectConfig config) {
         this.base = URI.create(gatewayUrl);
         this.config = config;
-        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2000).setIdleTimeout(120));
+        // no connection idle timeout: it would cut a slow import or export while GNS3 works; each request has one
+        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2000));
     }
 
     /** Opens the export; fails with the gateway's problem before any byte is sent when it refuses. */
@@ -50,10 +52,10 @@ public class GatewayStreams {
                             throw GatewayClient.fromGateway("export project", response.statusCode(), body.toString(),
                                     response.getHeader("Retry-After"));
                         }))
-                .ifNoItem().after(config.gateway().lifecycleTimeout())
+                .ifNoItem().after(config.gateway().transferTimeout())
                 .failWith(() -> ProblemException.timeout("export project: the gateway did not answer in time"))
-                .onFailure(e -> !(e instanceof ProblemException)).transform(e -> ProblemException.unavailable(
-                        "export project: the gateway cannot be reached (" + e.getClass().getSimpleName() + ")", 5));
+                .onFailure(e -> !(e instanceof ProblemException)).transform(e -> UpstreamProblems.unreachable(
+                        "export project", "the gateway", e));
     }
 
     /** Imports an archive as project {@code projectId} on a server; answers GNS3's project. */
@@ -73,14 +75,16 @@ public class GatewayStreams {
                         throw ProblemException.upstream("import project: the gateway's answer is not JSON");
                     }
                 }))
-                .ifNoItem().after(config.gateway().lifecycleTimeout())
+                .ifNoItem().after(config.gateway().transferTimeout())
                 .failWith(() -> ProblemException.timeout("import project: the gateway did not answer in time"))
-                .onFailure(e -> !(e instanceof ProblemException)).transform(e -> ProblemException.unavailable(
-                        "import project: the gateway cannot be reached (" + e.getClass().getSimpleName() + ")", 5));
+                .onFailure(e -> !(e instanceof ProblemException)).transform(e -> UpstreamProblems.unreachable(
+                        "import project", "the gateway", e));
     }
 
     private RequestOptions options(HttpMethod method, String path) {
         return new RequestOptions().setMethod(method).setHost(base.getHost())
-                .setPort(base.getPort() > 0 ? base.getPort() : 80).setURI(path);
+                .setPort(base.getPort() > 0 ? base.getPort() : 80).setURI(path)
+                // an export may pause while GNS3 zips; a stalled one ends after the transfer timeout of silence
+                .setIdleTimeout(config.gateway().transferTimeout().toMillis());
     }
 }

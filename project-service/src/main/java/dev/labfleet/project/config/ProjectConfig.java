@@ -13,19 +13,28 @@ public interface ProjectConfig {
 
     Bulk bulk();
 
-    /** How project-service talks to the gns3-gateway-service (its URL is quarkus.rest-client.gateway.url). */
+    /**
+     * How project-service talks to the gns3-gateway-service (its URL is quarkus.rest-client.gateway.url). Each
+     * timeout sits above the gateway's own for the same class of GNS3 call ({@code labfleet.gateway.client.*}: 10 s,
+     * 30 s, 5 min, 10 min), so the gateway's precise answer (GNS3's error, its 504) arrives before we give up. The
+     * HTTP client's own read timeout is set above the longest of them (it would otherwise cut every call at 30 s).
+     */
     interface Gateway {
         /** Reads: project, nodes, stats, placement. */
-        @WithDefault("10s")
+        @WithDefault("15s")
         Duration readTimeout();
 
         /** Creates and updates. */
-        @WithDefault("30s")
+        @WithDefault("45s")
         Duration writeTimeout();
 
-        /** Open, close, delete, node start/stop: GNS3 can take minutes on real images. */
-        @WithDefault("5m")
+        /** Open, close, delete, duplicate, snapshots, node start/stop: GNS3 can take minutes on real images. */
+        @WithDefault("6m")
         Duration lifecycleTimeout();
+
+        /** Exports and imports, until the gateway's answer starts. */
+        @WithDefault("11m")
+        Duration transferTimeout();
     }
 
     /** Defaults of staggered start/stop. */

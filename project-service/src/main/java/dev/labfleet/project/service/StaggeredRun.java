@@ -127,6 +127,6 @@ public final class StaggeredRun {
 
     private static String reason(Throwable e) {
         String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+        return message == null || message.isBlank() ? "failed without a reason given" : message;
     }
 }

@@ -42,8 +42,10 @@ public class GatewayApi {
         this.base = URI.create(gatewayUrl);
         this.mapper = mapper;
         this.config = config;
+        // No connection idle timeout: Vert.x closes a connection that is idle while a request waits on it, which cut
+        // every node start or batch that GNS3 took over a minute to answer. Each request has its own timeout.
         this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2000).setKeepAlive(true)
-                .setMaxPoolSize(Math.max(8, config.apply().concurrency() * 2)).setIdleTimeout(60));
+                .setMaxPoolSize(Math.max(8, config.apply().concurrency() * 2)));
     }
 
     public Uni<JsonNode> get(UUID serverId, String path, String what) {
@@ -133,8 +135,7 @@ public class GatewayApi {
                 .ifNoItem().after(timeout).failWith(() -> ProblemException.timeout(what + ": the gateway did not answer within "
                         + timeout.toMillis() + " ms"))
                 .onFailure(e -> !(e instanceof ProblemException) && !(e instanceof IllegalArgumentException))
-                .transform(e -> ProblemException.unavailable(what + ": the gateway cannot be reached ("
-                        + e.getClass().getSimpleName() + ")", 5));
+                .transform(e -> UpstreamProblems.unreachable(what, "the gateway", e));
     }
 
     /**
@@ -151,8 +152,8 @@ public class GatewayApi {
                         }))
                 .ifNoItem().after(config.gateway().readTimeout()).failWith(() -> ProblemException.timeout(what
                         + ": the gateway did not answer in time"))
-                .onFailure(e -> !(e instanceof ProblemException)).transform(e -> ProblemException.unavailable(
-                        what + ": the gateway cannot be reached (" + e.getClass().getSimpleName() + ")", 5));
+                .onFailure(e -> !(e instanceof ProblemException)).transform(e -> UpstreamProblems.unreachable(
+                        what, "the gateway", e));
     }
 
     /**
@@ -176,8 +177,8 @@ public class GatewayApi {
                     return json(answer);
                 }))
                 .ifNoItem().after(timeout).failWith(() -> ProblemException.timeout("list servers: the gateway did not answer in time"))
-                .onFailure(e -> !(e instanceof ProblemException)).transform(e -> ProblemException.unavailable(
-                        "list servers: the gateway cannot be reached (" + e.getClass().getSimpleName() + ")", 5))
+                .onFailure(e -> !(e instanceof ProblemException)).transform(e -> UpstreamProblems.unreachable(
+                        "list servers", "the gateway", e))
                 .chain(page -> {
                     page.path("items").forEach(collected::add);
                     String next = page.path("nextCursor").asText(null);

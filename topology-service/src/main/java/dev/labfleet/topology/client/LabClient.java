@@ -58,7 +58,6 @@ public class LabClient {
                     }
                     return UpstreamProblems.of(what, who, response.getStatus(), body, response.getHeaderString("Retry-After"));
                 })
-                .onFailure(e -> !(e instanceof ProblemException)).transform(e -> ProblemException.unavailable(
-                        what + ": " + who + " cannot be reached (" + e.getClass().getSimpleName() + ")", 5));
+                .onFailure(e -> !(e instanceof ProblemException)).transform(e -> UpstreamProblems.unreachable(what, who, e));
     }
 }

@@ -614,6 +614,7 @@ public class TopologyApplier {
     }
 
     private static String detail(Throwable e) {
-        return e instanceof ProblemException p ? p.problem().detail() : e.getClass().getSimpleName();
+        return e instanceof ProblemException p ? p.problem().detail()
+                : "failed: " + dev.labfleet.common.problem.UpstreamProblems.describe(e);
     }
 }
