@@ -3,6 +3,7 @@ package dev.labfleet.common.gns3;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 /** A GNS3 compute (the host that runs nodes) with its live load. */
@@ -13,7 +14,7 @@ public record ComputeView(
         String computeId,
         String name,
         String host,
-        Integer port,
+        @JsonDeserialize(using = LenientInteger.class) Integer port,
         String protocol,
         Boolean connected,
         Double cpuUsagePercent,

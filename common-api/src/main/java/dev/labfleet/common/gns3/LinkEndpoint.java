@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.util.UUID;
@@ -12,5 +13,9 @@ import java.util.UUID;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record LinkEndpoint(UUID nodeId, Integer adapterNumber, Integer portNumber, JsonNode label) {
+public record LinkEndpoint(
+        UUID nodeId,
+        @JsonDeserialize(using = LenientInteger.class) Integer adapterNumber,
+        @JsonDeserialize(using = LenientInteger.class) Integer portNumber,
+        JsonNode label) {
 }

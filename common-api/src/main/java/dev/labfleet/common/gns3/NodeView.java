@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.util.List;
@@ -20,13 +21,13 @@ public record NodeView(
         String nodeType,
         String computeId,
         String status,
-        Integer console,
+        @JsonDeserialize(using = LenientInteger.class) Integer console,
         String consoleHost,
         String consoleType,
         Boolean consoleAutoStart,
-        Integer x,
-        Integer y,
-        Integer z,
+        @JsonDeserialize(using = LenientInteger.class) Integer x,
+        @JsonDeserialize(using = LenientInteger.class) Integer y,
+        @JsonDeserialize(using = LenientInteger.class) Integer z,
         Boolean locked,
         String symbol,
         UUID templateId,
@@ -38,7 +39,12 @@ public record NodeView(
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record PortView(String name, String shortName, Integer adapterNumber, Integer portNumber,
-                           String linkType, JsonNode dataLinkTypes) {
+    public record PortView(
+            String name,
+            String shortName,
+            @JsonDeserialize(using = LenientInteger.class) Integer adapterNumber,
+            @JsonDeserialize(using = LenientInteger.class) Integer portNumber,
+            String linkType,
+            JsonNode dataLinkTypes) {
     }
 }

@@ -3,6 +3,7 @@ package dev.labfleet.common.gns3;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.util.UUID;
@@ -20,10 +21,10 @@ public record ProjectView(
         Boolean autoClose,
         Boolean autoOpen,
         Boolean autoStart,
-        Integer sceneWidth,
-        Integer sceneHeight,
-        Integer gridSize,
-        Integer drawingGridSize,
+        @JsonDeserialize(using = LenientInteger.class) Integer sceneWidth,
+        @JsonDeserialize(using = LenientInteger.class) Integer sceneHeight,
+        @JsonDeserialize(using = LenientInteger.class) Integer gridSize,
+        @JsonDeserialize(using = LenientInteger.class) Integer drawingGridSize,
         Boolean showGrid,
         Boolean snapToGrid,
         Boolean showInterfaceLabels,

@@ -7,6 +7,7 @@ import dev.labfleet.common.gns3.ProjectStatsView;
 import dev.labfleet.common.gns3.ProjectView;
 import dev.labfleet.common.gns3.UpdateProjectRequest;
 import dev.labfleet.gateway.client.OperationClass;
+import dev.labfleet.gateway.service.Gns3Bodies;
 import dev.labfleet.gateway.service.Gns3Proxy;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
@@ -113,6 +114,7 @@ public class Gns3ProjectResource {
     @RequestBody(content = @Content(schema = @Schema(implementation = DuplicateProjectRequest.class)))
     public Uni<Response> duplicate(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,
                                    @NotNull JsonNode body) {
+        Gns3Bodies.requireNamed(body);
         return gns3.create(serverId, "/projects/" + projectId + "/duplicate", body, "project_id",
                 OperationClass.LIFECYCLE, "projects.duplicate").map(Gns3Responses::of);
     }

@@ -5,6 +5,7 @@ import dev.labfleet.common.gns3.CreateSnapshotRequest;
 import dev.labfleet.common.gns3.ProjectView;
 import dev.labfleet.common.gns3.SnapshotView;
 import dev.labfleet.gateway.client.OperationClass;
+import dev.labfleet.gateway.service.Gns3Bodies;
 import dev.labfleet.gateway.service.Gns3Proxy;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
@@ -50,6 +51,7 @@ public class Gns3SnapshotResource {
     @APIResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = SnapshotView.class)))
     public Uni<Response> create(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,
                                 @NotNull JsonNode body) {
+        Gns3Bodies.requireNamed(body); // GNS3 gives a snapshot's name no type: a wrong one would reach its code
         return gns3.create(serverId, "/projects/" + projectId + "/snapshots", body, null, OperationClass.LIFECYCLE,
                 "snapshots.create").map(Gns3Responses::of);
     }

@@ -158,7 +158,7 @@ final class BatchReader {
                     if (value == JsonToken.START_OBJECT) {
                         int start = (int) in.currentTokenLocation().getByteOffset();
                         ids = new HashMap<>(4);
-                        linkNodes = bodyIds(in, ids);
+                        linkNodes = bodyIds(in, ids, "operations[" + index + "].body", violations);
                         int end = (int) in.currentTokenLocation().getByteOffset() + 1;
                         body = Arrays.copyOfRange(json, start, end);
                         if (ids.isEmpty()) {
@@ -178,34 +178,39 @@ final class BatchReader {
 
     /**
      * Walks a body object to its END_OBJECT, keeping the scalar values of its top-level id fields and the
-     * {@code node_id}s of its {@code nodes} array.
+     * {@code node_id}s of its {@code nodes} array, and checking every field GNS3 knows on the way
+     * ({@link Gns3Bodies}: types, ranges, names), so a call GNS3 could not take fails the batch before any runs.
      */
-    private static List<String> bodyIds(JsonParser in, Map<String, String> ids) throws IOException {
+    private static List<String> bodyIds(JsonParser in, Map<String, String> ids, String path,
+                                        List<Problem.Violation> violations) throws IOException {
         List<String> linkNodes = List.of();
         while (in.nextToken() == JsonToken.FIELD_NAME) {
             String name = in.currentName();
             JsonToken value = in.nextToken();
             if (value.isScalarValue() && value != JsonToken.VALUE_NULL && ID_FIELDS.contains(name)) {
                 ids.put(name, in.getValueAsString());
+                Gns3Bodies.check(name, in, path, violations);
             } else if (value == JsonToken.START_ARRAY && name.equals("nodes")) {
                 linkNodes = new ArrayList<>(2);
-                while (in.nextToken() != JsonToken.END_ARRAY) {
-                    if (in.currentToken() == JsonToken.START_OBJECT) {
-                        while (in.nextToken() == JsonToken.FIELD_NAME) {
-                            boolean nodeId = in.currentName().equals("node_id");
-                            JsonToken end = in.nextToken();
-                            if (nodeId && end.isScalarValue() && end != JsonToken.VALUE_NULL) {
-                                linkNodes.add(in.getValueAsString());
-                            } else {
-                                in.skipChildren();
-                            }
-                        }
-                    } else {
+                int i = 0;
+                for (JsonToken end = in.nextToken(); end != JsonToken.END_ARRAY; end = in.nextToken(), i++) {
+                    String at = path + ".nodes[" + i + "]";
+                    if (end != JsonToken.START_OBJECT) {
+                        violations.add(new Problem.Violation(at, "must be a JSON object"));
                         in.skipChildren();
+                        continue;
+                    }
+                    while (in.nextToken() == JsonToken.FIELD_NAME) {
+                        String field = in.currentName();
+                        JsonToken token = in.nextToken();
+                        if (field.equals("node_id") && token.isScalarValue() && token != JsonToken.VALUE_NULL) {
+                            linkNodes.add(in.getValueAsString());
+                        }
+                        Gns3Bodies.check(field, in, at, violations);
                     }
                 }
             } else {
-                in.skipChildren();
+                Gns3Bodies.check(name, in, path, violations);
             }
         }
         return linkNodes;

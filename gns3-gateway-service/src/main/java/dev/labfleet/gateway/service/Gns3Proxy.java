@@ -64,10 +64,12 @@ public class Gns3Proxy {
         return directory.endpoint(serverId).chain(endpoint -> client.send(endpoint, request));
     }
 
+    /** The body as JSON bytes, once it passed {@link Gns3Bodies}' checks (a 400 naming the field otherwise). */
     private Buffer json(JsonNode body) {
         if (body == null) {
             return null;
         }
+        Gns3Bodies.require(body);
         try {
             return Buffer.buffer(mapper.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {

@@ -22,7 +22,7 @@ class BatchReaderTest {
     @Test
     void bodiesAreKeptAsTheCallerWroteThemWithTheirIdsPickedOut() throws Exception {
         String node = "{ \"node_id\" : \"N-1\", \"name\":\"Zürich \\\"core\\\"\", \"properties\": {\"ports_mapping\": "
-                + "[{\"name\": \"e0\", \"node_id\": \"not-a-link-end\"}]}, \"x\": -3.5 }";
+                + "[{\"name\": \"e0\", \"node_id\": \"not-a-link-end\"}]}, \"x\": -3 }";
         String link = "{\"link_id\":\"L-1\",\"nodes\":[{\"node_id\":\"A\",\"port_number\":0},{\"adapter_number\":0,"
                 + "\"node_id\":\"B\"}],\"filters\":{\"delay\":[10,2]}}";
         BatchReader.Read read = read("{\"concurrency\": 4, \"fields\": [\"node_id\"], \"extra\": {\"ignored\": [1]},"
@@ -73,5 +73,22 @@ class BatchReaderTest {
     void malformedJsonFailsTheRead() {
         assertThatThrownBy(() -> read("{\"operations\": [{\"id\": \"a\", }"))
                 .isInstanceOf(JsonProcessingException.class);
+    }
+    @Test
+    void bodyFieldsGns3CouldNotTakeAreViolationsWithTheirPath() throws Exception {
+        BatchReader.Read read = read("{\"operations\": ["
+                + "{\"id\": \"a\", \"method\": \"PUT\", \"path\": \"/projects/p/nodes/n\", \"body\": "
+                + "{\"x\": 99999999999999999999, \"y\": 1.5, \"name\": \"a\\u0000b\", \"label\": {\"rotation\": 999}}},"
+                + "{\"id\": \"b\", \"method\": \"POST\", \"path\": \"/projects/p/links\", \"body\": "
+                + "{\"nodes\": [{\"node_id\": \"A\", \"adapter_number\": -1, \"port_number\": 0}, 7]}},"
+                + "{\"id\": \"c\", \"method\": \"PUT\", \"path\": \"/projects/p/drawings/d\", \"body\": "
+                + "{\"z\": 4294967296, \"svg\": {\"a\": 1}}}]}");
+        assertThat(read.violations()).extracting(Problem.Violation::field).containsExactly(
+                "operations[0].body.x", "operations[0].body.y", "operations[0].body.name",
+                "operations[0].body.label.rotation", "operations[1].body.nodes[0].adapter_number",
+                "operations[1].body.nodes[1]", "operations[2].body.z", "operations[2].body.svg");
+        assertThat(read.violations().get(0).message()).isEqualTo("must be an integer from -2147483648 to 2147483647");
+        assertThat(read.violations().get(2).message()).contains("U+0000");
+        assertThat(read.operations().get(1).linkNodes()).containsExactly("A");
     }
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.labfleet.common.gns3.LenientInteger;
 
 import java.util.List;
 import java.util.Map;
@@ -29,10 +31,10 @@ public record NodeView(
         String status,
         String consoleType,
         String consoleHost,
-        Integer console,
-        Integer x,
-        Integer y,
-        Integer z,
+        @JsonDeserialize(using = LenientInteger.class) Integer console,
+        @JsonDeserialize(using = LenientInteger.class) Integer x,
+        @JsonDeserialize(using = LenientInteger.class) Integer y,
+        @JsonDeserialize(using = LenientInteger.class) Integer z,
         Boolean locked,
         String symbol,
         JsonNode properties,
@@ -43,7 +45,9 @@ public record NodeView(
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Port(String name, String shortName, Integer adapterNumber, Integer portNumber, String linkType) {
+    public record Port(String name, String shortName,
+                       @JsonDeserialize(using = LenientInteger.class) Integer adapterNumber,
+                       @JsonDeserialize(using = LenientInteger.class) Integer portNumber, String linkType) {
     }
 
     public NodeView withLabels(Map<String, String> value) {

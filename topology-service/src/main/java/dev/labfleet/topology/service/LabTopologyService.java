@@ -2,6 +2,7 @@ package dev.labfleet.topology.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.labfleet.common.event.CloudEventCodec;
+import dev.labfleet.common.gns3.LenientInteger;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.topology.client.LabClient;
 import dev.labfleet.topology.domain.AppliedTopology;
@@ -140,7 +141,7 @@ public class LabTopologyService {
                     ? CloudEventCodec.mapper().convertValue(n.get("properties"), LinkedHashMap.class) : Map.of();
             liveNodes.add(new LiveTopology.Node(UUID.fromString(n.path("node_id").asText()), n.path("name").asText(),
                     n.path("node_type").asText(), uuidOrNull(n.path("template_id")), properties,
-                    n.hasNonNull("x") ? n.get("x").asInt() : null, n.hasNonNull("y") ? n.get("y").asInt() : null, ports));
+                    LenientInteger.of(n.get("x")), LenientInteger.of(n.get("y")), ports));
         }
         List<LiveTopology.Link> liveLinks = new ArrayList<>();
         for (JsonNode l : links) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.labfleet.common.event.EventTypes;
+import dev.labfleet.common.gns3.LenientInteger;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.topology.client.GatewayApi;
 import dev.labfleet.topology.client.LabClient;
@@ -168,12 +169,13 @@ public class NodeService {
     public Uni<NodeConsoleView> console(UUID projectId, UUID nodeId) {
         return serverOf(projectId).chain(serverId -> read(serverId, projectId, nodeId)).map(node -> {
             String type = node.path("console_type").asText(null);
-            if (type == null || type.equals("none") || !node.hasNonNull("console")) {
+            Integer port = LenientInteger.of(node.get("console"));
+            if (type == null || type.equals("none") || port == null) {
                 throw ProblemException.conflict("node " + node.path("name").asText() + " has no console (console_type "
                         + type + ")");
             }
             return new NodeConsoleView(nodeId, node.path("name").asText(), type, node.path("console_host").asText(null),
-                    node.get("console").asInt(), node.path("console_auto_start").asBoolean(false));
+                    port, node.path("console_auto_start").asBoolean(false));
         });
     }
 
