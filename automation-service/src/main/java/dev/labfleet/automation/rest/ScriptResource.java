@@ -1,5 +1,6 @@
 package dev.labfleet.automation.rest;
 
+import dev.labfleet.automation.service.ExecutionService;
 import dev.labfleet.automation.service.ScriptService;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -29,9 +30,11 @@ public class ScriptResource {
     public static final String YAML = "application/yaml";
 
     private final ScriptService scripts;
+    private final ExecutionService executions;
 
-    public ScriptResource(ScriptService scripts) {
+    public ScriptResource(ScriptService scripts, ExecutionService executions) {
         this.scripts = scripts;
+        this.executions = executions;
     }
 
     @GET
@@ -93,5 +96,15 @@ public class ScriptResource {
     @Operation(summary = "Create or update scripts (by name) from YAML as the export writes it; all or nothing")
     public Uni<ImportReport> importYaml(String yaml) {
         return scripts.importYaml(yaml);
+    }
+
+    @POST
+    @Path("/{scriptId}/executions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Run the script on a lab's nodes: 202 with the execution's Location; variables and the "
+            + "rendered body are checked for every node before any console is touched")
+    public Uni<Response> execute(@PathParam("scriptId") UUID scriptId, ExecutionRequest request) {
+        return executions.start(scriptId, request).map(view -> Response.accepted(view)
+                .location(URI.create("/api/v1/executions/" + view.id())).build());
     }
 }
