@@ -18,6 +18,7 @@ public final class Faults {
 
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final Gns3Simulator simulator;
+    private volatile boolean quietCaptures;
 
     Faults(Gns3Simulator simulator) {
         this.simulator = simulator;
@@ -41,6 +42,19 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * Captures started from now on write their pcap global header only with their first frame, as uBridge's buffered
+     * libpcap file does on a real GNS3: a quiet link's {@code /pcap} then answers its status and headers and no byte.
+     */
+    public Faults quietCaptures() {
+        quietCaptures = true;
+        return this;
+    }
+
+    boolean capturesQuiet() {
+        return quietCaptures;
+    }
+
     /** Stops listening: connections are refused until {@link #restore()}. */
     public void outage() {
         simulator.stopListening();
@@ -49,11 +63,13 @@ public final class Faults {
     /** Listens again on the same port, and drops every fault rule. */
     public void restore() {
         rules.clear();
+        quietCaptures = false;
         simulator.startListening();
     }
 
     public void clear() {
         rules.clear();
+        quietCaptures = false;
     }
 
     List<Rule> rules() {

@@ -88,6 +88,10 @@ final class Gns3Api {
         return counts;
     }
 
+    Faults faults() {
+        return faults;
+    }
+
     void reset() {
         if (consoles != null) {
             consoles.closeAll();

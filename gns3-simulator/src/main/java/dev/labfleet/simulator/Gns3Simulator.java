@@ -173,6 +173,10 @@ public final class Gns3Simulator implements AutoCloseable {
         control.post("/faults/latency").handler(ctx -> rule(ctx, b -> faults.latency(b.get("route").asText(), b.path("ms").asLong())));
         control.post("/faults/errors").handler(ctx -> rule(ctx, b -> faults.errors(b.get("route").asText(), b.path("rate").asDouble(1.0))));
         control.post("/faults/hang").handler(ctx -> rule(ctx, b -> faults.hang(b.get("route").asText())));
+        control.post("/faults/quiet-captures").handler(ctx -> {
+            faults.quietCaptures();
+            ctx.response().setStatusCode(204).end();
+        });
         control.post("/faults/outage").handler(ctx -> {
             JsonNode b = json(ctx);
             long ms = b.path("ms").asLong(0);

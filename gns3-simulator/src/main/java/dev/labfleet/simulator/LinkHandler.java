@@ -251,7 +251,8 @@ final class LinkHandler {
         l.json.put("capture_file_name", file);
         l.json.put("capture_file_path", "/opt/gns3/projects/" + p.id() + "/project-files/captures/" + file);
         p.directories.add("project-files/captures");
-        p.files.put("project-files/captures/" + file, Pcap.header());
+        // a quiet capture's file stays empty until its first frame (Faults#quietCaptures)
+        p.files.put("project-files/captures/" + file, api.faults().capturesQuiet() ? new byte[0] : Pcap.header());
         api.notifications.project(p.id(), "link.updated", l.json);
         ok(ctx, 201, l.json);
     }
@@ -295,7 +296,11 @@ final class LinkHandler {
         }
         var response = ctx.response().setChunked(true).putHeader("content-type", "application/vnd.tcpdump.pcap");
         byte[] sofar = p.files.get("project-files/captures/" + l.json.get("capture_file_name").asText());
-        response.write(Buffer.buffer(sofar == null ? Pcap.header() : sofar));
+        if (sofar != null && sofar.length == 0) {
+            response.writeHead(); // as GNS3: status and headers at once, the file's bytes when there are some
+        } else {
+            response.write(Buffer.buffer(sofar == null ? Pcap.header() : sofar));
+        }
         l.pcapStreams.add(response);
         response.closeHandler(v -> l.pcapStreams.remove(response));
     }
@@ -304,13 +309,19 @@ final class LinkHandler {
     void capture(Model.Project p, Model.Link l, byte[] records) {
         String key = "project-files/captures/" + l.json.get("capture_file_name").asText();
         byte[] old = p.files.getOrDefault(key, Pcap.header());
-        byte[] joined = new byte[old.length + records.length];
-        System.arraycopy(old, 0, joined, 0, old.length);
-        System.arraycopy(records, 0, joined, old.length, records.length);
-        p.files.put(key, joined);
+        // a quiet capture's global header goes out with its first frame
+        byte[] written = old.length == 0 ? concat(Pcap.header(), records) : records;
+        p.files.put(key, concat(old, written));
         for (var stream : l.pcapStreams) {
-            stream.write(Buffer.buffer(records));
+            stream.write(Buffer.buffer(written));
         }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] joined = new byte[a.length + b.length];
+        System.arraycopy(a, 0, joined, 0, a.length);
+        System.arraycopy(b, 0, joined, a.length, b.length);
+        return joined;
     }
 
     /** Ends a link's live capture streams (capture stopped, link deleted, project closed). */

@@ -180,6 +180,46 @@ class VpcsConsoleTest {
     }
 
     @Test
+    void aQuietCaptureAnswersAtOnceAndWritesItsHeaderWithItsFirstFrame() throws Exception {
+        simulator.faults().quietCaptures();
+        try {
+            String project = project("quiet-capture");
+            JsonNode pc1 = vpcs(project);
+            JsonNode pc2 = vpcs(project);
+            String link = call("POST", "/v2/projects/" + project + "/links", link(pc1, 0, pc2, 0)).get("link_id").asText();
+            call("POST", "/v2/projects/" + project + "/nodes/start", "{}");
+            int console1 = consolePort(project, pc1);
+            console(console1, "ip 10.0.0.1/24");
+            console(consolePort(project, pc2), "ip 10.0.0.2/24");
+            call("POST", "/v2/projects/" + project + "/links/" + link + "/start_capture", "{}");
+
+            long start = System.nanoTime();
+            HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl()
+                    + "/v2/projects/" + project + "/links/" + link + "/pcap")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("status and headers at once")
+                    .isLessThan(Duration.ofSeconds(1));
+            try (InputStream in = r.body()) {
+                var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return in.readNBytes(24 + 2 * (16 + 98));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                org.awaitility.Awaitility.await("no byte while the link is quiet").during(Duration.ofMillis(300))
+                        .atMost(Duration.ofSeconds(2)).until(() -> !first.isDone());
+                assertThat(console(console1, "ping 10.0.0.2 -c 1")).contains("icmp_seq=1 ttl=64");
+                byte[] bytes = first.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(icmpPackets(bytes)).extracting(p -> p[0]).containsExactly(8, 0);
+            }
+        } finally {
+            simulator.faults().clear();
+        }
+    }
+
+    @Test
     void theBannerComesOnTheFirstConnectionAfterEachStartOnly() throws Exception {
         List<JsonNode> recorded = recordedConsoles("PC1");
         JsonNode first = recorded.get(0);

@@ -9,6 +9,7 @@ import dev.labfleet.common.gns3.StartCaptureRequest;
 import dev.labfleet.common.gns3.UpdateLinkRequest;
 import dev.labfleet.gateway.client.OperationClass;
 import dev.labfleet.gateway.service.Gns3Proxy;
+import dev.labfleet.gateway.service.LiveCapture;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import jakarta.validation.constraints.NotNull;
@@ -42,10 +43,12 @@ public class Gns3LinkResource {
     private static final String PCAP = "application/vnd.tcpdump.pcap";
 
     private final Gns3Proxy gns3;
+    private final LiveCapture captures;
     private final ObjectMapper mapper;
 
-    public Gns3LinkResource(Gns3Proxy gns3, ObjectMapper mapper) {
+    public Gns3LinkResource(Gns3Proxy gns3, LiveCapture captures, ObjectMapper mapper) {
         this.gns3 = gns3;
+        this.captures = captures;
         this.mapper = mapper;
     }
 
@@ -145,12 +148,13 @@ public class Gns3LinkResource {
     @GET
     @Path("/{linkId}/pcap")
     @Produces(PCAP)
-    @Operation(summary = "The live capture as a never-ending pcap stream, passed through without buffering")
+    @Operation(summary = "The live capture as a never-ending pcap stream, passed through without buffering",
+            description = "Status, headers and the 24-byte pcap global header are sent at once (an Ethernet link), "
+                    + "then packets as GNS3 writes them. 409 when the link is not capturing.")
     public RestMulti<io.vertx.core.buffer.Buffer> pcap(@PathParam("serverId") UUID serverId,
                                                        @PathParam("projectId") UUID projectId,
                                                        @PathParam("linkId") UUID linkId) {
-        return Gns3Responses.stream(gns3.download(serverId, link(projectId, linkId) + "/pcap", OperationClass.READ,
-                "links.pcap"), PCAP);
+        return Gns3Responses.stream(captures.open(serverId, link(projectId, linkId)), PCAP);
     }
 
     private Uni<Response> suspension(UUID serverId, UUID projectId, UUID linkId, boolean suspend) {

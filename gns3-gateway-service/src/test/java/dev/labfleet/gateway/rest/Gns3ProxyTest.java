@@ -2,6 +2,7 @@ package dev.labfleet.gateway.rest;
 
 import dev.labfleet.gateway.support.Api;
 import dev.labfleet.gateway.support.Simulators;
+import dev.labfleet.gateway.support.VpcsConsole;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -186,6 +187,83 @@ class Gns3ProxyTest {
                 .until(() -> Simulators.a().openPcapStreams() == 0);
         Api.json().post(p + "/links/" + link + "/stop_capture").then().statusCode(201).body("capturing", equalTo(false));
         Api.json().delete(p).then().statusCode(204);
+    }
+
+    @Test
+    void aQuietCaptureSendsItsPcapHeaderAtOnceAndGns3sOwnCopyIsNotRepeated() throws Exception {
+        // as uBridge on a real GNS3: the capture file holds no byte, not even its header, until the first frame
+        Simulators.a().faults().quietCaptures();
+        try {
+            String projectId = Api.project(base, "quiet-pcap-");
+            String p = base + "/projects/" + projectId;
+            String a = Api.json().body(Map.of("name", "A", "node_type", "vpcs", "compute_id", "local"))
+                    .post(p + "/nodes").then().statusCode(201).extract().path("node_id");
+            String b = Api.json().body(Map.of("name", "B", "node_type", "vpcs", "compute_id", "local"))
+                    .post(p + "/nodes").then().statusCode(201).extract().path("node_id");
+            String link = Api.json().body(Map.of("nodes", List.of(
+                            Map.of("node_id", a, "adapter_number", 0, "port_number", 0),
+                            Map.of("node_id", b, "adapter_number", 0, "port_number", 0))))
+                    .post(p + "/links").then().statusCode(201).extract().path("link_id");
+            Api.json().body(Map.of()).post(p + "/nodes/start").then().statusCode(204);
+            int consoleA = Api.json().get(p + "/nodes/" + a).then().extract().path("console");
+            int consoleB = Api.json().get(p + "/nodes/" + b).then().extract().path("console");
+            VpcsConsole.run(consoleA, "ip 10.0.0.1/24");
+            VpcsConsole.run(consoleB, "ip 10.0.0.2/24");
+            Api.json().body(Map.of()).post(p + "/links/" + link + "/start_capture").then().statusCode(201);
+
+            URI pcap = URI.create(root.toString()).resolve(p.substring(1) + "/links/" + link + "/pcap");
+            // the first capture opened warms the gateway's path up (class loading and JIT take their time on a
+            // loaded machine); it must still answer, not hang as a quiet capture did
+            try (InputStream cold = openPcap(pcap, Duration.ofSeconds(5))) {
+                assertThat(cold).isNotNull();
+            }
+            long start = System.nanoTime();
+            try (InputStream in = openPcap(pcap, Duration.ofSeconds(1))) {
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("status, headers and the pcap header")
+                        .isLessThan(Duration.ofSeconds(1));
+
+                // the first frame brings GNS3's own header with it: the client gets the frames, not a second header
+                assertThat(VpcsConsole.run(consoleA, "ping 10.0.0.2 -c 1")).contains("icmp_seq=1 ttl=64");
+                byte[] record = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(in, 16 + 98))
+                        .get(5, java.util.concurrent.TimeUnit.SECONDS);
+                java.nio.ByteBuffer r = java.nio.ByteBuffer.wrap(record).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                r.position(8);
+                assertThat(r.getInt()).as("captured length of the echo request").isEqualTo(98);
+                assertThat(record[16 + 12] & 0xff).as("ethertype IPv4").isEqualTo(0x08);
+            }
+            Api.json().post(p + "/links/" + link + "/stop_capture").then().statusCode(201);
+            Api.json().delete(p).then().statusCode(204);
+        } finally {
+            Simulators.a().faults().clear();
+        }
+    }
+
+    /**
+     * Opens a live capture and reads its 24-byte global header, both within {@code limit}; returns the stream that
+     * follows.
+     */
+    private static InputStream openPcap(URI pcap, Duration limit) throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<InputStream> response = HttpClient.newBuilder().connectTimeout(limit).build()
+                .send(HttpRequest.newBuilder(pcap).timeout(limit).build(), HttpResponse.BodyHandlers.ofInputStream());
+        InputStream in = response.body();
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
+                t -> assertThat(t).contains("pcap"));
+        long left = limit.toNanos() - (System.nanoTime() - start);
+        byte[] global = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(in, 24))
+                .get(Math.max(left, 1), java.util.concurrent.TimeUnit.NANOSECONDS);
+        assertThat(java.util.HexFormat.of().formatHex(global))
+                .isEqualTo("d4c3b2a1020004000000000000000000ffff000001000000");
+        return in;
+    }
+
+    private static byte[] read(InputStream in, int n) {
+        try {
+            return in.readNBytes(n);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
