@@ -55,7 +55,7 @@ final class ServiceProcess implements AutoCloseable {
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(logs.resolve(module + ".log").toFile());
+                .redirectOutput(logs.resolve(logName()).toFile());
         Map<String, String> environment = builder.environment();
         environment.put("PORT", Integer.toString(port));
         environment.put("LOG_JSON", "false");
@@ -66,12 +66,18 @@ final class ServiceProcess implements AutoCloseable {
         return this;
     }
 
+    /** module.log for the suite's instance on its usual port; module-PORT.log for any other instance. */
+    private String logName() {
+        boolean usual = E2e.SERVICES.stream().anyMatch(s -> s.module().equals(module) && s.port() == port);
+        return usual ? module + ".log" : module + "-" + port + ".log";
+    }
+
     /** Waits until readiness is UP, failing early with the log's location if the process dies. */
     ServiceProcess awaitReady(Duration atMost) {
         await(module + " ready").atMost(atMost).pollInterval(Duration.ofMillis(500)).until(() -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException(module + " exited with " + process.exitValue()
-                        + "; see e2e-tests/target/e2e-logs/" + module + ".log");
+                        + "; see e2e-tests/target/e2e-logs/" + logName());
             }
             return readinessStatus() == 200;
         });

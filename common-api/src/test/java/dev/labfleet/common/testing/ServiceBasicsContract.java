@@ -10,18 +10,27 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 /**
  * What every Labfleet service guarantees, run by each service's {@code @QuarkusTest} against its real PostgreSQL,
- * Redis and Kafka: readiness that really checks them, Prometheus metrics, an OpenAPI document, Swagger UI, and
+ * Redis and Kafka: readiness that really checks them (PostgreSQL as a readiness condition, Kafka and Redis as
+ * reported dependencies), Prometheus metrics, an OpenAPI document, Swagger UI, and
  * problem+json answers for unknown routes.
  */
 public interface ServiceBasicsContract {
 
-    /** The readiness checks this service must report, by name. */
+    /**
+     * The readiness checks this service must report, by name: its PostgreSQL (which makes it not ready), and the
+     * degrading dependencies Kafka and Redis (reported in the check's data, never not-ready).
+     */
     default List<String> expectedReadinessChecks() {
-        return List.of("Reactive PostgreSQL connections health check", "Redis connection health check",
-                "Kafka connection health check");
+        return List.of("Reactive PostgreSQL connections health check", "Degrading dependencies (reported, never not-ready)");
+    }
+
+    /** The degrading dependencies this service reports in its readiness data. */
+    default List<String> expectedDegradingDependencies() {
+        return List.of("kafka", "redis");
     }
 
     @Test
@@ -31,6 +40,11 @@ public interface ServiceBasicsContract {
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItems(expectedReadinessChecks().toArray(String[]::new)))
                 .body("checks.findAll { it.status != 'UP' }.size()", equalTo(0));
+        for (String dependency : expectedDegradingDependencies()) {
+            RestAssured.given().when().get("/q/health/ready").then()
+                    .body("checks.find { it.name == 'Degrading dependencies (reported, never not-ready)' }.data." + dependency,
+                            startsWith("UP"));
+        }
     }
 
     @Test
