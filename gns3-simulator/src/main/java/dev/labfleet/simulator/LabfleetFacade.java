@@ -35,7 +35,9 @@ public final class LabfleetFacade implements AutoCloseable {
 
     private LabfleetFacade(Gns3Simulator simulator) {
         URI target = URI.create(simulator.baseUrl());
-        HttpClient client = vertx.createHttpClient();
+        // as many calls in flight as the real gateway allows one server (16, plus its queue): Vert.x' default pool
+        // of 5 would make the facade, not the service under test, the bottleneck of concurrent calls
+        HttpClient client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setMaxPoolSize(64));
         server = vertx.createHttpServer().requestHandler(request -> handle(request, client, target));
         try {
             server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

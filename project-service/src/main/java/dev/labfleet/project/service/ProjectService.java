@@ -55,24 +55,31 @@ public class ProjectService {
     public record ExportStream(String fileName, HttpClientResponse response) {
     }
 
-    @WithSession
+    /*
+     * No database session is held across a gateway call: a GNS3 call can take minutes, and a pooled connection held
+     * for that long starves this replica's reads, consumers and outbox. Each method reads in a session of its own
+     * (closed when the read is done), calls the gateway, then writes by id in a short transaction of its own, on a
+     * fresh read of the row (so GNS3's own notifications, written meanwhile by the gns3.events consumer, are no
+     * optimistic-lock clash).
+     */
+
     public Uni<ExportStream> export(UUID projectId, boolean includeSnapshots, boolean resetMacAddresses) {
         return find(projectId).chain(p -> streams.export(p.serverId, p.id, includeSnapshots, resetMacAddresses)
                 .map(response -> new ExportStream(p.name.replaceAll("[^A-Za-z0-9._-]", "_") + ".gns3project", response)));
     }
 
     /** Imports a .gns3project archive as a new lab, placed like a create (GNS3 leaves it closed). */
-    @WithSession
     public Uni<ProjectView> importArchive(String name, UUID serverId, String owner, Buffer archive) {
         String who = owner == null || owner.isBlank() ? DEFAULT_OWNER : owner;
         UUID id = UUID.randomUUID();
         CreateProjectRequest request = new CreateProjectRequest(id, name, who, serverId, null, null, null, null, null);
-        return repository.findByOwnerAndName(who, name).chain(taken -> taken != null
-                ? Uni.createFrom().failure(new ProblemException(ProblemException.conflict(
-                        "a lab named '" + name + "' already exists").problem().with("projectId", taken.id)))
+        return Panache.withSession(() -> repository.findByOwnerAndName(who, name)).chain(taken -> taken != null
+                ? Uni.createFrom().failure(nameTaken(name, taken.id))
                 : chooseServer(request).chain(server -> streams.importArchive(server, id, name, archive)
+                        // a fresh id: the project on GNS3 is this call's own, undone when it cannot be recorded
                         .chain(gns3 -> persistNew(id, who, server, request, gns3)
-                                .onFailure().call(e -> compensate(server, id, e)))));
+                                .onFailure().call(e -> compensate(server, id, e))
+                                .onFailure(ProjectService::isUniqueViolation).transform(e -> nameTaken(name, null)))));
     }
 
     @WithSession
@@ -89,7 +96,6 @@ public class ProjectService {
      *
      * @param counts false to leave the counts out (no GNS3 call): for callers that only need where the lab lives
      */
-    @WithSession
     public Uni<ProjectView> get(UUID projectId, boolean counts) {
         return find(projectId).chain(p -> !counts || p.status == ProjectStatus.MISSING || p.status == ProjectStatus.CLOSED
                 ? Uni.createFrom().item(ProjectView.of(p))
@@ -102,30 +108,71 @@ public class ProjectService {
     public record Created(ProjectView project, boolean created) {
     }
 
-    @WithSession
+    /** What a create finds before calling GNS3: the lab with its id, or another with its name. */
+    private record Found(Project sameId, Project sameName) {
+    }
+
+    /** A project on GNS3, and whether this call created it (false: adopted from an earlier attempt). */
+    private record OnGns3(JsonNode project, boolean createdHere) {
+    }
+
+    /**
+     * Creates a lab, idempotently by {@code projectId}: a retry of a create (same id, name and owner) answers the
+     * lab, even while the first attempt still runs; the GNS3 project is undone only when this very call created it
+     * and nobody recorded it.
+     */
     public Uni<Created> create(CreateProjectRequest request) {
         UUID id = request.projectId() != null ? request.projectId() : UUID.randomUUID();
         String owner = request.owner() == null || request.owner().isBlank() ? DEFAULT_OWNER : request.owner();
-        return repository.findById(id).chain(existing -> {
-            if (existing != null) {
-                if (existing.name.equals(request.name()) && existing.owner.equals(owner)) {
-                    return Uni.createFrom().item(new Created(ProjectView.of(existing), false));
-                }
-                return Uni.createFrom().failure(new ProblemException(ProblemException.conflict(
-                        "project id " + id + " is already used by another lab").problem().with("projectId", id)));
+        return Panache.withSession(() -> repository.findById(id).chain(existing -> existing != null
+                        ? Uni.createFrom().item(new Found(existing, null))
+                        : repository.findByOwnerAndName(owner, request.name()).map(same -> new Found(null, same))))
+                .chain(found -> {
+                    if (found.sameId() != null) {
+                        return retried(found.sameId(), id, owner, request.name());
+                    }
+                    if (found.sameName() != null) {
+                        return Uni.createFrom().failure(nameTaken(request.name(), found.sameName().id));
+                    }
+                    return chooseServer(request).chain(serverId -> createOnGns3(id, serverId, request)
+                            .chain(made -> persistNew(id, owner, serverId, request, made.project())
+                                    .map(view -> new Created(view, true))
+                                    .onFailure(e -> !isUniqueViolation(e)).call(e -> made.createdHere()
+                                            ? compensate(serverId, id, e) : Uni.createFrom().voidItem())
+                                    .onFailure(ProjectService::isUniqueViolation).recoverWithUni(e ->
+                                            concurrentCreate(id, owner, request.name(), serverId, made, e))));
+                });
+    }
+
+    /** Another create recorded this id or this name first: a retry of ours is answered, a clash undone and refused. */
+    private Uni<Created> concurrentCreate(UUID id, String owner, String name, UUID serverId, OnGns3 made,
+                                          Throwable clash) {
+        return Panache.withSession(() -> repository.findById(id)).chain(winner -> {
+            if (winner != null && winner.name.equals(name) && winner.owner.equals(owner)) {
+                // the same create, retried while the first attempt ran: both are answered with the one lab
+                return Uni.createFrom().item(new Created(ProjectView.of(winner), false));
             }
-            return repository.findByOwnerAndName(owner, request.name()).chain(sameName -> sameName != null
-                    ? Uni.createFrom().failure(new ProblemException(ProblemException.conflict(
-                            "a lab named '" + request.name() + "' already exists").problem()
-                            .with("projectId", sameName.id)))
-                    : chooseServer(request).chain(serverId -> createOnGns3(id, serverId, request)
-                            .chain(gns3 -> persistNew(id, owner, serverId, request, gns3)
-                                    .onFailure().call(e -> compensate(serverId, id, e))
-                                    .onFailure(ProjectService::isUniqueViolation).transform(e ->
-                                            ProblemException.conflict("a lab with this id or name was created "
-                                                    + "concurrently; retry to get it")))))
-                    .map(view -> new Created(view, true));
+            Uni<Void> undo = made.createdHere() && winner == null ? compensate(serverId, id, clash)
+                    : Uni.createFrom().voidItem();
+            return undo.chain(() -> Uni.createFrom().failure(winner != null ? idTaken(id) : nameTaken(name, null)));
         });
+    }
+
+    private Uni<Created> retried(Project existing, UUID id, String owner, String name) {
+        if (existing.name.equals(name) && existing.owner.equals(owner)) {
+            return Uni.createFrom().item(new Created(ProjectView.of(existing), false));
+        }
+        return Uni.createFrom().failure(idTaken(id));
+    }
+
+    private static ProblemException idTaken(UUID id) {
+        return new ProblemException(ProblemException.conflict("project id " + id + " is already used by another lab")
+                .problem().with("projectId", id));
+    }
+
+    private static ProblemException nameTaken(String name, UUID holder) {
+        ProblemException e = ProblemException.conflict("a lab named '" + name + "' already exists");
+        return holder == null ? e : new ProblemException(e.problem().with("projectId", holder));
     }
 
     private Uni<UUID> chooseServer(CreateProjectRequest request) {
@@ -147,17 +194,20 @@ public class ProjectService {
     }
 
     /** Creates the GNS3 project with our id; GNS3 names are unique per server, so a taken name gets our id's prefix. */
-    private Uni<JsonNode> createOnGns3(UUID id, UUID serverId, CreateProjectRequest request) {
+    private Uni<OnGns3> createOnGns3(UUID id, UUID serverId, CreateProjectRequest request) {
         return gateway.createProject(serverId, gns3Body(id, request.name(), request))
+                .map(created -> new OnGns3(created, true))
                 .onFailure(ProblemException.class).recoverWithUni(e -> {
                     ProblemException problem = (ProblemException) e;
                     if (problem.problem().status() != 409) {
                         return Uni.createFrom().failure(e);
                     }
-                    // Either our own earlier attempt (same id: adopt it) or another lab with this name on the server.
-                    return gateway.getProject(serverId, id)
+                    // Either an earlier attempt of this create (same id: adopt it, it is not ours to undo) or
+                    // another lab with this name on the server.
+                    return gateway.getProject(serverId, id).map(adopted -> new OnGns3(adopted, false))
                             .onFailure().recoverWithUni(notOurs -> gateway.createProject(serverId,
-                                    gns3Body(id, request.name() + "-" + id.toString().substring(0, 8), request)));
+                                    gns3Body(id, request.name() + "-" + id.toString().substring(0, 8), request))
+                                    .map(created -> new OnGns3(created, true)));
                 });
     }
 
@@ -170,7 +220,7 @@ public class ProjectService {
         return body;
     }
 
-    /** The lab exists on GNS3 but could not be recorded here (e.g. a concurrent create won): undo it on GNS3. */
+    /** The lab exists on GNS3 because of this call but could not be recorded here: undo it on GNS3. */
     private Uni<Void> compensate(UUID serverId, UUID id, Throwable cause) {
         LOG.warnf("project %s created on GNS3 but not recorded (%s); deleting it there", id, cause.toString());
         return gateway.deleteProject(serverId, id).onFailure().recoverWithNull();
@@ -196,36 +246,33 @@ public class ProjectService {
                 .map(ignored -> ProjectView.of(p));
     }
 
-    @WithSession
     public Uni<ProjectView> update(UUID projectId, UpdateProjectRequest request) {
         return find(projectId).chain(p -> {
             boolean rename = request.name() != null && !request.name().equals(p.name);
-            Uni<Void> nameFree = rename ? repository.findByOwnerAndName(p.owner, request.name()).chain(other ->
-                    other != null ? Uni.createFrom().failure(ProblemException.conflict(
+            Uni<Void> nameFree = rename ? Panache.withSession(() -> repository.findByOwnerAndName(p.owner, request.name()))
+                    .chain(other -> other != null ? Uni.createFrom().failure(ProblemException.conflict(
                             "a lab named '" + request.name() + "' already exists"))
                             : Uni.createFrom().voidItem()) : Uni.createFrom().voidItem();
             Uni<Void> onGns3 = rename || request.autoClose() != null
                     ? gateway.updateProject(p.serverId, p.id, gns3Update(request)).replaceWithVoid()
                     : Uni.createFrom().voidItem();
-            return nameFree.chain(() -> onGns3).chain(() -> Panache.withTransaction(() -> {
+            return nameFree.chain(() -> onGns3).chain(() -> write(projectId, EventTypes.LAB_PROJECT_UPDATED, stored -> {
                 if (request.name() != null) {
-                    p.name = request.name();
+                    stored.name = request.name();
                 }
                 if (request.description() != null) {
-                    p.description = request.description();
+                    stored.description = request.description();
                 }
                 if (request.tags() != null) {
-                    p.tags = request.tags().toArray(String[]::new);
+                    stored.tags = request.tags().toArray(String[]::new);
                 }
                 if (request.autoStart() != null) {
-                    p.autoStart = request.autoStart();
+                    stored.autoStart = request.autoStart();
                 }
                 if (request.autoClose() != null) {
-                    p.autoClose = request.autoClose();
+                    stored.autoClose = request.autoClose();
                 }
-                p.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
-                return repository.persist(p).chain(() -> events.publish(EventTypes.LAB_PROJECT_UPDATED, p));
-            })).map(ignored -> ProjectView.of(p));
+            })).map(ProjectView::of);
         });
     }
 
@@ -241,66 +288,97 @@ public class ProjectService {
     }
 
     /** Deletes the lab on GNS3 (already gone there is fine) and here. */
-    @WithSession
     public Uni<Void> delete(UUID projectId) {
         return find(projectId).chain(p -> gateway.deleteProject(p.serverId, p.id)
                 .onFailure(e -> e instanceof ProblemException pe && pe.problem().status() == 404)
                 .recoverWithNull()
                 // by id, not by version: GNS3's own events about the deletion may have touched the row meanwhile
-                .chain(() -> Panache.withTransaction(() -> events.publish(EventTypes.LAB_PROJECT_DELETED, p)
-                        .chain(() -> repository.delete("id", p.id)))).replaceWithVoid());
+                .chain(() -> Panache.withTransaction(() -> repository.findById(p.id).chain(stored -> stored == null
+                        ? Uni.createFrom().voidItem()
+                        : events.publish(EventTypes.LAB_PROJECT_DELETED, stored)
+                                .chain(() -> repository.delete("id", p.id)).replaceWithVoid()))));
     }
 
     /** Copies a lab on its server; the copy is a new lab of the same owner (GNS3 leaves it closed). */
-    @WithSession
     public Uni<ProjectView> duplicate(UUID projectId, String name, boolean resetMacAddresses) {
-        return find(projectId).chain(source -> repository.findByOwnerAndName(source.owner, name).chain(taken -> {
-            if (taken != null) {
-                return Uni.createFrom().failure(new ProblemException(ProblemException.conflict(
-                        "a lab named '" + name + "' already exists").problem().with("projectId", taken.id)));
-            }
-            ObjectNode body = CloudEventCodec.mapper().createObjectNode().put("name", name)
-                    .put("reset_mac_addresses", resetMacAddresses);
-            return gateway.duplicateProject(source.serverId, source.id, body).chain(gns3 -> {
-                UUID copyId = UUID.fromString(gns3.path("project_id").asText());
-                CreateProjectRequest copy = new CreateProjectRequest(copyId, name, source.owner, source.serverId,
-                        source.description, source.tags == null ? null : java.util.List.of(source.tags),
-                        source.autoStart, source.autoClose, null);
-                return persistNew(copyId, source.owner, source.serverId, copy, gns3)
-                        .onFailure().call(e -> compensate(source.serverId, copyId, e));
-            });
-        }));
+        return find(projectId).chain(source -> Panache.withSession(() -> repository.findByOwnerAndName(source.owner, name))
+                .chain(taken -> {
+                    if (taken != null) {
+                        return Uni.createFrom().failure(nameTaken(name, taken.id));
+                    }
+                    ObjectNode body = CloudEventCodec.mapper().createObjectNode().put("name", name)
+                            .put("reset_mac_addresses", resetMacAddresses);
+                    return gateway.duplicateProject(source.serverId, source.id, body).chain(gns3 -> {
+                        UUID copyId = UUID.fromString(gns3.path("project_id").asText());
+                        CreateProjectRequest copy = new CreateProjectRequest(copyId, name, source.owner,
+                                source.serverId, source.description,
+                                source.tags == null ? null : java.util.List.of(source.tags), source.autoStart,
+                                source.autoClose, null);
+                        // GNS3 gave the copy a new id: it is this call's own, undone when it cannot be recorded
+                        return persistNew(copyId, source.owner, source.serverId, copy, gns3)
+                                .onFailure().call(e -> compensate(source.serverId, copyId, e))
+                                .onFailure(ProjectService::isUniqueViolation).transform(e -> nameTaken(name, null));
+                    });
+                }));
     }
 
-    @WithSession
     public Uni<ProjectView> open(UUID projectId) {
         return find(projectId).chain(p -> gateway.openProject(p.serverId, p.id)
-                .chain(() -> transition(p, ProjectStatus.OPENED, EventTypes.LAB_PROJECT_OPENED)));
+                .chain(() -> transition(projectId, ProjectStatus.OPENED, EventTypes.LAB_PROJECT_OPENED)));
     }
 
-    @WithSession
     public Uni<ProjectView> close(UUID projectId) {
         return find(projectId).chain(p -> gateway.closeProject(p.serverId, p.id)
-                .chain(() -> transition(p, ProjectStatus.CLOSED, EventTypes.LAB_PROJECT_CLOSED)));
+                .chain(() -> transition(projectId, ProjectStatus.CLOSED, EventTypes.LAB_PROJECT_CLOSED)));
     }
 
-    private Uni<ProjectView> transition(Project p, ProjectStatus status, String eventType) {
-        return Panache.withTransaction(() -> {
-            p.status = status;
-            p.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
-            return repository.persist(p).chain(() -> events.publish(eventType, p));
-        }).map(ignored -> ProjectView.of(p));
+    private Uni<ProjectView> transition(UUID projectId, ProjectStatus status, String eventType) {
+        return write(projectId, eventType, stored -> stored.status = status).map(ProjectView::of);
     }
 
+    /**
+     * Changes the stored lab in a short transaction of its own, on a fresh read, with its event. A clash with a
+     * concurrent writer of the row (the gns3.events consumer recording the same change) is retried on a new read.
+     */
+    Uni<Project> write(UUID projectId, String eventType, java.util.function.Consumer<Project> change) {
+        return Uni.createFrom().deferred(() -> Panache.withTransaction(() -> repository.findById(projectId)
+                        .onItem().ifNull().failWith(() -> notFound(projectId))
+                        .invoke(stored -> {
+                            change.accept(stored);
+                            stored.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
+                        })
+                        .call(stored -> events.publish(eventType, stored))))
+                .onFailure(ProjectService::isOptimisticLock).retry().atMost(3);
+    }
+
+    /** The lab as stored, read in a session of its own when none is open (the entity is detached afterwards). */
     Uni<Project> find(UUID projectId) {
-        return repository.findById(projectId)
-                .onItem().ifNull().failWith(() -> new ProblemException(ProblemException.notFound(
-                        "project " + projectId + " does not exist").problem().with("projectId", projectId)));
+        return Panache.withSession(() -> repository.findById(projectId))
+                .onItem().ifNull().failWith(() -> notFound(projectId));
+    }
+
+    private static ProblemException notFound(UUID projectId) {
+        return new ProblemException(ProblemException.notFound("project " + projectId + " does not exist").problem()
+                .with("projectId", projectId));
+    }
+
+    static boolean isOptimisticLock(Throwable e) {
+        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof jakarta.persistence.OptimisticLockException
+                    || t instanceof org.hibernate.StaleStateException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isUniqueViolation(Throwable e) {
         for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
-            if (t instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())) {
+            // the driver's error, or Hibernate Reactive's translation of it (a JDBC-style SQLException)
+            if (t instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())
+                    || t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())
+                    || t instanceof org.hibernate.exception.ConstraintViolationException cv
+                    && "23505".equals(cv.getSQLState())) {
                 return true;
             }
         }

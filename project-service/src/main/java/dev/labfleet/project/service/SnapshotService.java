@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.labfleet.common.event.CloudEventCodec;
 import dev.labfleet.common.event.EventTypes;
 import dev.labfleet.project.client.GatewayClient;
+import dev.labfleet.project.domain.Project;
 import dev.labfleet.project.domain.ProjectStatus;
 import dev.labfleet.project.domain.SnapshotRecord;
 import dev.labfleet.project.messaging.ProjectEvents;
 import dev.labfleet.project.rest.ProjectView;
 import dev.labfleet.project.rest.SnapshotView;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -39,22 +39,23 @@ public class SnapshotService {
         this.events = events;
     }
 
-    @WithSession
+    // No database session is held across a gateway call (see ProjectService): read, call GNS3, then write by id.
+
     public Uni<List<SnapshotView>> list(UUID projectId) {
         return projects.find(projectId).chain(p -> gateway.listSnapshots(p.serverId, p.id)
-                .chain(gns3 -> SnapshotRecord.<SnapshotRecord>list("projectId", projectId).map(records -> {
-                    Map<UUID, SnapshotRecord> byId = records.stream()
-                            .collect(Collectors.toMap(r -> r.id, Function.identity()));
-                    List<SnapshotView> views = new ArrayList<>();
-                    for (JsonNode s : gns3) {
-                        UUID id = UUID.fromString(s.path("snapshot_id").asText());
-                        views.add(view(s, projectId, byId.get(id)));
-                    }
-                    return views;
-                })));
+                .chain(gns3 -> Panache.withSession(() -> SnapshotRecord.<SnapshotRecord>list("projectId", projectId))
+                        .map(records -> {
+                            Map<UUID, SnapshotRecord> byId = records.stream()
+                                    .collect(Collectors.toMap(r -> r.id, Function.identity()));
+                            List<SnapshotView> views = new ArrayList<>();
+                            for (JsonNode s : gns3) {
+                                UUID id = UUID.fromString(s.path("snapshot_id").asText());
+                                views.add(view(s, projectId, byId.get(id)));
+                            }
+                            return views;
+                        })));
     }
 
-    @WithSession
     public Uni<SnapshotView> create(UUID projectId, String name, String user) {
         return projects.find(projectId).chain(p -> {
             ObjectNode body = CloudEventCodec.mapper().createObjectNode().put("name", name);
@@ -73,7 +74,6 @@ public class SnapshotService {
         });
     }
 
-    @WithSession
     public Uni<ProjectView> restore(UUID projectId, UUID snapshotId, String user) {
         return projects.find(projectId).chain(p -> gateway.restoreSnapshot(p.serverId, p.id, snapshotId)
                 .chain(gns3 -> Panache.withTransaction(() -> SnapshotRecord.<SnapshotRecord>findById(snapshotId)
@@ -83,17 +83,22 @@ public class SnapshotService {
                                 record.restoredBy = user;
                                 record.restoredAt = now;
                             }
-                            p.status = ProjectStatus.fromGns3(gns3.path("status").asText("opened"));
-                            p.updatedAt = now;
-                            ObjectNode data = CloudEventCodec.mapper().createObjectNode()
-                                    .put("projectId", projectId.toString()).put("snapshotId", snapshotId.toString())
-                                    .put("restoredBy", user);
-                            return events.publish(EventTypes.LAB_SNAPSHOT_RESTORED, p, data);
+                            // a fresh read of the lab: the gns3.events consumer may have written it meanwhile
+                            return Project.<Project>findById(projectId).chain(stored -> {
+                                if (stored == null) {
+                                    return Uni.createFrom().item(p);
+                                }
+                                stored.status = ProjectStatus.fromGns3(gns3.path("status").asText("opened"));
+                                stored.updatedAt = now;
+                                ObjectNode data = CloudEventCodec.mapper().createObjectNode()
+                                        .put("projectId", projectId.toString()).put("snapshotId", snapshotId.toString())
+                                        .put("restoredBy", user);
+                                return events.publish(EventTypes.LAB_SNAPSHOT_RESTORED, stored, data).replaceWith(stored);
+                            });
                         })))
-                .map(ignored -> ProjectView.of(p)));
+                .map(ProjectView::of));
     }
 
-    @WithSession
     public Uni<Void> delete(UUID projectId, UUID snapshotId) {
         return projects.find(projectId).chain(p -> gateway.deleteSnapshot(p.serverId, p.id, snapshotId)
                 .chain(() -> Panache.withTransaction(() -> SnapshotRecord.deleteById(snapshotId)

@@ -10,7 +10,6 @@ import dev.labfleet.project.repository.ProjectRepository;
 import dev.labfleet.project.rest.ProjectView;
 import dev.labfleet.project.rest.SyncReport;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,8 +38,10 @@ public class SyncService {
         this.events = events;
     }
 
-    /** Syncs one server, or every registered server when {@code serverId} is null. */
-    @WithSession
+    /**
+     * Syncs one server, or every registered server when {@code serverId} is null. The servers are asked first, with
+     * no database session held; the reconciliation is one short transaction afterwards.
+     */
     public Uni<SyncReport> sync(UUID serverId) {
         Uni<List<UUID>> servers = serverId != null ? Uni.createFrom().item(List.of(serverId))
                 : gateway.listServers().map(SyncService::serverIds);
