@@ -190,5 +190,9 @@ public interface GatewayConfig {
         /** Weight of running nodes in the load score (each node adds this many percentage points). */
         @WithDefault("0.5")
         double nodeWeight();
+
+        /** The Redis counter replicas take round-robin turns from (tests count on their own). */
+        @WithDefault("labfleet:gateway:placement:round-robin")
+        String roundRobinKey();
     }
 }

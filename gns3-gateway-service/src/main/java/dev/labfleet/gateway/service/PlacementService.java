@@ -34,7 +34,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public class PlacementService {
 
     private static final Logger LOG = Logger.getLogger(PlacementService.class);
-    private static final String ROUND_ROBIN_KEY = "labfleet:gateway:placement:round-robin";
     private static final Duration LIVE_LOAD_TIMEOUT = Duration.ofSeconds(2);
 
     private final Gns3ServerRepository servers;
@@ -144,7 +143,7 @@ public class PlacementService {
         if (!PlacementScorer.ROUND_ROBIN.equals(strategy)) {
             return Uni.createFrom().item(0L);
         }
-        return redis.value(Long.class).incr(ROUND_ROBIN_KEY)
+        return redis.value(Long.class).incr(config.placement().roundRobinKey())
                 .ifNoItem().after(Duration.ofSeconds(1)).fail()
                 .onFailure().recoverWithItem(e -> {
                     LOG.debugf("placement: Redis counter unavailable (%s), using this replica's", e.toString());
