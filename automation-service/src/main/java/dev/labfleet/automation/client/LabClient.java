@@ -77,12 +77,41 @@ public class LabClient {
         return get(topology, "/api/v1/projects/" + projectId + "/nodes", "read node labels", "topology-service");
     }
 
+    /** A call to project-service ({@code /api/v1/projects...}, {@code /api/v1/operations...}). */
+    public Uni<JsonNode> projects(HttpMethod method, String path, Object body, String idempotencyKey, String what,
+                                  Duration timeout) {
+        return call(projects, method, path, body, idempotencyKey, what, "project-service", timeout);
+    }
+
+    /** A call to topology-service ({@code /api/v1/projects/{id}/topology}). */
+    public Uni<JsonNode> topology(HttpMethod method, String path, Object body, String idempotencyKey, String what,
+                                  Duration timeout) {
+        return call(topology, method, path, body, idempotencyKey, what, "topology-service", timeout);
+    }
+
     private Uni<JsonNode> get(URI base, String path, String what, String who) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(base.getHost())
+        return call(base, HttpMethod.GET, path, null, null, what, who, timeout);
+    }
+
+    private Uni<JsonNode> call(URI base, HttpMethod method, String path, Object body, String idempotencyKey,
+                               String what, String who, Duration timeout) {
+        RequestOptions options = new RequestOptions().setMethod(method).setHost(base.getHost())
                 .setPort(base.getPort() > 0 ? base.getPort() : 80).setURI(basePath(base) + path)
                 .putHeader("Accept", "application/json");
+        if (idempotencyKey != null) {
+            options.putHeader("Idempotency-Key", idempotencyKey);
+        }
+        io.vertx.mutiny.core.buffer.Buffer payload;
+        try {
+            payload = body == null ? null : io.vertx.mutiny.core.buffer.Buffer.buffer(mapper.writeValueAsBytes(body));
+        } catch (IOException e) {
+            return Uni.createFrom().failure(ProblemException.badRequest(what + ": the body cannot be written as JSON"));
+        }
+        if (payload != null) {
+            options.putHeader("Content-Type", "application/json");
+        }
         return http.request(options)
-                .chain(request -> request.send())
+                .chain(request -> payload == null ? request.send() : request.send(payload))
                 .chain(response -> response.body().map(answer -> {
                     if (response.statusCode() >= 400) {
                         throw UpstreamProblems.of(what, who, response.statusCode(), answer.toString(),

@@ -64,6 +64,20 @@ public class ScriptTemplates {
         return steps(text, kind, field);
     }
 
+    /** A short text (a workflow step's value) rendered with {@code data}; a 400 on {@code field} when it cannot be. */
+    public String renderText(String text, Map<String, Object> data, String field) {
+        if (text == null || text.indexOf('{') < 0) {
+            return text;
+        }
+        try {
+            TemplateInstance instance = parse(text, field).instance();
+            data.forEach(instance::data);
+            return instance.render();
+        } catch (TemplateException e) {
+            throw ProblemException.invalid(field, "cannot render " + where(e) + describe(e));
+        }
+    }
+
     /** A rendered body as steps; for {@code expect} scripts each line's regex is compiled here. */
     public static List<ConsoleStep> steps(String text, String kind, String field) {
         List<ConsoleStep> steps = new ArrayList<>();

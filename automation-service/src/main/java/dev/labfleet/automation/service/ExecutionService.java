@@ -95,6 +95,11 @@ public class ExecutionService {
     }
 
     public Uni<ExecutionView> start(UUID scriptId, ExecutionRequest r) {
+        return start(scriptId, r, List.of());
+    }
+
+    /** A run with {@code extraAssertions} checked besides the script's own (a workflow's validate step). */
+    public Uni<ExecutionView> start(UUID scriptId, ExecutionRequest r, List<AssertionSpec> extraAssertions) {
         if (r == null) {
             throw ProblemException.badRequest("an execution request is required as the body (at least projectId)");
         }
@@ -146,7 +151,7 @@ public class ExecutionService {
                 NodeFilter filter = scripts.filter(script);
                 return lookups(serverId, r.projectId(), filter).chain(extra -> lab.nodes(serverId, r.projectId())
                         .map(nodes -> targets(nodes, r.nodes(), filter, extra)))
-                        .chain(targets -> create(script, r, serverId, specs, template, targets));
+                        .chain(targets -> create(script, r, serverId, specs, template, targets, extraAssertions));
             });
         });
     }
@@ -242,7 +247,8 @@ public class ExecutionService {
     private static final Pattern DIGITS = Pattern.compile("\\d+");
 
     private Uni<ExecutionView> create(Script script, ExecutionRequest r, UUID serverId, List<VariableSpec> specs,
-                                      Template template, List<Target> targets) {
+                                      Template template, List<Target> targets,
+                                      List<AssertionSpec> extraAssertions) {
         List<Target> runnable = targets.stream().filter(t -> t.skip() == null).toList();
         Map<String, List<ConsoleStep>> rendered = new LinkedHashMap<>();
         for (int i = 0; i < runnable.size(); i++) {
@@ -323,7 +329,8 @@ public class ExecutionService {
             }
             rows.add(n);
         }
-        List<AssertionSpec> assertions = scripts.assertions(script);
+        List<AssertionSpec> assertions = new ArrayList<>(scripts.assertions(script));
+        assertions.addAll(extraAssertions);
         Duration commandTimeout = script.commandTimeoutMs != null ? Duration.ofMillis(script.commandTimeoutMs)
                 : config.console().commandTimeout();
         ObjectNode started = mapper.createObjectNode().put("executionId", e.id.toString())

@@ -19,6 +19,7 @@ import dev.labfleet.automation.script.NodeFilter;
 import dev.labfleet.automation.script.ScriptTemplates;
 import dev.labfleet.automation.script.VariableSpec;
 import dev.labfleet.automation.script.Variables;
+import dev.labfleet.common.problem.Names;
 import dev.labfleet.common.problem.Problem;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.common.problem.ProblemMappers;
@@ -45,7 +46,6 @@ import java.util.regex.PatternSyntaxException;
 @ApplicationScoped
 public class ScriptService {
 
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._ -]{0,99}");
     static final Set<String> ASSERTION_TYPES = Set.of("match", "notMatch", "pingLoss");
     private static final int MAX_BODY = 256 * 1024;
     private static final TypeReference<List<VariableSpec>> VARIABLES = new TypeReference<>() { };
@@ -260,11 +260,9 @@ public class ScriptService {
             throw ProblemException.badRequest("a script is required as the request body");
         }
         List<Problem.Violation> v = new ArrayList<>();
-        if (r.name() == null || r.name().isBlank()) {
-            v.add(new Problem.Violation(prefix + "name", "is required"));
-        } else if (!NAME.matcher(r.name()).matches()) {
-            v.add(new Problem.Violation(prefix + "name", "must be 1 to 100 letters, digits, spaces, '.', '_' or '-', "
-                    + "starting with a letter or digit"));
+        String nameProblem = r.name() == null ? "is required" : Names.problem(r.name());
+        if (nameProblem != null) {
+            v.add(new Problem.Violation(prefix + "name", nameProblem));
         }
         Dialect dialect = Dialect.of(r.kind()).orElse(null);
         if (r.kind() == null) {

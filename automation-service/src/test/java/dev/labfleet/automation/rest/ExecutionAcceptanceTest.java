@@ -222,24 +222,27 @@ class ExecutionAcceptanceTest {
     @Test
     void theStreamDeliversOutputBeforeTheEndAndLateClientsCatchUp() throws Exception {
         SimLabs.Lab lab = SimLabs.pairs(2);
-        String id = script(vpcs("show ip\nping 10.99.0.1 -c 3\n", List.of(), List.of()));
+        // ten unanswered pings: about 10 s, long enough for a client to connect on a busy machine
+        String id = script(vpcs("show ip\nping 10.99.0.1 -c 10\n", List.of(), List.of()));
         String execution = run(id, Map.of("projectId", lab.projectId(), "nodes", List.of("PC1")));
 
         List<String> messages = new CopyOnWriteArrayList<>();
         List<String> statusAtOutput = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> closed = new CompletableFuture<>();
         WebSocket socket = connect(execution, messages, closed, text -> {
-            if (text.contains("\"type\":\"output\"") && text.contains("icmp_seq") && statusAtOutput.isEmpty()) {
+            // live output (not the catch-up of what was recorded before we connected)
+            if (text.contains("\"type\":\"output\"") && !text.contains("\"catchUp\"") && text.contains("icmp_seq")
+                    && statusAtOutput.isEmpty()) {
                 statusAtOutput.add(given().when().get("/api/v1/executions/" + execution).then().extract().path("status"));
             }
         });
-        closed.get(30, TimeUnit.SECONDS);
+        closed.get(60, TimeUnit.SECONDS);
         assertThat(statusAtOutput).containsExactly("running");
         JsonNode last = JSON.readTree(messages.get(messages.size() - 1));
         assertThat(last.get("type").asText()).isEqualTo("finished");
         assertThat(last.at("/execution/status").asText()).isEqualTo("succeeded");
         String streamed = joinedOutput(messages);
-        assertThat(streamed).contains("show ip").contains("icmp_seq=3 timeout");
+        assertThat(streamed).contains("show ip").contains("icmp_seq=10 timeout");
         socket.abort();
 
         // a client that connects after the end gets the whole transcript, then the result

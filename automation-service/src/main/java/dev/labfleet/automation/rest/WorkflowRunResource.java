@@ -1,0 +1,55 @@
+package dev.labfleet.automation.rest;
+
+import dev.labfleet.automation.service.WorkflowService;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.UUID;
+
+/** Durable workflow executions: state, pause, resume (and approval), cancel. */
+@Path("/api/v1/workflow-executions/{executionId}")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "workflows")
+public class WorkflowRunResource {
+
+    private final WorkflowService workflows;
+
+    public WorkflowRunResource(WorkflowService workflows) {
+        this.workflows = workflows;
+    }
+
+    @GET
+    @Operation(summary = "The execution: status, next step, variables, each step's result, lease and takeovers")
+    public Uni<WorkflowRunView> get(@PathParam("executionId") UUID executionId) {
+        return workflows.run(executionId);
+    }
+
+    @POST
+    @Path("/pause")
+    @Operation(summary = "Pause after the current step")
+    public Uni<WorkflowRunView> pause(@PathParam("executionId") UUID executionId) {
+        return workflows.pause(executionId);
+    }
+
+    @POST
+    @Path("/resume")
+    @Operation(summary = "Resume a paused execution, or approve the approval step it waits on")
+    public Uni<WorkflowRunView> resume(@PathParam("executionId") UUID executionId) {
+        return workflows.resume(executionId);
+    }
+
+    @DELETE
+    @Operation(summary = "Cancel (202); the step running finishes, no further step starts")
+    public Uni<Response> cancel(@PathParam("executionId") UUID executionId) {
+        return workflows.cancel(executionId).map(view -> Response.accepted(view).build());
+    }
+}
