@@ -10,7 +10,8 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * A CloudEvents 1.0 envelope in its structured JSON mode; every Kafka event of Labfleet is one.
+ * A CloudEvents 1.0 envelope in its structured JSON mode; every Kafka event of Labfleet is one. The contract
+ * consumers code against is {@code docs/asyncapi.yaml} and the schemas beside it ({@code docs/events.md}).
  *
  * @param specversion     always {@code 1.0}
  * @param id              unique per source; consumers deduplicate on (source, id)
@@ -19,6 +20,8 @@ import java.util.UUID;
  * @param subject         the entity the event is about (project id, node id...)
  * @param time            when it happened
  * @param datacontenttype always {@code application/json}
+ * @param dataschema      the schema of {@code data} and its version, {@code urn:labfleet:schema:<type>:<version>}
+ *                        ({@link EventSchemas}); set by {@link #of}
  * @param data            the payload
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -30,6 +33,7 @@ public record CloudEvent(
         String subject,
         OffsetDateTime time,
         String datacontenttype,
+        URI dataschema,
         JsonNode data) {
 
     public static final String SPEC_VERSION = "1.0";
@@ -47,9 +51,15 @@ public record CloudEvent(
         }
     }
 
-    /** A new event with a random id, stamped now (UTC). */
+    /** An envelope without {@code dataschema} (as events read from before it existed are). */
+    public CloudEvent(String specversion, String id, URI source, String type, String subject, OffsetDateTime time,
+                      String datacontenttype, JsonNode data) {
+        this(specversion, id, source, type, subject, time, datacontenttype, null, data);
+    }
+
+    /** A new event with a random id, stamped now (UTC), naming the current schema of its type. */
     public static CloudEvent of(URI source, String type, String subject, JsonNode data) {
         return new CloudEvent(SPEC_VERSION, UUID.randomUUID().toString(), source, type, subject,
-                OffsetDateTime.now(ZoneOffset.UTC), JSON, data);
+                OffsetDateTime.now(ZoneOffset.UTC), JSON, EventSchemas.dataschema(type), data);
     }
 }

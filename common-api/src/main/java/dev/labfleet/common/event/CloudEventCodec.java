@@ -63,6 +63,7 @@ public final class CloudEventCodec {
         String subject = null;
         String time = null;
         String datacontenttype = null;
+        String dataschema = null;
         JsonNode data = null;
         try (JsonParser in = MAPPER.getFactory().createParser(json)) {
             if (in.nextToken() != JsonToken.START_OBJECT) {
@@ -79,6 +80,7 @@ public final class CloudEventCodec {
                     case "subject" -> subject = text(in, value);
                     case "time" -> time = text(in, value);
                     case "datacontenttype" -> datacontenttype = text(in, value);
+                    case "dataschema" -> dataschema = text(in, value);
                     case "data" -> {
                         if (type == null || keepData.test(type)) {
                             data = value == JsonToken.VALUE_NULL ? null : MAPPER.readTree(in);
@@ -93,8 +95,14 @@ public final class CloudEventCodec {
                 throw new IllegalArgumentException("unsupported CloudEvents specversion: " + specversion);
             }
             return new CloudEvent(specversion, id, source == null ? null : URI.create(source), type, subject,
-                    time == null ? null : OffsetDateTime.parse(time), datacontenttype, data);
+                    time == null ? null : OffsetDateTime.parse(time), datacontenttype,
+                    dataschema == null ? null : URI.create(dataschema), data);
         } catch (IOException | java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("not a CloudEvent: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) { // URI.create
+            if (e.getMessage() != null && e.getMessage().startsWith("not a CloudEvent")) {
+                throw e;
+            }
             throw new IllegalArgumentException("not a CloudEvent: " + e.getMessage(), e);
         } catch (NullPointerException e) {
             throw new IllegalArgumentException("not a CloudEvent: missing " + e.getMessage(), e);

@@ -57,10 +57,28 @@ class CloudEventCodecTest {
         CloudEvent lean = projectData.deserialize("gns3.events", CloudEventCodec.toBytes(node));
         assertThat(lean.data()).isNull();
         assertThat(lean).isEqualTo(new CloudEvent(node.specversion(), node.id(), node.source(), node.type(),
-                node.subject(), node.time(), node.datacontenttype(), null));
+                node.subject(), node.time(), node.datacontenttype(), node.dataschema(), null));
         // extension attributes are skipped, wherever they are
         assertThat(CloudEventCodec.fromJson("{\"x\":{\"a\":[1]},\"specversion\":\"1.0\",\"id\":\"1\","
                 + "\"source\":\"/s\",\"type\":\"t\",\"data\":[1,2]}").data().size()).isEqualTo(2);
+    }
+
+    @Test
+    void dataschemaIsWrittenBeforeDataAndReadBack() {
+        CloudEvent event = CloudEvent.of(URI.create("/s"), EventTypes.LAB_PROJECT_DELETED, "p1",
+                CloudEventCodec.mapper().createObjectNode().put("projectId", "p1"));
+        assertThat(event.dataschema()).isEqualTo(URI.create("urn:labfleet:schema:lab.project.deleted:1"));
+        String json = CloudEventCodec.toJson(event);
+        assertThat(json.indexOf("\"dataschema\":\"urn:labfleet:schema:lab.project.deleted:1\""))
+                .isPositive().isLessThan(json.indexOf("\"data\":"));
+        assertThat(json.indexOf("\"type\"")).isLessThan(json.indexOf("\"data\":"));
+        assertThat(CloudEventCodec.fromJson(json)).isEqualTo(event);
+        // events written before dataschema existed still read, without it
+        assertThat(CloudEventCodec.fromJson("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\"}")
+                .dataschema()).isNull();
+        assertThat(EventSchemas.resource(event.dataschema()))
+                .isEqualTo("META-INF/resources/asyncapi/schemas/events/lab.project.deleted.v1.json");
+        assertThat(EventSchemas.resource(URI.create("https://example.org/x.json"))).isNull();
     }
 
     @Test

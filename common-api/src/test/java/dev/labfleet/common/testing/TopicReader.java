@@ -17,7 +17,10 @@ import java.util.function.Predicate;
 
 import static org.awaitility.Awaitility.await;
 
-/** Tests' view of a topic: the CloudEvents of one key, from the beginning, read until the test has what it needs. */
+/**
+ * Tests' view of a topic: the CloudEvents of one key, from the beginning, read until the test has what it needs. Every
+ * event read is held to the event contract ({@link EventContract}): one that breaks it fails the test.
+ */
 public final class TopicReader {
 
     private TopicReader() {
@@ -38,6 +41,7 @@ public final class TopicReader {
             await(topic + " events of " + key).atMost(atMost).until(() -> {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (key.equals(r.key())) {
+                        EventContract.assertValid(topic, r.key(), r.value());
                         events.add(CloudEventCodec.fromBytes(r.value()));
                     }
                 }

@@ -37,8 +37,12 @@ public class Gns3EventPublisher {
         return URI.create("urn:labfleet:gns3-server:" + serverId);
     }
 
+    /**
+     * @param key     the GNS3 project id, or null for the server's own notifications (then the server id)
+     * @param subject the object the event is about, or null (then the server id: every event has a subject)
+     */
     public Uni<Void> publish(UUID serverId, String type, String key, String subject, JsonNode data) {
-        CloudEvent event = CloudEvent.of(source(serverId), type, subject, data);
+        CloudEvent event = CloudEvent.of(source(serverId), type, subject == null ? serverId.toString() : subject, data);
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(key == null ? serverId.toString() : key).build();
         return emitter.sendMessage(Message.of(event).addMetadata(metadata))

@@ -2,6 +2,7 @@ package dev.labfleet.gateway.messaging;
 
 import dev.labfleet.common.event.CloudEvent;
 import dev.labfleet.common.event.CloudEventDeserializer;
+import dev.labfleet.common.testing.EventContract;
 import dev.labfleet.gateway.support.Api;
 import dev.labfleet.gateway.support.Simulators;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -61,14 +62,29 @@ class BridgeAndHealthTest {
         Simulators.b().faults().restore();
     }
 
+    /** The servers this test registered: their events are held to the event contract (others may share the topic). */
+    final java.util.Set<String> servers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private UUID server(String name, String url) {
+        UUID id = Api.server(name, url);
+        servers.add(id.toString());
+        return id;
+    }
+
     private List<ConsumerRecord<String, CloudEvent>> poll() {
-        consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+            String source = r.value().source().toString();
+            if (servers.contains(r.key()) || servers.stream().anyMatch(source::endsWith)) {
+                EventContract.assertValid("gns3.events", r.key(), r.value());
+            }
+            seen.add(r);
+        });
         return seen;
     }
 
     @Test
     void createAndStartANodeArePublishedWithinASecond() {
-        UUID a = Api.server("sim-a", Simulators.a().baseUrl());
+        UUID a = server("sim-a", Simulators.a().baseUrl());
         await().atMost(Duration.ofSeconds(20)).until(() -> poll().stream()
                 .anyMatch(r -> r.value().source().toString().endsWith(a.toString())));
         String projectId = UUID.randomUUID().toString();
@@ -98,7 +114,7 @@ class BridgeAndHealthTest {
 
     @Test
     void aLabMadeStraightOnGns3IsBridgedToo() throws Exception {
-        UUID a = Api.server("sim-a", Simulators.a().baseUrl());
+        UUID a = server("sim-a", Simulators.a().baseUrl());
         await().atMost(Duration.ofSeconds(20)).until(() -> poll().stream()
                 .anyMatch(r -> r.value().source().toString().endsWith(a.toString())));
         long streams = Simulators.a().requests().count("GET /v2/projects/{project_id}/notifications/ws");
@@ -120,7 +136,7 @@ class BridgeAndHealthTest {
 
     @Test
     void afterAnOutageTheBridgeReconnectsResyncsAndHealthChangesArePublished() {
-        UUID b = Api.server("sim-b", Simulators.b().baseUrl());
+        UUID b = server("sim-b", Simulators.b().baseUrl());
         String projectId = UUID.randomUUID().toString();
         Api.json().body(Map.of("name", "resync-" + projectId, "project_id", projectId))
                 .post("/api/v1/servers/" + b + "/projects").then().statusCode(201);

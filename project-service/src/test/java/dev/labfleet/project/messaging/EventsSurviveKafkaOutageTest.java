@@ -2,6 +2,7 @@ package dev.labfleet.project.messaging;
 
 import dev.labfleet.common.event.CloudEvent;
 import dev.labfleet.common.event.CloudEventCodec;
+import dev.labfleet.common.testing.EventContract;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -57,6 +58,7 @@ class EventsSurviveKafkaOutageTest {
             consumer.subscribe(List.of("lab.projects"));
             await().atMost(Duration.ofSeconds(90)).until(() -> {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(250))) {
+                    EventContract.assertValid(r.topic(), r.key(), r.value());
                     byProject.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(CloudEventCodec.fromBytes(r.value()));
                 }
                 return projects.stream().allMatch(p -> byProject.getOrDefault(p, List.of()).size() >= 4);

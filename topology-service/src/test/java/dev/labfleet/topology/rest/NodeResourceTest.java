@@ -84,6 +84,8 @@ class NodeResourceTest {
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
                 consumer.poll(java.time.Duration.ofMillis(500)).forEach(r -> {
                     if (lab.equals(r.key())) {
+                        dev.labfleet.common.testing.EventContract.assertValid(r.topic(), r.key(),
+                                r.value().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                         seen.add(dev.labfleet.common.event.CloudEventCodec.fromBytes(r.value().getBytes(
                                 java.nio.charset.StandardCharsets.UTF_8)).type());
                     }
