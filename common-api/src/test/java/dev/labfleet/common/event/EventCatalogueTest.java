@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every event type the code can emit is a message of docs/asyncapi.yaml, and every message has its schema: the types
  * are EventTypes' constants, every {@code "lab.x.y"} / {@code "gns3.x.y"} string in the main sources of every module
- * that deal in events (they name CloudEvent, Outbox or EventTypes),
+ * that deal in events (they name CloudEvent, Outbox, EventTypes or an {@code ...Events} publisher),
  * and {@code gns3.<action>} for every GNS3 notification action the bridge can relay (those the simulator sends and
  * the recorded GNS3 transcripts show).
  */
@@ -89,9 +89,16 @@ class EventCatalogueTest {
         return types;
     }
 
-    /** Code that builds or sends events (metric names such as {@code "gns3.api.requests"} elsewhere look alike). */
+    /** A class that publishes events, such as {@code AutomationEvents} or {@code TopologyEvents}. */
+    private static final Pattern EVENTS_CLASS = Pattern.compile("\\b[A-Z][A-Za-z0-9]*Events\\b");
+
+    /**
+     * Code that builds or sends events: it names CloudEvent, Outbox, EventTypes or a publisher class ({@code
+     * AutomationEvents}...). Metric names such as {@code "gns3.api.requests"} elsewhere look alike.
+     */
     static boolean producer(String source) {
-        return source.contains("CloudEvent") || source.contains("Outbox") || source.contains("EventTypes");
+        return source.contains("CloudEvent") || source.contains("Outbox") || source.contains("EventTypes")
+                || EVENTS_CLASS.matcher(source).find();
     }
 
     private static boolean mainJava(Path p) {
@@ -161,6 +168,13 @@ class EventCatalogueTest {
             throw e.getCause();
         }
         assertThat(orphans).as("schema files without a message in docs/asyncapi.yaml").isEmpty();
+    }
+
+    @Test
+    void aClassThatCallsAPublisherIsAProducer() {
+        assertThat(producer("return events.publish(run.projectId, \"lab.automation.workflow-finished\", id, data); // AutomationEvents events"))
+                .isTrue();
+        assertThat(producer("Counter.builder(\"gns3.api.requests\")")).isFalse();
     }
 
     @Test
