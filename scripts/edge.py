@@ -209,6 +209,10 @@ def nginx_conf(routes, listen, upstreams, compose=False):
             w(f"      client_body_buffer_size {c['body']};")
         w(f"      proxy_request_buffering {'on' if c['request_buffering'] else 'off'};")
         w(f"      proxy_buffering {'on' if c['buffering'] else 'off'};")
+        # room for a typical JSON answer (a 100-node list is ~90 KB) so nginx never falls back to a synchronous relay
+        w("      proxy_buffer_size 16k;")
+        w("      proxy_buffers 16 16k;")
+        w("      proxy_busy_buffers_size 32k;")
         w(f"      proxy_connect_timeout {CONNECT_TIMEOUT}s;")
         w(f"      proxy_read_timeout {c['read']}s;")
         w(f"      proxy_send_timeout {c['send']}s;")

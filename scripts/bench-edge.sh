@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Edge overhead benchmark: the gateway's proxied GET .../projects/{id}/nodes of a 100-node project, straight to the
+# gateway versus through the edge (nginx with the config ./labfleet up generates from deploy/edge/routes.txt), with
+# wrk on loopback, alternating direct/edge rounds in one run. Prints wrk's figures per round and the throughput
+# ratio and p50/p99 added by the edge (figures go to docs/benchmarks.md).
+#   ROUNDS=3 DURATION=15s CONNECTIONS="1 8" scripts/bench-edge.sh
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-15s}
+CONNECTIONS=${CONNECTIONS:-"1 8"}
+SIM_PORT=${BENCH_SIM_PORT:-13280}
+GW_PORT=${BENCH_GATEWAY_PORT:-18281}
+EDGE_PORT=${BENCH_EDGE_PORT:-18280}
+command -v wrk >/dev/null || { echo "wrk is missing: sudo apt-get install -y wrk" >&2; exit 1; }
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[ -x "$NGINX" ] || { echo "nginx is missing: sudo apt-get install -y nginx" >&2; exit 1; }
+"$ROOT/scripts/infra.sh" up >/dev/null
+SIM_JAR=$ROOT/gns3-simulator/target/gns3-simulator-0.1.0-SNAPSHOT-runner.jar
+GW_JAR=$ROOT/gns3-gateway-service/target/quarkus-app/quarkus-run.jar
+if [ ! -f "$SIM_JAR" ] || [ ! -f "$GW_JAR" ]; then
+  "$ROOT/mvnw" -B -q -o -pl gns3-simulator,gns3-gateway-service -am -DskipTests package
+fi
+# PIN=1 (default on 2+ cores): simulator and edge on core 0, gateway and wrk on core 1 (as bench-gateway.sh).
+PIN=${PIN:-$([ "$(nproc)" -ge 2 ] && echo 1 || echo 0)}
+CORE0=(); CORE1=()
+if [ "$PIN" = 1 ]; then CORE0=(taskset -c 0); CORE1=(taskset -c 1); fi
+STATE=$(mktemp -d)
+PIDS=()
+cleanup() {
+  [ -f "$STATE/edge/run/nginx.pid" ] && kill "$(cat "$STATE/edge/run/nginx.pid")" 2>/dev/null || true
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$STATE"
+}
+trap cleanup EXIT
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for p in "$SIM_PORT" "$GW_PORT" "$EDGE_PORT"; do port_free "$p" || { echo "port $p is taken: a previous run still up?" >&2; exit 1; }; done
+wait_http() { for _ in $(seq 1 300); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.2; done; echo "$1 did not answer" >&2; exit 1; }
+
+"${CORE0[@]}" java -Xmx512m -jar "$SIM_JAR" --port "$SIM_PORT" --bind 127.0.0.1 >"$STATE/sim.log" 2>&1 &
+PIDS+=($!)
+wait_http "http://127.0.0.1:$SIM_PORT/v2/version"
+PORT=$GW_PORT LABFLEET_GNS3_URL="http://127.0.0.1:$SIM_PORT" LABFLEET_STATE_DIR="$STATE" LOG_JSON=false \
+  "${CORE1[@]}" java -Xmx512m -jar "$GW_JAR" >"$STATE/gateway.log" 2>&1 &
+PIDS+=($!)
+wait_http "http://127.0.0.1:$GW_PORT/q/health/ready"
+mkdir -p "$STATE/edge/logs" "$STATE/edge/run" "$STATE/edge/tmp"
+python3 "$ROOT/scripts/edge.py" nginx --listen "127.0.0.1:$EDGE_PORT" \
+  --upstream "gns3-gateway-service=127.0.0.1:$GW_PORT" >"$STATE/edge/nginx.conf"
+"${CORE0[@]}" "$NGINX" -p "$STATE/edge/" -c nginx.conf -e logs/error.log
+wait_http "http://127.0.0.1:$EDGE_PORT/q/swagger-ui/"
+
+SIM=http://127.0.0.1:$SIM_PORT
+PROJECT=$(curl -fs -H 'Content-Type: application/json' -d "{\"name\":\"bench-$RANDOM\"}" "$SIM/v2/projects" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["project_id"])')
+for i in $(seq 1 100); do
+  curl -fs -o /dev/null -H 'Content-Type: application/json' \
+    -d "{\"name\":\"PC$i\",\"node_type\":\"vpcs\",\"compute_id\":\"local\"}" "$SIM/v2/projects/$PROJECT/nodes"
+done
+SERVER=""
+for _ in $(seq 1 100); do
+  SERVER=$(curl -fs "http://127.0.0.1:$GW_PORT/api/v1/servers" | python3 -c \
+    "import json,sys; print(next((s['id'] for s in json.load(sys.stdin)['items'] if s['url'].rstrip('/')=='$SIM'), ''))")
+  [ -n "$SERVER" ] && break; sleep 0.2
+done
+[ -n "$SERVER" ] || { echo "the gateway did not register the simulator" >&2; exit 1; }
+PATH_NODES="/api/v1/servers/$SERVER/projects/$PROJECT/nodes"
+DIRECT="http://127.0.0.1:$GW_PORT$PATH_NODES"
+EDGE="http://127.0.0.1:$EDGE_PORT$PATH_NODES"
+echo "pinning: $([ "$PIN" = 1 ] && echo 'simulator and edge core 0; gateway and wrk core 1' || echo none)"
+echo "body: $(curl -fs "$DIRECT" | wc -c) bytes direct, $(curl -fs "$EDGE" | wc -c) bytes through the edge"
+"${CORE1[@]}" wrk -t1 -c8 -d20s "$DIRECT" >/dev/null; "${CORE1[@]}" wrk -t1 -c8 -d20s "$EDGE" >/dev/null   # warm-up (JIT)
+
+run() { # label url connections
+  local out; out=$("${CORE1[@]}" wrk -t1 -c"$3" -d"$DURATION" --latency "$2")
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  errors=$(awk '/Non-2xx|Socket errors/ {printf "%s ", $0}' <<<"$out")
+  echo "$1 c=$3 rps=$rps p50=$p50 p99=$p99 ${errors:+errors: $errors}"
+}
+to_ms() { python3 -c "import re,sys; v=sys.argv[1]; n=float(re.sub('[a-z]+','',v)); u=re.sub('[0-9.]+','',v); print(n*{'us':0.001,'ms':1,'s':1000}[u])" "$1"; }
+for c in $CONNECTIONS; do
+  for r in $(seq 1 "$ROUNDS"); do
+    d=$(run direct "$DIRECT" "$c"); e=$(run edge "$EDGE" "$c")
+    echo "round $r: $d | $e"
+    drps=$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$d"); erps=$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$e")
+    dp50=$(to_ms "$(sed -E 's/.*p50=([^ ]+).*/\1/' <<<"$d")"); ep50=$(to_ms "$(sed -E 's/.*p50=([^ ]+).*/\1/' <<<"$e")")
+    dp99=$(to_ms "$(sed -E 's/.*p99=([^ ]+).*/\1/' <<<"$d")"); ep99=$(to_ms "$(sed -E 's/.*p99=([^ ]+).*/\1/' <<<"$e")")
+    python3 -c "print('RESULT c=$c round $r: throughput ratio %.2f, p50 added %+.3f ms, p99 added %+.3f ms' % ($erps/$drps, $ep50-$dp50, $ep99-$dp99))"
+  done
+done
