@@ -1,0 +1,33 @@
+package dev.labfleet.common.logging;
+
+import io.quarkus.logging.LoggingFilter;
+
+import java.util.logging.Filter;
+import java.util.logging.LogRecord;
+
+/**
+ * Drops two warnings that say nothing is wrong, so that a service at rest logs nothing at WARN or above.
+ *
+ * <p>Hibernate Reactive 3.2.2 (Quarkus 3.32.1) files the clean-up of a bulk HQL update or delete (evicting the
+ * second-level cache regions it touched) in Hibernate ORM's action queue instead of its own, so that queue still
+ * holds it when the session closes after the transaction committed: {@code HHH90010101} ("Closing shared session
+ * with unprocessed transaction completion actions") and {@code HHH90010108} ("Closing session with unprocessed clean
+ * up bulk operations, forcing their execution") follow every bulk statement, e.g. every sweep of interrupted
+ * operations (30 s) or outbox clean-up. Hibernate then runs the clean-up itself, and Labfleet has no second-level
+ * cache, so nothing is lost. Fixed upstream by hibernate-reactive#3177 (ReactiveBulkOperationCleanupAction, 3.2
+ * backport #3181); drop this filter when the Quarkus platform brings that release.
+ */
+@LoggingFilter(name = "labfleet-known-noise")
+public final class KnownNoiseFilter implements Filter {
+
+    private static final String SESSION_LOGGER = "org.hibernate.orm.session";
+
+    @Override
+    public boolean isLoggable(LogRecord record) {
+        if (!SESSION_LOGGER.equals(record.getLoggerName())) {
+            return true;
+        }
+        String message = record.getMessage();
+        return message == null || !(message.startsWith("HHH90010101") || message.startsWith("HHH90010108"));
+    }
+}
