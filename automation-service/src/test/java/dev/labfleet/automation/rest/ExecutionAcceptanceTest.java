@@ -114,6 +114,11 @@ class ExecutionAcceptanceTest {
             assertThat(node.get("assertions").toString()).contains("passed=true");
         }
         assertThat(result.getInt("scriptVersion")).isEqualTo(1);
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("labfleet_automation_executions_total{kind=\"vpcs\",status=\"succeeded\"}")
+                .contains("labfleet_automation_console_seconds_count{kind=\"vpcs\"}")
+                .contains("labfleet_automation_sessions_open")
+                .contains("labfleet_automation_leases_taken_over_total");
 
         String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
         List<CloudEvent> events = TopicReader.events(bootstrap, "lab.automation", lab.projectId(), Duration.ofSeconds(30),
