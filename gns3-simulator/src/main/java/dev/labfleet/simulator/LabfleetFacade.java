@@ -32,6 +32,7 @@ public final class LabfleetFacade implements AutoCloseable {
 
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
+    private final java.util.Set<UUID> deadServers = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private LabfleetFacade(Gns3Simulator simulator) {
         URI target = URI.create(simulator.baseUrl());
@@ -56,15 +57,30 @@ public final class LabfleetFacade implements AutoCloseable {
         return "http://127.0.0.1:" + server.actualPort();
     }
 
-    private static void handle(HttpServerRequest request, HttpClient client, URI target) {
+    /**
+     * Registers a GNS3 server that is down next to the simulated one: it is listed (enabled, status down), and
+     * every call to it is answered as the gateway answers for a server whose breaker is open (503, Retry-After).
+     */
+    public void addDeadServer(UUID serverId) {
+        deadServers.add(serverId);
+    }
+
+    public void removeDeadServer(UUID serverId) {
+        deadServers.remove(serverId);
+    }
+
+    private void handle(HttpServerRequest request, HttpClient client, URI target) {
         String path = request.path();
         if (path.equals("/api/v1/placements")) {
             json(request, new JsonObject().put("serverId", SERVER_ID.toString()).put("reasons", new JsonArray()).encode());
             return;
         }
         if (path.equals("/api/v1/servers")) {
-            json(request, new JsonObject().put("items", new JsonArray().add(new JsonObject()
-                    .put("id", SERVER_ID.toString()).put("enabled", true))).encode());
+            JsonArray items = new JsonArray().add(new JsonObject().put("id", SERVER_ID.toString()).put("enabled", true)
+                    .put("status", "up"));
+            deadServers.forEach(dead -> items.add(new JsonObject().put("id", dead.toString()).put("enabled", true)
+                    .put("status", "down")));
+            json(request, new JsonObject().put("items", items).encode());
             return;
         }
         Matcher project = PROJECT_PATH.matcher(path);
@@ -77,6 +93,12 @@ public final class LabfleetFacade implements AutoCloseable {
             return;
         }
         Matcher m = SERVER_PATH.matcher(path);
+        if (m.matches() && deadServers.stream().anyMatch(dead -> dead.toString().equals(m.group(1)))) {
+            request.response().putHeader("Retry-After", "10");
+            problem(request, 503, "GNS3 server " + m.group(1) + " is failing; calls to it are suspended (circuit "
+                    + "breaker open)");
+            return;
+        }
         if (!m.matches() || !SERVER_ID.toString().equals(m.group(1))) {
             problem(request, 404, "no GNS3 server " + (m.matches() ? m.group(1) : path));
             return;

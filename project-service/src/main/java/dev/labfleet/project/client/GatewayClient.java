@@ -119,9 +119,20 @@ public class GatewayClient {
                 () -> rest.deleteSnapshot(serverId, projectId, snapshotId));
     }
 
-    /** The registered GNS3 servers (the gateway's list, page or plain array). */
-    public Uni<JsonNode> listServers() {
-        return call("list servers", config.gateway().readTimeout(), rest::listServers);
+    /** Every registered GNS3 server, all pages of the gateway's list. */
+    public Uni<java.util.List<JsonNode>> listServers() {
+        return serverPage(null, new java.util.ArrayList<>());
+    }
+
+    private Uni<java.util.List<JsonNode>> serverPage(String cursor, java.util.List<JsonNode> collected) {
+        return call("list servers", config.gateway().readTimeout(), () -> rest.listServers(500, cursor))
+                .chain(page -> {
+                    JsonNode items = page.has("items") ? page.get("items") : page;
+                    items.forEach(collected::add);
+                    String next = page.path("nextCursor").asText(null);
+                    return next == null || next.isBlank() ? Uni.createFrom().item(collected)
+                            : serverPage(next, collected);
+                });
     }
 
     public Uni<JsonNode> listProjects(UUID serverId) {

@@ -99,7 +99,8 @@ interface GatewayRestClient {
 
     @GET
     @Path("/servers")
-    Uni<JsonNode> listServers();
+    Uni<JsonNode> listServers(@jakarta.ws.rs.QueryParam("limit") int limit,
+                              @jakarta.ws.rs.QueryParam("cursor") String cursor);
 
     @GET
     @Path("/servers/{serverId}/projects")

@@ -1,6 +1,9 @@
 package dev.labfleet.project.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.labfleet.common.page.FleetList;
+import dev.labfleet.common.problem.ProblemException;
+import dev.labfleet.common.problem.UpstreamProblems;
 import dev.labfleet.common.event.EventTypes;
 import dev.labfleet.project.client.GatewayClient;
 import dev.labfleet.project.domain.Project;
@@ -47,23 +50,26 @@ public class SyncService {
                 : gateway.listServers().map(SyncService::serverIds);
         return servers.chain(ids -> Multi.createFrom().iterable(ids)
                 .onItem().transformToUniAndConcatenate(id -> gateway.listProjects(id)
-                        .map(projects -> new ServerState(id, projects))
-                        .onFailure().recoverWithItem(e -> new ServerState(id, null)))
+                        .map(projects -> new ServerState(id, projects, null))
+                        .onFailure().recoverWithItem(e -> new ServerState(id, null, e instanceof ProblemException p
+                                ? p.problem().detail() : UpstreamProblems.describe(e))))
                 .collect().asList())
                 .chain(states -> Panache.withTransaction(() -> reconcile(states)));
     }
 
-    private record ServerState(UUID serverId, JsonNode projects) {
+    private record ServerState(UUID serverId, JsonNode projects, String failure) {
     }
 
     private Uni<SyncReport> reconcile(List<ServerState> states) {
         List<ProjectView> adopted = new ArrayList<>();
         List<UUID> missing = new ArrayList<>();
         List<UUID> unreachable = new ArrayList<>();
+        List<FleetList.LeftOut> leftOut = new ArrayList<>();
         int[] unchanged = {0};
         return Multi.createFrom().iterable(states).onItem().transformToUniAndConcatenate(state -> {
             if (state.projects() == null) {
                 unreachable.add(state.serverId());
+                leftOut.add(new FleetList.LeftOut(state.serverId(), state.failure()));
                 return Uni.createFrom().voidItem();
             }
             Map<UUID, JsonNode> onServer = new HashMap<>();
@@ -90,7 +96,7 @@ public class SyncService {
                 return Multi.createFrom().iterable(changes).onItem().transformToUniAndConcatenate(u -> u)
                         .collect().last().replaceWithVoid();
             });
-        }).collect().last().map(ignored -> new SyncReport(adopted, missing, unreachable, unchanged[0]));
+        }).collect().last().map(ignored -> new SyncReport(adopted, missing, unreachable, unchanged[0], leftOut));
     }
 
     private Uni<Void> markMissing(Project p) {
@@ -122,10 +128,9 @@ public class SyncService {
                 .invoke(() -> adopted.add(ProjectView.of(p)));
     }
 
-    static List<UUID> serverIds(JsonNode servers) {
-        JsonNode items = servers.has("items") ? servers.get("items") : servers;
+    static List<UUID> serverIds(List<JsonNode> servers) {
         List<UUID> ids = new ArrayList<>();
-        for (JsonNode s : items) {
+        for (JsonNode s : servers) {
             JsonNode id = s.has("serverId") ? s.get("serverId") : s.get("id");
             if (id != null && s.path("enabled").asBoolean(true)) {
                 ids.add(UUID.fromString(id.asText()));

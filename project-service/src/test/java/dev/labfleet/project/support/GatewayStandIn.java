@@ -13,10 +13,15 @@ public class GatewayStandIn implements QuarkusTestResourceLifecycleManager {
     public static final UUID SERVER_ID = LabfleetFacade.SERVER_ID;
 
     private static Gns3Simulator simulator;
-    private LabfleetFacade facade;
+    private static LabfleetFacade facade;
 
     public static Gns3Simulator simulator() {
         return simulator;
+    }
+
+    /** The gateway stand-in (to register a dead server next to the simulated one). */
+    public static LabfleetFacade facade() {
+        return facade;
     }
 
     @Override

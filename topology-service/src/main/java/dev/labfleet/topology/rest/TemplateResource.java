@@ -1,5 +1,6 @@
 package dev.labfleet.topology.rest;
 
+import dev.labfleet.common.page.FleetList;
 import dev.labfleet.topology.service.TemplateCatalogueService;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -9,7 +10,6 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.util.List;
 
 @Path("/api/v1/templates")
 @Produces(MediaType.APPLICATION_JSON)
@@ -24,9 +24,10 @@ public class TemplateResource {
 
     @GET
     @Operation(summary = "Every template of the fleet", description = "The templates of every enabled GNS3 server, "
-            + "merged by name and type, each with the servers that have it and its id there. Cached for "
-            + "labfleet.topology.cache.templates-ttl (30 s).")
-    public Uni<List<TemplateView>> list() {
-        return templates.fleet();
+            + "merged by name and type, each with the servers that have it and its id there (items), and the servers "
+            + "that could not be read, each with why (leftOut): a server down never fails the catalogue. A complete "
+            + "catalogue is cached for labfleet.topology.cache.templates-ttl (30 s).")
+    public Uni<FleetList<TemplateView>> list() {
+        return templates.fleetList();
     }
 }

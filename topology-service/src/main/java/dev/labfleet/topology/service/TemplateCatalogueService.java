@@ -3,6 +3,7 @@ package dev.labfleet.topology.service;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.labfleet.common.page.FleetList;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.topology.client.GatewayApi;
 import dev.labfleet.topology.config.TopologyConfig;
@@ -65,14 +66,22 @@ public class TemplateCatalogueService {
 
     /** Every template of the fleet, by name; cached. */
     public Uni<List<TemplateView>> fleet() {
+        return fleetList().map(FleetList::items);
+    }
+
+    /**
+     * Every template of the reachable servers, and the servers left out with why (a server down never fails the
+     * catalogue). Only a complete catalogue is cached, so a server that comes back shows at the next read.
+     */
+    public Uni<FleetList<TemplateView>> fleetList() {
         String key = config.cache().keyPrefix() + "templates";
         return values.get(key).onFailure().recoverWithNull().chain(hit -> {
             List<TemplateView> cached = parse(hit);
             if (cached != null) {
-                return Uni.createFrom().item(cached);
+                return Uni.createFrom().item(new FleetList<>(cached, List.of()));
             }
-            return load().call(loaded -> loaded.complete() ? store(key, loaded.templates()) : Uni.createFrom().voidItem())
-                    .map(Loaded::templates);
+            return load().call(loaded -> loaded.leftOut().isEmpty() ? store(key, loaded.items())
+                    : Uni.createFrom().voidItem());
         });
     }
 
@@ -133,11 +142,12 @@ public class TemplateCatalogueService {
         return TemplateCatalogue.of(infos);
     }
 
-    private record Loaded(List<TemplateView> templates, boolean complete) {
+    /** One server's template list, or why there is none. */
+    private record ServerTemplates(UUID serverId, JsonNode list, String failure) {
     }
 
     /** Every enabled server's templates, merged; servers that fail are left out (and the result is not cached). */
-    private Uni<Loaded> load() {
+    private Uni<FleetList<TemplateView>> load() {
         return gateway.servers().chain(servers -> {
             List<UUID> enabled = new ArrayList<>();
             for (JsonNode s : servers) {
@@ -146,31 +156,32 @@ public class TemplateCatalogueService {
                 }
             }
             if (enabled.isEmpty()) {
-                return Uni.createFrom().item(new Loaded(List.of(), true));
+                return Uni.createFrom().item(new FleetList<TemplateView>(List.of(), List.of()));
             }
-            List<Uni<Map.Entry<UUID, JsonNode>>> reads = new ArrayList<>();
+            List<Uni<ServerTemplates>> reads = new ArrayList<>();
             for (UUID serverId : enabled) {
                 reads.add(gateway.get(serverId, "/templates", "list templates")
-                        .map(list -> Map.entry(serverId, list))
+                        .map(list -> new ServerTemplates(serverId, list, null))
                         .onFailure().recoverWithItem(e -> {
-                            LOG.warnf("template catalogue: server %s did not list its templates (%s)", serverId,
-                                    e.getMessage());
-                            return Map.entry(serverId, (JsonNode) null);
+                            String why = e instanceof ProblemException p ? p.problem().detail()
+                                    : dev.labfleet.common.problem.UpstreamProblems.describe(e);
+                            LOG.warnf("template catalogue: server %s left out (%s)", serverId, why);
+                            return new ServerTemplates(serverId, null, why);
                         }));
             }
             return Uni.join().all(reads).andFailFast().map(TemplateCatalogueService::merge);
         });
     }
 
-    private static Loaded merge(List<Map.Entry<UUID, JsonNode>> lists) {
+    private static FleetList<TemplateView> merge(List<ServerTemplates> lists) {
         Map<String, TemplateView> merged = new LinkedHashMap<>();
-        boolean complete = true;
-        for (Map.Entry<UUID, JsonNode> list : lists) {
-            if (list.getValue() == null) {
-                complete = false;
+        List<FleetList.LeftOut> leftOut = new ArrayList<>();
+        for (ServerTemplates list : lists) {
+            if (list.list() == null) {
+                leftOut.add(new FleetList.LeftOut(list.serverId(), list.failure()));
                 continue;
             }
-            for (JsonNode t : list.getValue()) {
+            for (JsonNode t : list.list()) {
                 String name = t.path("name").asText();
                 String type = t.path("template_type").asText();
                 UUID id;
@@ -179,7 +190,7 @@ public class TemplateCatalogueService {
                 } catch (IllegalArgumentException e) {
                     continue;
                 }
-                TemplateView.ServerTemplate where = new TemplateView.ServerTemplate(list.getKey(), id);
+                TemplateView.ServerTemplate where = new TemplateView.ServerTemplate(list.serverId(), id);
                 merged.merge(name + "\u0000" + type, view(t, name, type, where), (a, b) -> {
                     List<TemplateView.ServerTemplate> servers = new ArrayList<>(a.servers());
                     servers.addAll(b.servers());
@@ -191,7 +202,7 @@ public class TemplateCatalogueService {
         List<TemplateView> sorted = new ArrayList<>(merged.values());
         sorted.sort(java.util.Comparator.comparing((TemplateView v) -> v.name().toLowerCase(Locale.ROOT))
                 .thenComparing(TemplateView::templateType));
-        return new Loaded(List.copyOf(sorted), complete);
+        return new FleetList<>(sorted, leftOut);
     }
 
     private static TemplateView view(JsonNode t, String name, String type, TemplateView.ServerTemplate where) {

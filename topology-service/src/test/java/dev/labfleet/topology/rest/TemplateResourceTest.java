@@ -26,9 +26,9 @@ class TemplateResourceTest {
     void theCatalogueListsTheBuiltinsWithTheServerThatHasThem() {
         String server = LabfleetFacade.SERVER_ID.toString();
         given().when().get("/api/v1/templates").then().statusCode(200)
-                .body("name", hasItems("VPCS", "Ethernet switch", "Ethernet hub", "Cloud"))
-                .body("find { it.name == 'VPCS' }.template_type", equalTo("vpcs"))
-                .body("find { it.name == 'VPCS' }.servers", equalTo(List.of(Map.of("server_id", server,
+                .body("items.name", hasItems("VPCS", "Ethernet switch", "Ethernet hub", "Cloud"))
+                .body("items.find { it.name == 'VPCS' }.template_type", equalTo("vpcs"))
+                .body("items.find { it.name == 'VPCS' }.servers", equalTo(List.of(Map.of("server_id", server,
                         "template_id", "19021f99-e36f-394d-b4a1-8aaa902ab9cc"))));
     }
 
@@ -41,7 +41,7 @@ class TemplateResourceTest {
         // the catalogue is cached for a short while: it shows the new template once that has passed
         await().atMost(java.time.Duration.ofSeconds(20)).pollInterval(java.time.Duration.ofMillis(500)).untilAsserted(() ->
                 given().when().get("/api/v1/templates").then().statusCode(200)
-                        .body("find { it.name == '" + name + "' }.servers[0].template_id", equalTo(templateId)));
+                        .body("items.find { it.name == '" + name + "' }.servers[0].template_id", equalTo(templateId)));
 
         String lab = SimLabs.project();
         given().contentType(ContentType.JSON).body(Map.of("name", "R1", "template", name.toUpperCase()))

@@ -236,7 +236,7 @@ class TopologyApplyTest {
         sim().body(Map.of("name", template, "template_type", "qemu", "compute_id", "local", "adapters", 4))
                 .post("/v2/templates").then().statusCode(201);
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                given().get("/api/v1/templates").then().body("name", hasItem(template)));
+                given().get("/api/v1/templates").then().body("items.name", hasItem(template)));
         String spec = """
                 nodes:
                   - name: R1

@@ -13,11 +13,16 @@ import java.util.Map;
 public class LabStandIn implements QuarkusTestResourceLifecycleManager {
 
     private static Gns3Simulator simulator;
-    private LabfleetFacade facade;
+    private static LabfleetFacade facade;
     private StreamingFront front;
 
     public static Gns3Simulator simulator() {
         return simulator;
+    }
+
+    /** The gateway and project-service stand-in (to register a dead server next to the simulated one). */
+    public static LabfleetFacade facade() {
+        return facade;
     }
 
     @Override
