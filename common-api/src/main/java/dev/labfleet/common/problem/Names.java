@@ -52,6 +52,44 @@ public final class Names {
         return null;
     }
 
+    /**
+     * What is wrong with {@code value} as free text of at most {@code max} characters (a description, a script's
+     * body), or null when nothing: the same characters are refused as in names, except tabs and line breaks.
+     */
+    public static String textProblem(String value, int max) {
+        if (value == null) {
+            return null;
+        }
+        int length = value.codePointCount(0, value.length());
+        if (length > max) {
+            return "must be at most " + max + " characters (it has " + length + ")";
+        }
+        int position = 0;
+        for (int i = 0; i < value.length(); ) {
+            int c = value.codePointAt(i);
+            if (c != '\t' && c != '\n' && c != '\r' && forbidden(c)) {
+                return "must not contain control or invisible formatting characters other than tabs and line breaks ("
+                        + code(c) + " at position " + position + ")";
+            }
+            i += Character.charCount(c);
+            position++;
+        }
+        return null;
+    }
+
+    /**
+     * A request header that stands for a field (an identity such as {@code X-Labfleet-User}): absent is allowed,
+     * otherwise it follows the name rule with {@code max} characters.
+     *
+     * @throws ProblemException a 400 naming the header
+     */
+    public static String requireHeader(String header, String value, int max) {
+        if (value == null) {
+            return null;
+        }
+        return require(header, value, max);
+    }
+
     /** @throws ProblemException a 400 naming {@code field} when {@code value} is not a valid name */
     public static String require(String field, String value) {
         return require(field, value, MAX_LENGTH);

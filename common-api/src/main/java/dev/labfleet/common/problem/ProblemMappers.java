@@ -2,9 +2,7 @@ package dev.labfleet.common.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import jakarta.validation.ConstraintViolation;
@@ -75,25 +73,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e, UriInfo uri) {
-        String field = e instanceof JsonMappingException m ? path(m) : "";
-        String detail;
-        if (e instanceof UnrecognizedPropertyException u) {
-            detail = "unknown field '" + u.getPropertyName() + "'";
-        } else if (e instanceof InvalidFormatException f) {
-            detail = "cannot read '" + f.getValue() + "' as " + simpleName(f.getTargetType());
-        } else if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
-            detail = "expected " + simpleName(m.getTargetType());
-        } else {
-            detail = "malformed JSON: " + e.getOriginalMessage();
-        }
-        Problem problem;
-        if (field.isEmpty()) {
-            problem = Problem.of(ProblemTypes.MALFORMED, detail);
-        } else {
-            problem = Problem.of(ProblemTypes.VALIDATION, field + ": " + detail)
-                    .withViolations(List.of(new Problem.Violation(field, detail)));
-        }
-        return respond(problem, uri, null);
+        return respond(JsonProblems.of(e, "JSON"), uri, null);
     }
 
     @ServerExceptionMapper
@@ -107,9 +87,10 @@ public class ProblemMappers {
         if (status >= 500) {
             return unexpected(e, uri);
         }
+        // the path is the client's: quoted and escaped, never repeated raw
         String detail = switch (status) {
-            case 404 -> "no resource at " + uri.getPath();
-            case 405 -> "method not allowed on " + uri.getPath();
+            case 404 -> "no resource at " + JsonProblems.quote(uri.getPath());
+            case 405 -> "method not allowed on " + JsonProblems.quote(uri.getPath());
             default -> e.getMessage();
         };
         Problem problem = Problem.of(ProblemTypes.forStatus(status), detail);
@@ -270,33 +251,6 @@ public class ProblemMappers {
             }
         }
         return false;
-    }
-
-    private static String simpleName(Class<?> type) {
-        if (type == null) {
-            return "a value";
-        }
-        if (type.isEnum()) {
-            StringBuilder values = new StringBuilder("one of ");
-            Object[] constants = type.getEnumConstants();
-            for (int i = 0; i < constants.length; i++) {
-                values.append(i == 0 ? "" : ", ").append(constants[i]);
-            }
-            return values.toString();
-        }
-        if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
-            return "a number";
-        }
-        if (type == Boolean.class || type == boolean.class) {
-            return "a boolean";
-        }
-        if (type == String.class) {
-            return "a string";
-        }
-        if (Iterable.class.isAssignableFrom(type) || type.isArray()) {
-            return "an array";
-        }
-        return "an object (" + type.getSimpleName() + ")";
     }
 
     private static Throwable rootCause(Throwable e) {

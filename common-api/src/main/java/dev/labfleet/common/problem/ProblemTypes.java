@@ -15,6 +15,8 @@ public final class ProblemTypes {
     public static final Kind METHOD_NOT_ALLOWED = new Kind("method-not-allowed", "Method not allowed", 405);
     public static final Kind NOT_ACCEPTABLE = new Kind("not-acceptable", "Not acceptable", 406);
     public static final Kind CONFLICT = new Kind("conflict", "Conflict with the current state", 409);
+    public static final Kind PAYLOAD_TOO_LARGE = new Kind("payload-too-large", "Request body too large", 413);
+    public static final Kind URI_TOO_LONG = new Kind("uri-too-long", "Request URI too long", 414);
     public static final Kind UNSUPPORTED_MEDIA_TYPE = new Kind("unsupported-media-type", "Unsupported media type", 415);
     public static final Kind UPSTREAM_ERROR = new Kind("upstream-error", "Upstream server failed", 502);
     public static final Kind UPSTREAM_UNAVAILABLE = new Kind("upstream-unavailable", "Upstream server unavailable", 503);
@@ -33,6 +35,8 @@ public final class ProblemTypes {
             case 405 -> METHOD_NOT_ALLOWED;
             case 406 -> NOT_ACCEPTABLE;
             case 409 -> CONFLICT;
+            case 413 -> PAYLOAD_TOO_LARGE;
+            case 414 -> URI_TOO_LONG;
             case 415 -> UNSUPPORTED_MEDIA_TYPE;
             case 502 -> UPSTREAM_ERROR;
             case 503 -> UPSTREAM_UNAVAILABLE;

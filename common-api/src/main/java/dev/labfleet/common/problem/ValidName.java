@@ -51,10 +51,13 @@ public @interface ValidName {
                 return true;
             }
             context.disableDefaultConstraintViolation();
-            // the message is ours, never the value: escape Expression Language and parameter markers all the same
-            context.buildConstraintViolationWithTemplate(problem.replace("\\", "\\\\").replace("{", "\\{")
-                    .replace("}", "\\}").replace("$", "\\$")).addConstraintViolation();
+            context.buildConstraintViolationWithTemplate(literal(problem)).addConstraintViolation();
             return false;
+        }
+
+        /** A message template that reads as the text itself: no Expression Language, no parameters. */
+        static String literal(String message) {
+            return message.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}").replace("$", "\\$");
         }
     }
 }

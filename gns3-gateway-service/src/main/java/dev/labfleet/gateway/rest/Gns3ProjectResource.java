@@ -6,6 +6,7 @@ import dev.labfleet.common.gns3.DuplicateProjectRequest;
 import dev.labfleet.common.gns3.ProjectStatsView;
 import dev.labfleet.common.gns3.ProjectView;
 import dev.labfleet.common.gns3.UpdateProjectRequest;
+import dev.labfleet.common.problem.Names;
 import dev.labfleet.gateway.client.OperationClass;
 import dev.labfleet.gateway.service.Gns3Bodies;
 import dev.labfleet.gateway.service.Gns3Proxy;
@@ -155,6 +156,9 @@ public class Gns3ProjectResource {
     @APIResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = ProjectView.class)))
     public Uni<Response> importArchive(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,
                                        @QueryParam("name") String name, InputStream archive) {
+        if (name != null) {
+            Names.require("name", name);
+        }
         String query = Paths.query("name", name);
         Multi<Buffer> body = Multi.createBy().repeating().supplier(() -> read(archive)).until(b -> b.length() == 0)
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());

@@ -127,4 +127,22 @@ class BadInputTest {
         Api.json().body(Map.of("name", "snap-" + UUID.randomUUID())).post(project + "/snapshots")
                 .then().statusCode(201);
     }
+
+    @Test
+    void importsAreNamedByTheRuleAndHeldToTheUploadLimitWithProblems() {
+        String target = base + "/projects/" + UUID.randomUUID() + "/import";
+        RestAssured.given().contentType("application/zip").body(new byte[]{1, 2, 3}).queryParam("name", "a\u0000b")
+                .post(target).then().statusCode(400).contentType(PROBLEM).body("violations.field", hasItem("name"));
+        // the test profile's upload limit is 1M
+        RestAssured.given().contentType("application/zip").body(new byte[1536 * 1024]).queryParam("name", "big")
+                .post(target).then().statusCode(413).contentType(PROBLEM).body("status", equalTo(413));
+    }
+
+    @Test
+    void longUrisAndUnknownPathsAreProblemsWithTheClientsTextEscaped() {
+        Api.json().get(base + "/projects/" + "p".repeat(5000)).then().statusCode(414).contentType(PROBLEM);
+        RestAssured.given().urlEncodingEnabled(false).get("/api/v1/servers/x/%22%E2%80%8F/zzz")
+                .then().statusCode(404).contentType(PROBLEM)
+                .body("detail", equalTo("no resource at \"/api/v1/servers/x/\\\"\\u200f/zzz\""));
+    }
 }

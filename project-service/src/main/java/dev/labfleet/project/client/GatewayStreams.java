@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
 import io.vertx.mutiny.core.http.HttpClientResponse;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -58,23 +57,28 @@ public class GatewayStreams {
                         "export project", "the gateway", e));
     }
 
-    /** Imports an archive as project {@code projectId} on a server; answers GNS3's project. */
-    public Uni<JsonNode> importArchive(UUID serverId, UUID projectId, String name, Buffer archive) {
+    /**
+     * Imports an archive as project {@code projectId} on a server, streaming it to the gateway as the client sends
+     * it; answers GNS3's project. The gateway's refusal (a 413 for an archive too large for it...) keeps its status.
+     */
+    public Uni<JsonNode> importArchive(UUID serverId, UUID projectId, String name, ArchiveUpload archive) {
         String path = "/api/v1/servers/" + serverId + "/projects/" + projectId + "/import?name="
                 + URLEncoder.encode(name, StandardCharsets.UTF_8);
         return http.request(options(HttpMethod.POST, path).putHeader("content-type", "application/octet-stream"))
-                .chain(request -> request.send(archive))
-                .chain(response -> response.body().map(body -> {
-                    if (response.statusCode() >= 300) {
-                        throw GatewayClient.fromGateway("import project", response.statusCode(), body.toString(),
-                                response.getHeader("Retry-After"));
-                    }
-                    try {
-                        return CloudEventCodec.mapper().readTree(body.getBytes());
-                    } catch (IOException e) {
-                        throw ProblemException.upstream("import project: the gateway's answer is not JSON");
-                    }
-                }))
+                .chain(request -> Uni.createFrom().completionStage(() -> archive.sendTo(request.getDelegate())
+                        .toCompletionStage()))
+                .chain(response -> Uni.createFrom().completionStage(() -> response.body().toCompletionStage())
+                        .map(body -> {
+                            if (response.statusCode() >= 300) {
+                                throw GatewayClient.fromGateway("import project", response.statusCode(),
+                                        body.toString(), response.getHeader("Retry-After"));
+                            }
+                            try {
+                                return CloudEventCodec.mapper().readTree(body.getBytes());
+                            } catch (IOException e) {
+                                throw ProblemException.upstream("import project: the gateway's answer is not JSON");
+                            }
+                        }))
                 .ifNoItem().after(config.gateway().transferTimeout())
                 .failWith(() -> ProblemException.timeout("import project: the gateway did not answer in time"))
                 .onFailure(e -> !(e instanceof ProblemException)).transform(e -> UpstreamProblems.unreachable(

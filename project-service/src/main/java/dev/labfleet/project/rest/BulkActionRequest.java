@@ -1,7 +1,10 @@
 package dev.labfleet.project.rest;
 
+import dev.labfleet.common.problem.ValidName;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 
 import java.util.Map;
 
@@ -17,5 +20,5 @@ public record BulkActionRequest(
         @Min(1) @Max(200) Integer batchSize,
         @Min(0) @Max(600_000) Long delayMs,
         Boolean stopOnFirstError,
-        Map<String, Integer> priorities) {
+        @Size(max = 10_000) Map<@NotNull @ValidName String, @NotNull Integer> priorities) {
 }

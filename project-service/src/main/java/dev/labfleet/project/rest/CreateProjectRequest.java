@@ -1,6 +1,8 @@
 package dev.labfleet.project.rest;
 
-import jakarta.validation.constraints.NotBlank;
+import dev.labfleet.common.problem.ValidName;
+import dev.labfleet.common.problem.ValidText;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
@@ -17,13 +19,13 @@ import java.util.UUID;
  */
 public record CreateProjectRequest(
         UUID projectId,
-        @NotBlank @Size(max = 100) @Pattern(regexp = "[^/\\\\\\x00-\\x1f]+", message = "must not contain / \\ or control characters")
+        @NotNull @ValidName @Pattern(regexp = "[^/\\\\]*", message = "must not contain / or \\")
         String name,
-        @Size(max = 200) String owner,
+        @ValidName(max = 200) String owner,
         UUID serverId,
-        @Size(max = 2000) String description,
-        @Size(max = 50) List<@NotBlank @Size(max = 100) String> tags,
+        @ValidText(max = 2000) String description,
+        @Size(max = 50) List<@NotNull @ValidName String> tags,
         Boolean autoStart,
         Boolean autoClose,
-        @Size(max = 20) List<@NotBlank String> labels) {
+        @Size(max = 20) List<@NotNull @ValidName(max = 200) String> labels) {
 }

@@ -1,8 +1,8 @@
 package dev.labfleet.project.rest;
 
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.Size;
+import dev.labfleet.common.problem.ValidName;
+import jakarta.validation.constraints.NotNull;
 
 /** A new snapshot of a lab (GNS3 refuses while nodes run: stop them first). */
-public record CreateSnapshotRequest(@NotBlank @Size(max = 100) String name) {
+public record CreateSnapshotRequest(@NotNull @ValidName String name) {
 }

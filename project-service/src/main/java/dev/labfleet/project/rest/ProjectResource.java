@@ -2,18 +2,21 @@ package dev.labfleet.project.rest;
 
 import dev.labfleet.common.id.Ids;
 import dev.labfleet.common.page.CursorPage;
+import dev.labfleet.common.problem.HttpLimits;
+import dev.labfleet.common.problem.ValidName;
+import dev.labfleet.common.problem.ValidText;
+import dev.labfleet.project.client.ArchiveUpload;
 import dev.labfleet.project.domain.ProjectStatus;
 import dev.labfleet.project.service.OperationService;
 import dev.labfleet.project.service.ProjectService;
 import dev.labfleet.project.service.SyncService;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -24,11 +27,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
 import org.jboss.resteasy.reactive.RestMulti;
 
 import java.net.URI;
@@ -44,11 +47,14 @@ public class ProjectResource {
     private final ProjectService projects;
     private final OperationService operations;
     private final SyncService sync;
+    private final HttpLimits limits;
 
-    public ProjectResource(ProjectService projects, OperationService operations, SyncService sync) {
+    public ProjectResource(ProjectService projects, OperationService operations, SyncService sync,
+                           HttpLimits limits) {
         this.projects = projects;
         this.operations = operations;
         this.sync = sync;
+        this.limits = limits;
     }
 
     @POST
@@ -65,8 +71,8 @@ public class ProjectResource {
             @QueryParam("serverId") String serverId,
             @QueryParam("status") @Pattern(regexp = "opened|closed|missing", message = "must be opened, closed or missing")
             String status,
-            @QueryParam("tag") @Size(max = 100) String tag,
-            @QueryParam("name") @Size(max = 200) String name,
+            @QueryParam("tag") @ValidText(max = 100) String tag,
+            @QueryParam("name") @ValidText(max = 200) String name,
             @QueryParam("cursor") String cursor,
             @QueryParam("limit") @Min(1) @Max(CursorPage.MAX_LIMIT) Integer limit) {
         ProjectStatus parsed = status == null ? null : ProjectStatus.valueOf(status.toUpperCase());
@@ -140,16 +146,21 @@ public class ProjectResource {
     @Path("/import")
     @Consumes({"application/gns3project", "application/zip", MediaType.APPLICATION_OCTET_STREAM})
     @Operation(summary = "Import a .gns3project archive as a new lab", description = "Placed like a create unless "
-            + "serverId is given; GNS3 gives the lab new node and link ids and leaves it closed.")
-    public Uni<Response> importArchive(@QueryParam("name") @NotBlank @Size(max = 100) String name,
-                                       @QueryParam("serverId") String serverId,
-                                       @QueryParam("owner") @Size(max = 200) String owner,
-                                       byte[] archive) {
-        if (archive == null || archive.length == 0) {
+            + "serverId is given; GNS3 gives the lab new node and link ids and leaves it closed. The archive streams "
+            + "to the lab's GNS3 server as it arrives (labfleet.http.max-upload-size at most: 413 beyond).")
+    public Uni<Response> importArchive(
+            @QueryParam("name") @NotNull @ValidName
+            @Pattern(regexp = "[^/\\\\]*", message = "must not contain / or \\") String name,
+            @QueryParam("serverId") String serverId,
+            @QueryParam("owner") @ValidName(max = 200) String owner,
+            @Context HttpServerRequest request) {
+        ArchiveUpload archive = new ArchiveUpload(request, limits.limitOf(request.path()));
+        if (archive.declaredLength() == 0) {
+            archive.discard();
             throw dev.labfleet.common.problem.ProblemException.invalid("body", "the .gns3project archive is missing");
         }
-        return projects.importArchive(name, Ids.parseParameter("serverId", serverId), owner,
-                        io.vertx.mutiny.core.buffer.Buffer.buffer(archive))
+        return projects.importArchive(name, Ids.parseParameter("serverId", serverId), owner, archive)
+                .onFailure().invoke(archive::discard)
                 .map(view -> Response.created(URI.create("/api/v1/projects/" + view.projectId())).entity(view).build());
     }
 

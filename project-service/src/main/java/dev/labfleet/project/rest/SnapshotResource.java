@@ -1,5 +1,6 @@
 package dev.labfleet.project.rest;
 
+import dev.labfleet.common.problem.Names;
 import dev.labfleet.project.service.SnapshotService;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -28,6 +29,8 @@ import java.util.UUID;
 public class SnapshotResource {
 
     public static final String USER_HEADER = "X-Labfleet-User";
+    /** Until authentication replaces the header, its value is checked like a name of this length. */
+    static final int MAX_USER_LENGTH = 200;
 
     private final SnapshotService snapshots;
 
@@ -46,6 +49,7 @@ public class SnapshotResource {
     @Operation(summary = "Take a snapshot (GNS3 answers 409 while nodes run)")
     public Uni<Response> create(@PathParam("projectId") UUID projectId, @Valid @NotNull CreateSnapshotRequest request,
                                 @HeaderParam(USER_HEADER) @DefaultValue("anonymous") String user) {
+        Names.requireHeader(USER_HEADER, user, MAX_USER_LENGTH);
         return snapshots.create(projectId, request.name(), user)
                 .map(view -> Response.status(Response.Status.CREATED).entity(view).build());
     }
@@ -55,6 +59,7 @@ public class SnapshotResource {
     @Operation(summary = "Restore a snapshot: the lab goes back to it")
     public Uni<ProjectView> restore(@PathParam("projectId") UUID projectId, @PathParam("snapshotId") UUID snapshotId,
                                     @HeaderParam(USER_HEADER) @DefaultValue("anonymous") String user) {
+        Names.requireHeader(USER_HEADER, user, MAX_USER_LENGTH);
         return snapshots.restore(projectId, snapshotId, user);
     }
 

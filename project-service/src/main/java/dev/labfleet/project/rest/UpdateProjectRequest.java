@@ -1,5 +1,8 @@
 package dev.labfleet.project.rest;
 
+import dev.labfleet.common.problem.ValidName;
+import dev.labfleet.common.problem.ValidText;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
@@ -7,10 +10,10 @@ import java.util.List;
 
 /** Changes to a lab; a null field is left as it is. */
 public record UpdateProjectRequest(
-        @Size(min = 1, max = 100) @Pattern(regexp = "[^/\\\\\\x00-\\x1f]+", message = "must not contain / \\ or control characters")
+        @ValidName @Pattern(regexp = "[^/\\\\]*", message = "must not contain / or \\")
         String name,
-        @Size(max = 2000) String description,
-        @Size(max = 50) List<@Size(min = 1, max = 100) String> tags,
+        @ValidText(max = 2000) String description,
+        @Size(max = 50) List<@NotNull @ValidName String> tags,
         Boolean autoStart,
         Boolean autoClose) {
 }

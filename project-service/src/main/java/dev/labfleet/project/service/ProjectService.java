@@ -7,6 +7,7 @@ import dev.labfleet.common.event.EventTypes;
 import dev.labfleet.common.page.Cursor;
 import dev.labfleet.common.page.CursorPage;
 import dev.labfleet.common.problem.ProblemException;
+import dev.labfleet.project.client.ArchiveUpload;
 import dev.labfleet.project.client.GatewayClient;
 import dev.labfleet.project.client.GatewayStreams;
 import dev.labfleet.project.domain.Project;
@@ -19,7 +20,6 @@ import dev.labfleet.project.rest.UpdateProjectRequest;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClientResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -69,7 +69,7 @@ public class ProjectService {
     }
 
     /** Imports a .gns3project archive as a new lab, placed like a create (GNS3 leaves it closed). */
-    public Uni<ProjectView> importArchive(String name, UUID serverId, String owner, Buffer archive) {
+    public Uni<ProjectView> importArchive(String name, UUID serverId, String owner, ArchiveUpload archive) {
         String who = owner == null || owner.isBlank() ? DEFAULT_OWNER : owner;
         UUID id = UUID.randomUUID();
         CreateProjectRequest request = new CreateProjectRequest(id, name, who, serverId, null, null, null, null, null);

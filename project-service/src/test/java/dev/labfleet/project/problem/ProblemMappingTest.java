@@ -57,7 +57,7 @@ class ProblemMappingTest {
                 .when().post("/test/problems/validate")
                 .then().statusCode(400).contentType(PROBLEM)
                 .body("violations.field", hasItem("ports[0].adapterNumber"))
-                .body("detail", containsString("a number"));
+                .body("detail", containsString("expected an integer"));
     }
 
     @Test

@@ -3,9 +3,11 @@ package dev.labfleet.topology.rest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.labfleet.common.problem.ValidName;
+import dev.labfleet.common.problem.ValidText;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -29,7 +31,7 @@ import java.util.UUID;
 @Schema(examples = "{\"name\": \"PC1\", \"template\": \"VPCS\", \"x\": -150, \"y\": 150, \"labels\": {\"role\": \"host\"}}")
 public record CreateNodeRequest(
         UUID nodeId,
-        @NotBlank @Size(max = 100) @Pattern(regexp = "[^:]*", message = "must not contain ':'") String name,
+        @NotNull @ValidName @Pattern(regexp = "[^:]*", message = "must not contain ':'") String name,
         @Size(max = 200) String template,
         @Pattern(regexp = "cloud|nat|ethernet_hub|ethernet_switch|frame_relay_switch|atm_switch|docker|dynamips|vpcs"
                 + "|traceng|virtualbox|vmware|iou|qemu", message = "must be a GNS3 node type (vpcs, ethernet_switch, qemu...)")
@@ -38,5 +40,5 @@ public record CreateNodeRequest(
         @Min(-100_000) @Max(100_000) Integer x,
         @Min(-100_000) @Max(100_000) Integer y,
         Map<String, Object> properties,
-        @Size(max = 50) Map<@NotBlank @Size(max = 100) String, @Size(max = 500) String> labels) {
+        @Size(max = 50) Map<@NotNull @ValidName String, @ValidText(max = 500) String> labels) {
 }

@@ -1,5 +1,6 @@
 package dev.labfleet.topology.rest;
 
+import dev.labfleet.common.problem.ValidName;
 import dev.labfleet.topology.generate.GeneratorOptions;
 import dev.labfleet.topology.generate.Shape;
 import jakarta.validation.constraints.Max;
@@ -25,7 +26,7 @@ import java.util.Map;
 public record GenerateTopologyRequest(
         @NotNull @Pattern(regexp = "(?i)star|ring|full[-_]mesh|spine[-_]leaf|tree",
                 message = "must be one of star, ring, full-mesh, spine-leaf, tree") String shape,
-        @Size(max = 200) String name,
+        @ValidName(max = 200) String name,
         @Min(1) @Max(10_000) Integer size,
         @Min(1) @Max(1_000) Integer spines,
         @Min(1) @Max(10_000) Integer leaves,

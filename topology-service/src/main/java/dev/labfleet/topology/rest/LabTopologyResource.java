@@ -1,5 +1,6 @@
 package dev.labfleet.topology.rest;
 
+import dev.labfleet.common.problem.Names;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.topology.domain.ApplyStatus;
 import dev.labfleet.topology.format.ExportFormat;
@@ -33,6 +34,8 @@ public class LabTopologyResource {
 
     /** Who applies a spec: recorded with it (the edge gateway sets it from the authenticated user). */
     public static final String USER_HEADER = "X-Labfleet-User";
+    /** Until authentication replaces the header, its value is checked like a name of this length. */
+    static final int MAX_USER_LENGTH = 200;
 
     private final LabTopologyService topology;
     private final TopologyApplier applier;
@@ -73,6 +76,7 @@ public class LabTopologyResource {
                              @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
                              @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
                              @HeaderParam(USER_HEADER) String user, String spec) {
+        Names.requireHeader(USER_HEADER, user, MAX_USER_LENGTH);
         if (spec == null || spec.isBlank()) {
             throw ProblemException.invalid("body", "the topology spec is missing");
         }

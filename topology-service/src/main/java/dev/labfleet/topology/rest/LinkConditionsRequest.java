@@ -4,10 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.labfleet.common.problem.ProblemException;
+import dev.labfleet.common.problem.ValidText;
 import dev.labfleet.topology.spec.LinkConditions;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Size;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -30,7 +30,7 @@ public record LinkConditionsRequest(
         @Min(0) @Max(32767) Integer jitter,
         @Min(0) @Max(100) Integer corruption,
         @Min(-1) @Max(32767) Integer frequencyDrop,
-        @Size(max = 2000) String bpf) {
+        @ValidText(max = 2000) String bpf) {
 
     /** The spec's conditions; a 400 on {@code prefix + "jitter"} when jitter comes without delay. */
     public LinkConditions toConditions(String prefix) {

@@ -3,9 +3,11 @@ package dev.labfleet.topology.rest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.labfleet.common.problem.ValidName;
+import dev.labfleet.common.problem.ValidText;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -20,9 +22,9 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(examples = "{\"name\": \"PC-A\", \"x\": 100, \"y\": 40}")
 public record UpdateNodeRequest(
-        @Size(max = 100) @Pattern(regexp = "[^:]*\\S[^:]*", message = "must not be blank nor contain ':'") String name,
+        @ValidName @Pattern(regexp = "[^:]*", message = "must not contain ':'") String name,
         @Min(-100_000) @Max(100_000) Integer x,
         @Min(-100_000) @Max(100_000) Integer y,
         Map<String, Object> properties,
-        @Size(max = 50) Map<@NotBlank @Size(max = 100) String, @Size(max = 500) String> labels) {
+        @Size(max = 50) Map<@NotNull @ValidName String, @ValidText(max = 500) String> labels) {
 }

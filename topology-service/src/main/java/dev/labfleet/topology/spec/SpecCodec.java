@@ -1,21 +1,13 @@
 package dev.labfleet.topology.spec;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import dev.labfleet.common.problem.Problem;
+import dev.labfleet.common.problem.JsonProblems;
 import dev.labfleet.common.problem.ProblemException;
-import dev.labfleet.common.problem.ProblemMappers;
-import dev.labfleet.common.problem.ProblemTypes;
-
-import java.util.List;
 
 /**
  * Reads and writes specs as JSON and YAML. Reading is strict (an unknown field is an error, so a misspelt
@@ -79,17 +71,9 @@ public final class SpecCodec {
                 throw ProblemException.invalid("", "the document is empty");
             }
             return value;
-        } catch (JsonParseException e) {
-            throw malformed(format, e);
-        } catch (JsonMappingException e) {
-            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-                if (cause instanceof JsonParseException parse) {
-                    throw malformed(format, parse); // YAML syntax errors surface while mapping
-                }
-            }
-            throw mapping(e);
         } catch (JsonProcessingException e) {
-            throw malformed(format, e);
+            // syntax errors (YAML's surface while mapping), wrong types and unknown fields alike
+            throw unreadable(format, e);
         }
     }
 
@@ -110,43 +94,8 @@ public final class SpecCodec {
         }
     }
 
-    private static ProblemException malformed(Format format, JsonProcessingException e) {
-        JsonLocation at = e.getLocation();
-        String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-        String message = firstLine(e.getOriginalMessage());
-        Problem problem = Problem.of(ProblemTypes.VALIDATION, "malformed " + format.name() + where + ": " + message)
-                .withViolations(List.of(new Problem.Violation("", (where.isEmpty() ? "" : where.substring(4) + ": ")
-                        + message)));
-        if (at != null) {
-            problem = problem.with("line", at.getLineNr()).with("column", at.getColumnNr());
-        }
-        return new ProblemException(problem);
-    }
-
-    private static ProblemException mapping(JsonMappingException e) {
-        String path = ProblemMappers.path(e);
-        // Records are buffered before they are built, so an unknown field's reported location is where its object
-        // ends, not where the field is: the path says more, and a wrong line number would mislead.
-        JsonLocation at = e instanceof UnrecognizedPropertyException ? null : e.getLocation();
-        String message = e instanceof UnrecognizedPropertyException u
-                ? "unknown field '" + u.getPropertyName() + "'"
-                : firstLine(e.getOriginalMessage());
-        if (at != null) {
-            message += " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-        }
-        Problem problem = Problem.of(ProblemTypes.VALIDATION, (path.isEmpty() ? "" : path + ": ") + message)
-                .withViolations(List.of(new Problem.Violation(path, message)));
-        if (at != null) {
-            problem = problem.with("line", at.getLineNr()).with("column", at.getColumnNr());
-        }
-        return new ProblemException(problem);
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable";
-        }
-        int newline = message.indexOf('\n');
-        return (newline < 0 ? message : message.substring(0, newline)).trim();
+    /** Text that is not JSON or YAML, or a field of the wrong type: in the API's words ({@link JsonProblems}). */
+    private static ProblemException unreadable(Format format, JsonProcessingException e) {
+        return new ProblemException(JsonProblems.of(e, format.name()));
     }
 }

@@ -1,5 +1,7 @@
 package dev.labfleet.topology.spec;
 
+import dev.labfleet.common.problem.JsonProblems;
+import dev.labfleet.common.problem.Names;
 import dev.labfleet.common.problem.Problem;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.common.problem.ProblemTypes;
@@ -9,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Validates a spec against a template catalogue and resolves it, reporting every problem with its path
@@ -23,8 +24,6 @@ public final class SpecResolver {
     public static final int MAX_BPF_LENGTH = 4_096;
     /** GNS3's limit for delay, jitter and frequency_drop (uBridge's 16-bit parameters). */
     public static final int MAX_FILTER_VALUE = 32_767;
-
-    private static final Pattern NODE_NAME = Pattern.compile("[^:\\x00-\\x1f]+");
 
     private final TemplateCatalogue catalogue;
 
@@ -66,8 +65,9 @@ public final class SpecResolver {
         if (spec == null) {
             return new Result(null, List.of(new Problem.Violation("", "the topology is empty")));
         }
-        if (spec.name() != null && spec.name().length() > 200) {
-            violations.add(new Problem.Violation("name", "at most 200 characters"));
+        String lab = spec.name() == null ? null : Names.problem(spec.name(), 200);
+        if (lab != null) {
+            violations.add(new Problem.Violation("name", lab));
         }
         checkLabels("labels", spec.labels(), violations);
         if (spec.nodes().size() > MAX_NODES) {
@@ -133,8 +133,7 @@ public final class SpecResolver {
         if (n.name() == null || n.name().isBlank()) {
             violations.add(new Problem.Violation(path + ".name", "a node needs a name"));
         } else if (!validName(n.name())) {
-            violations.add(new Problem.Violation(path + ".name", "at most " + MAX_NAME_LENGTH
-                    + " characters, no ':', no control characters and no leading or trailing spaces"));
+            violations.add(new Problem.Violation(path + ".name", nameProblem(n.name())));
         }
         if (n.position() != null) {
             if (n.position().x() == null) {
@@ -198,13 +197,13 @@ public final class SpecResolver {
         }
         int colon = value.indexOf(':');
         if (colon <= 0 || colon == value.length() - 1) {
-            violations.add(new Problem.Violation(path, "'" + value + "' is not node:port, e.g. PC1:e0"));
+            violations.add(new Problem.Violation(path, JsonProblems.quote(value, '\'') + " is not node:port, e.g. PC1:e0"));
             return null;
         }
         String nodeName = value.substring(0, colon).trim();
         String portName = value.substring(colon + 1).trim();
         if (!firstIndex.containsKey(nodeName)) {
-            violations.add(new Problem.Violation(path, "no node named '" + nodeName + "'"));
+            violations.add(new Problem.Violation(path, "no node named " + JsonProblems.quote(nodeName, '\'')));
             return null;
         }
         ResolvedTopology.Node node = byName.get(nodeName);
@@ -257,16 +256,23 @@ public final class SpecResolver {
 
     private static void checkLabels(String path, Map<String, String> labels, List<Problem.Violation> violations) {
         labels.forEach((key, value) -> {
-            if (key == null || key.isBlank() || key.length() > MAX_NAME_LENGTH) {
-                violations.add(new Problem.Violation(path, "label keys are 1 to " + MAX_NAME_LENGTH + " characters"));
-            } else if (value != null && value.length() > 1000) {
-                violations.add(new Problem.Violation(path + "." + key, "at most 1000 characters"));
+            String keyProblem = key == null ? "label keys must not be null" : Names.problem(key, MAX_NAME_LENGTH);
+            String valueProblem = Names.textProblem(value, 1000);
+            if (keyProblem != null) {
+                violations.add(new Problem.Violation(path, "label key: " + keyProblem));
+            } else if (valueProblem != null) {
+                violations.add(new Problem.Violation(path + "." + key, valueProblem));
             }
         });
     }
 
     static boolean validName(String name) {
-        return name != null && !name.isBlank() && name.length() <= MAX_NAME_LENGTH && name.equals(name.strip())
-                && NODE_NAME.matcher(name).matches();
+        return name != null && nameProblem(name) == null;
+    }
+
+    /** The one name rule ({@link Names}) and no ':' (it separates a link end's node from its port). */
+    static String nameProblem(String name) {
+        String problem = Names.problem(name, MAX_NAME_LENGTH);
+        return problem != null ? problem : name.indexOf(':') >= 0 ? "must not contain ':'" : null;
     }
 }

@@ -36,4 +36,56 @@ class BadInputTest {
         given().accept("application/json").get("/api/v1/projects/" + lab + "/topology").then().statusCode(200)
                 .body("nodes.name", hasItem("PC1")).body(not(containsString(HUGE)));
     }
+
+    @Test
+    void nodeNamesFollowTheOneNameRuleAtTheEdge() {
+        String lab = SimLabs.project();
+        String nodes = "/api/v1/projects/" + lab + "/nodes";
+        for (String name : new String[]{"PC\u00001", "PC\u200f1", "n".repeat(101), " PC1"}) {
+            given().contentType("application/json").body(java.util.Map.of("name", name, "node_type", "vpcs"))
+                    .post(nodes).then().statusCode(400).contentType("application/problem+json")
+                    .body("violations.field", hasItem("name"));
+        }
+        String pc = SimLabs.node(lab, "PC1", "vpcs");
+        given().contentType("application/json").body(java.util.Map.of("name", "PC\u00002"))
+                .put(nodes + "/" + pc).then().statusCode(400).body("violations.field", hasItem("name"));
+        // a spec holding such a name is refused whole, so an exported spec always passes its own validation
+        given().contentType("application/json").queryParam("dryRun", true)
+                .body("{\"nodes\": [{\"name\": \"PC\\u202e1\", \"node_type\": \"vpcs\"}]}")
+                .put("/api/v1/projects/" + lab + "/topology").then().statusCode(400)
+                .body("violations.field", hasItem("nodes[0].name"))
+                .body("violations.message", hasItem(containsString("U+202E")));
+    }
+
+    @Test
+    void theIdentityHeaderIsCheckedLikeAField() {
+        String lab = SimLabs.project();
+        given().contentType("application/json").header("X-Labfleet-User", "u".repeat(10_000))
+                .body("{\"nodes\": []}").put("/api/v1/projects/" + lab + "/topology")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("violations.field", hasItem("X-Labfleet-User")).body(not(containsString("uuuuuuuuuu")));
+    }
+
+    @Test
+    void unreadableSpecsAreDescribedWithoutJavaTypes() {
+        String lab = SimLabs.project();
+        given().contentType("application/json").queryParam("dryRun", true).body("{\"nodes\": {\"a\": 1}}")
+                .put("/api/v1/projects/" + lab + "/topology").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("nodes: expected a list, found an object"))
+                .body(not(containsString("dev.labfleet"))).body(not(containsString("java.util")))
+                .body(not(containsString("TopologySpec")));
+        given().contentType("application/json").queryParam("dryRun", true).body("[1, 2]")
+                .put("/api/v1/projects/" + lab + "/topology").then().statusCode(400)
+                .body("detail", containsString("expected an object, found a list"))
+                .body(not(containsString("TopologySpec")));
+        given().contentType("application/json").queryParam("dryRun", true).body("{\"nodes\": [")
+                .put("/api/v1/projects/" + lab + "/topology").then().statusCode(400)
+                .body("detail", org.hamcrest.Matchers.startsWith("malformed JSON at line 1"))
+                .body(not(containsString("Source"))).body(not(containsString("REDACTED")));
+        given().contentType("application/json").body("{\"name\": [1]}")
+                .post("/api/v1/projects/" + lab + "/nodes").then().statusCode(400)
+                .body("detail", containsString("name: expected a string, found a list"))
+                .body(not(containsString("CreateNodeRequest")));
+    }
 }
