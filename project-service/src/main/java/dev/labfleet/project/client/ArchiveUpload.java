@@ -57,9 +57,11 @@ public final class ArchiveUpload {
         }
         long[] read = {0};
         boolean[] refused = {false};
+        boolean[] ended = {false};
         source.handler(chunk -> {
             read[0] += chunk.length();
             if (refused[0]) {
+                // refused: the rest is read and dropped, so the client gets the answer
                 if (read[0] > 2 * limit) {
                     source.connection().close(); // a client that will not stop: no more reading for it
                 }
@@ -84,6 +86,7 @@ public final class ArchiveUpload {
             out.reset();
         });
         source.endHandler(v -> {
+            ended[0] = true;
             if (refused[0]) {
                 return;
             }
@@ -99,6 +102,12 @@ public final class ArchiveUpload {
                 answer.tryComplete(response.result());
             } else {
                 answer.tryFail(response.cause());
+            }
+            if (!ended[0] && !refused[0]) {
+                // the gateway answered before the archive was all sent (its own refusal): stop writing to it
+                refused[0] = true;
+                source.response().putHeader("Connection", "close");
+                source.resume();
             }
         });
         source.resume();
