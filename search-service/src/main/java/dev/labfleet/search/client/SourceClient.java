@@ -1,0 +1,81 @@
+package dev.labfleet.search.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.labfleet.common.event.CloudEventCodec;
+import dev.labfleet.search.config.SearchConfig;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.http.HttpClient;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Reads other Labfleet services' public APIs (JSON GETs only, so any call may be retried) for reindexing and
+ * dashboards. Each call has a deadline; every failure is a {@link SourceException} that says what went wrong in
+ * words fit for a dashboard section ("timed out after 1500 ms", "HTTP 503", "unreachable").
+ */
+@ApplicationScoped
+public class SourceClient {
+
+    private final HttpClient client;
+
+    public SourceClient(Vertx vertx, SearchConfig config) {
+        this.client = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.sources().timeout().toMillis()))
+                .setMaxPoolSize(16).setKeepAlive(true));
+    }
+
+    /** A failed call to another service; the message is fit for an answer (no exception names). */
+    public static class SourceException extends RuntimeException {
+        private final int status;
+
+        public SourceException(String message, int status) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+
+        /** The HTTP status the service answered, or 0 when it did not answer. */
+        public int status() {
+            return status;
+        }
+    }
+
+    public Uni<JsonNode> get(String baseUrl, String path, Duration timeout) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(baseUrl + path)
+                .putHeader("Accept", "application/json");
+        return client.request(options)
+                .chain(request -> request.send())
+                .chain(response -> response.body().map(body -> {
+                    if (response.statusCode() >= 300) {
+                        throw new SourceException("HTTP " + response.statusCode(), response.statusCode());
+                    }
+                    try {
+                        return CloudEventCodec.mapper().readTree(body.getBytes());
+                    } catch (IOException e) {
+                        throw new SourceException("answered something that is not JSON", response.statusCode());
+                    }
+                }))
+                .ifNoItem().after(timeout).failWith(() -> new TimeoutException())
+                .onFailure().transform(e -> {
+                    if (e instanceof SourceException) {
+                        return e;
+                    }
+                    if (e instanceof TimeoutException) {
+                        return new SourceException("timed out after " + timeout.toMillis() + " ms", 0);
+                    }
+                    return new SourceException("unreachable", 0);
+                });
+    }
+
+    @PreDestroy
+    void close() {
+        client.closeAndForget();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.labfleet.search.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** search-service's own settings ({@code labfleet.search.*}). */
+@ConfigMapping(prefix = "labfleet.search")
+public interface SearchConfig {
+
+    /** Drop and recreate the index tables at start (tests only: their database starts empty each run). */
+    @WithDefault("false")
+    boolean resetSchema();
+
+    /** Rebuild the index from the services' APIs at start when it holds no document. */
+    @WithDefault("true")
+    boolean reindexOnEmpty();
+
+    /** Queries. */
+    Query query();
+
+    /** Where the other services answer (reindex sources and dashboard figures). */
+    Sources sources();
+
+    /** Dashboards and their cache. */
+    Dashboards dashboards();
+
+    /** Search history. */
+    History history();
+
+    interface Query {
+        /** Longest accepted {@code q}, in characters; longer is a 400. */
+        @WithDefault("512")
+        int maxLength();
+
+        /** Most terms (words, phrases, filters) in one query. */
+        @WithDefault("24")
+        int maxTerms();
+
+        /** Statement timeout of one search, so no query can hold a connection for long. */
+        @WithDefault("5s")
+        Duration timeout();
+    }
+
+    interface Sources {
+        /** gns3-gateway-service. */
+        @WithDefault("http://127.0.0.1:8081")
+        String gateway();
+
+        /** project-service. */
+        @WithDefault("http://127.0.0.1:8082")
+        String project();
+
+        /** topology-service. */
+        @WithDefault("http://127.0.0.1:8083")
+        String topology();
+
+        /** automation-service. */
+        @WithDefault("http://127.0.0.1:8084")
+        String automation();
+
+        /** monitoring-service. */
+        @WithDefault("http://127.0.0.1:8085")
+        String monitoring();
+
+        /** Time one call to another service may take (a page of a reindex, a dashboard figure). */
+        @WithDefault("2s")
+        Duration timeout();
+
+        /** Labs whose nodes and links a reindex reads at once. */
+        @WithDefault("4")
+        int reindexConcurrency();
+    }
+
+    interface Dashboards {
+        /** Each source's share of a dashboard answer; a slower source's section is {@code unavailable}. */
+        @WithDefault("1500ms")
+        Duration sourceTimeout();
+
+        /** Age after which a cached dashboard is refreshed in the background (readers still get it, with its age). */
+        @WithDefault("10s")
+        Duration freshFor();
+
+        /** How long the in-process tier keeps an answer. */
+        @WithDefault("2s")
+        Duration localTtl();
+
+        /** How long Redis keeps an answer (served stale while it is refreshed). */
+        @WithDefault("5m")
+        Duration redisTtl();
+
+        /** How often the four fleet dashboards are recomputed ahead of readers; 0 turns warming off. */
+        @WithDefault("15s")
+        Duration warmEvery();
+
+        /** Redis key prefix. */
+        @WithDefault("labfleet:search:")
+        String keyPrefix();
+
+        /** Kafka consumer groups whose lag the system dashboard shows. */
+        @WithDefault("search-service,project-service,topology-service,monitoring-service,automation-service")
+        java.util.List<String> consumerGroups();
+
+        /** Services whose health the system dashboard shows; defaults to every source above. */
+        Optional<java.util.List<String>> services();
+    }
+
+    interface History {
+        /** Queries kept per user. */
+        @WithDefault("50")
+        int perUser();
+    }
+}

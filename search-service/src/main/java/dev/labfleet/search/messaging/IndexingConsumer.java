@@ -1,0 +1,132 @@
+package dev.labfleet.search.messaging;
+
+import dev.labfleet.common.event.CloudEvent;
+import dev.labfleet.search.index.DocumentMapper;
+import dev.labfleet.search.index.IndexChanged;
+import dev.labfleet.search.index.IndexOp;
+import dev.labfleet.search.index.IndexWriter;
+import dev.labfleet.search.index.Kind;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Builds the index from the fleet's topics. Each channel takes a poll's records at a time and applies them in one
+ * transaction; the offsets are committed only after it (at-least-once), and since every write is ordered by event
+ * time, a record applied again after a restart changes nothing. Index lag (event time to searchable) is the
+ * {@code labfleet_search_index_lag} timer.
+ */
+@ApplicationScoped
+public class IndexingConsumer {
+
+    private static final Logger LOG = Logger.getLogger(IndexingConsumer.class);
+
+    private final IndexWriter writer;
+    private final Event<IndexChanged> changed;
+    private final Timer lag;
+    private final Counter applied;
+    private final Counter failed;
+    private final AtomicLong lastLagMs = new AtomicLong();
+
+    public IndexingConsumer(IndexWriter writer, Event<IndexChanged> changed, MeterRegistry registry) {
+        this.writer = writer;
+        this.changed = changed;
+        this.lag = Timer.builder("labfleet_search_index_lag").description("Event time to searchable")
+                .publishPercentiles(0.5, 0.95, 0.99).register(registry);
+        this.applied = Counter.builder("labfleet_search_events_indexed").description("Events applied to the index")
+                .register(registry);
+        this.failed = Counter.builder("labfleet_search_events_failed")
+                .description("Events whose batch could not be applied (skipped; the next reindex repairs)")
+                .register(registry);
+        registry.gauge("labfleet_search_index_lag_last_ms", lastLagMs);
+    }
+
+    @Incoming("gns3-events")
+    public Uni<Void> gns3(List<CloudEvent> events) {
+        return index(events);
+    }
+
+    @Incoming("lab-projects")
+    public Uni<Void> projects(List<CloudEvent> events) {
+        return index(events);
+    }
+
+    @Incoming("lab-topology")
+    public Uni<Void> topology(List<CloudEvent> events) {
+        return index(events);
+    }
+
+    @Incoming("lab-automation")
+    public Uni<Void> automation(List<CloudEvent> events) {
+        return index(events);
+    }
+
+    @Incoming("lab-monitoring")
+    public Uni<Void> monitoring(List<CloudEvent> events) {
+        return index(events);
+    }
+
+    /** Applies a batch of events (also used by tests and the benchmark). */
+    public Uni<Void> index(List<CloudEvent> events) {
+        List<CloudEvent> present = events.stream().filter(Objects::nonNull).toList();
+        List<IndexOp> ops = new ArrayList<>();
+        Set<Kind> kinds = EnumSet.noneOf(Kind.class);
+        for (CloudEvent event : present) {
+            for (IndexOp op : DocumentMapper.map(event)) {
+                ops.add(op);
+                kinds.add(kindOf(op));
+            }
+        }
+        if (ops.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return writer.apply(ops)
+                .invoke(() -> {
+                    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+                    for (CloudEvent event : present) {
+                        if (event.time() != null) {
+                            Duration d = Duration.between(event.time(), now);
+                            lag.record(d.isNegative() ? Duration.ZERO : d);
+                            lastLagMs.set(Math.max(0, d.toMillis()));
+                        }
+                    }
+                    applied.increment(present.size());
+                    changed.fire(new IndexChanged(kinds));
+                })
+                .onFailure().recoverWithItem(e -> {
+                    // a batch that keeps failing (the database away for long) must not stop the channel: it is
+                    // skipped with a warning and the next reindex (or resync) repairs the documents it carried
+                    failed.increment(present.size());
+                    LOG.warnf("%d event(s) not indexed: %s", present.size(), e.toString());
+                    return null;
+                });
+    }
+
+    private static Kind kindOf(IndexOp op) {
+        if (op instanceof IndexOp.Upsert u) {
+            return u.doc().kind();
+        } else if (op instanceof IndexOp.Delete d) {
+            return d.kind();
+        } else if (op instanceof IndexOp.DeleteLab) {
+            return Kind.LAB;
+        } else if (op instanceof IndexOp.Retain r) {
+            return r.kinds().iterator().next();
+        }
+        return Kind.TEMPLATE;
+    }
+}
