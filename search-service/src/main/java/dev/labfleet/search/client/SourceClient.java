@@ -47,20 +47,31 @@ public class SourceClient {
         }
     }
 
+    /** A text answer (Prometheus metrics). */
+    public Uni<String> getText(String baseUrl, String path, Duration timeout) {
+        return raw(baseUrl, path, timeout, "text/plain").map(b -> b.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     public Uni<JsonNode> get(String baseUrl, String path, Duration timeout) {
+        return raw(baseUrl, path, timeout, "application/json").map(bytes -> {
+            try {
+                return CloudEventCodec.mapper().readTree(bytes.getBytes());
+            } catch (IOException e) {
+                throw new SourceException("answered something that is not JSON", 200);
+            }
+        });
+    }
+
+    private Uni<io.vertx.mutiny.core.buffer.Buffer> raw(String baseUrl, String path, Duration timeout, String accept) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(baseUrl + path)
-                .putHeader("Accept", "application/json");
+                .putHeader("Accept", accept);
         return client.request(options)
                 .chain(request -> request.send())
                 .chain(response -> response.body().map(body -> {
                     if (response.statusCode() >= 300) {
                         throw new SourceException("HTTP " + response.statusCode(), response.statusCode());
                     }
-                    try {
-                        return CloudEventCodec.mapper().readTree(body.getBytes());
-                    } catch (IOException e) {
-                        throw new SourceException("answered something that is not JSON", response.statusCode());
-                    }
+                    return body;
                 }))
                 .ifNoItem().after(timeout).failWith(() -> new TimeoutException())
                 .onFailure().transform(e -> {

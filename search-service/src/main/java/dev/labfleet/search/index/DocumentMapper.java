@@ -341,15 +341,26 @@ public final class DocumentMapper {
         } else {
             int dash = parts[2].indexOf('-');
             entity = dash < 0 ? parts[2] : parts[2].substring(0, dash);
-            verb = dash < 0 ? "" : parts[2].substring(dash + 1);
+            verb = dash < 0 ? "" : parts[2].substring(parts[2].lastIndexOf('-') + 1);
         }
-        Kind kind = Kind.parse(entity).orElse(null);
-        if (kind == null || kind == Kind.EVENT) {
-            return;
-        }
-        String id = firstText(data, entity + "Id", entity + "_id", "id");
-        if (id == null) {
-            id = event.subject();
+        boolean automation = type.startsWith("lab.automation.");
+        Kind kind;
+        String id;
+        if (automation && text(data, "executionId") != null) {
+            // a script's or a workflow's run (execution-started/-finished, workflow-step-finished, workflow-finished)
+            kind = Kind.EXECUTION;
+            id = text(data, "executionId");
+        } else {
+            kind = Kind.parse(entity).orElse(null);
+            Set<Kind> allowed = automation ? Set.of(Kind.SCRIPT, Kind.WORKFLOW, Kind.EXECUTION)
+                    : Set.of(Kind.ANOMALY, Kind.INCIDENT);
+            if (kind == null || !allowed.contains(kind)) {
+                return; // e.g. node-finished: an event document only
+            }
+            id = firstText(data, entity + "Id", entity + "_id", "id");
+            if (id == null) {
+                id = event.subject();
+            }
         }
         if (id == null) {
             return;
@@ -359,7 +370,13 @@ public final class DocumentMapper {
             ops.add(new IndexOp.Delete(kind, id, projectId, time));
             return;
         }
-        ops.add(new IndexOp.Upsert(entityDoc(kind, id, data, time)));
+        IndexDoc doc = entityDoc(kind, id, data, time);
+        if (doc.status() == null && verb.equals("started")) {
+            doc = new IndexDoc(doc.kind(), doc.entityId(), doc.serverId(), doc.projectId(), doc.name(), doc.text(),
+                    "running", doc.nodeType(), doc.template(), doc.templateId(), doc.labels(), doc.nodeRefs(),
+                    doc.data(), doc.link(), doc.occurredAt(), doc.versionTime());
+        }
+        ops.add(new IndexOp.Upsert(doc));
     }
 
     /**
@@ -368,7 +385,7 @@ public final class DocumentMapper {
      */
     public static IndexDoc entityDoc(Kind kind, String id, JsonNode data, OffsetDateTime time) {
         UUID projectId = uuid(firstText(data, "projectId", "project_id"));
-        String name = firstText(data, "name", "title", "scriptName", "workflowName", "summary", "type");
+        String name = firstText(data, "name", "title", "scriptName", "workflowName", "summary");
         List<String> labels = new ArrayList<>();
         String severity = text(data, "severity");
         if (severity != null) {
@@ -377,10 +394,10 @@ public final class DocumentMapper {
         for (JsonNode tag : data.path("tags")) {
             labels.add(tag.asText());
         }
-        String status = firstText(data, "status", "state");
+        String status = firstText(data, "runStatus", "status", "state");
         ObjectNode extra = CloudEventCodec.mapper().createObjectNode();
         copy(data, extra, "severity", "startedAt", "finishedAt", "nodeId", "metric", "value", "scriptId",
-                "workflowId");
+                "workflowId", "counts", "step");
         String link = switch (kind) {
             case ANOMALY -> "/api/v1/anomalies/" + id;
             case INCIDENT -> "/api/v1/incidents/" + id;

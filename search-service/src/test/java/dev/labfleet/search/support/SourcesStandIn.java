@@ -59,7 +59,7 @@ public class SourcesStandIn implements QuarkusTestResourceLifecycleManager {
                 return;
             }
             String body = BODIES.get(path);
-            if (body == null && path.endsWith("/q/health")) {
+            if (body == null && (path.endsWith("/q/health") || path.endsWith("/q/health/ready"))) {
                 body = "{\"status\":\"UP\",\"checks\":[]}";
             }
             if (body == null) {
