@@ -212,7 +212,14 @@ public class ReindexService {
                             }
                         }
                     }
-                    ops.add(new IndexOp.Retain(null, Set.of(Kind.TEMPLATE), keep, at));
+                    // a catalogue with servers left out (topology-service's leftOut) is partial: nothing is deleted
+                    boolean complete = body.path("leftOut").isMissingNode() || body.path("leftOut").isEmpty();
+                    if (complete) {
+                        ops.add(new IndexOp.Retain(null, Set.of(Kind.TEMPLATE), keep, at));
+                    } else {
+                        run.errors().put("topology (templates)", "catalogue incomplete: "
+                                + body.path("leftOut").size() + " server(s) left out");
+                    }
                     return write(run, Kind.TEMPLATE, ops, keep.size());
                 }).onFailure().recoverWithUni(e -> failed(run, "topology (templates)", e));
     }
