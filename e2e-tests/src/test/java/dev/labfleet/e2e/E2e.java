@@ -7,14 +7,21 @@ import java.util.List;
 /** Where things are, for tests that drive the built suite from outside. */
 final class E2e {
 
+    /**
+     * Added to every port below (LABFLEET_E2E_PORT_OFFSET, default 0), with LABFLEET_E2E_DB_SUFFIX for the databases
+     * and Kafka groups: two e2e runs on one machine (two checkouts) then never share ports, databases or groups.
+     */
+    static final int PORT_OFFSET = Integer.parseInt(env("LABFLEET_E2E_PORT_OFFSET", "0"));
+    static final String DB_SUFFIX = env("LABFLEET_E2E_DB_SUFFIX", "");
+
     /** Every service: module, short name and the port the e2e run gives it (the `up` ports + 10000). */
     static final List<Service> SERVICES = List.of(
-            new Service("gns3-gateway-service", "gateway", 18081),
-            new Service("project-service", "project", 18082),
-            new Service("topology-service", "topology", 18083),
-            new Service("automation-service", "automation", 18084),
-            new Service("monitoring-service", "monitoring", 18085),
-            new Service("search-service", "search", 18086));
+            new Service("gns3-gateway-service", "gateway", 18081 + PORT_OFFSET),
+            new Service("project-service", "project", 18082 + PORT_OFFSET),
+            new Service("topology-service", "topology", 18083 + PORT_OFFSET),
+            new Service("automation-service", "automation", 18084 + PORT_OFFSET),
+            new Service("monitoring-service", "monitoring", 18085 + PORT_OFFSET),
+            new Service("search-service", "search", 18086 + PORT_OFFSET));
 
     private E2e() {
     }

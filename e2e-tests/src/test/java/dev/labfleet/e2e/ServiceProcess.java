@@ -60,9 +60,9 @@ final class ServiceProcess implements AutoCloseable {
         environment.put("PORT", Integer.toString(port));
         environment.put("LOG_JSON", "false");
         // The services' test databases: disposable, as the @QuarkusTests use them too.
-        environment.put("DB_URL", "postgresql://127.0.0.1:" + E2e.env("PG_PORT", "5432") + "/labfleet_" + shortName + "_test");
+        environment.put("DB_URL", "postgresql://127.0.0.1:" + E2e.env("PG_PORT", "5432") + "/labfleet_" + shortName + "_test" + E2e.DB_SUFFIX);
         // Kafka groups and Redis keys of their own: a suite started by ./labfleet up may share this Kafka and Redis
-        environment.put("LABFLEET_KAFKA_GROUP", module + "-e2e");
+        environment.put("LABFLEET_KAFKA_GROUP", module + "-e2e" + E2e.DB_SUFFIX);
         environment.put("LABFLEET_TOPOLOGY_CACHE_KEY_PREFIX", "labfleet:topology:e2e:");
         environment.put("LABFLEET_GATEWAY_PLACEMENT_ROUND_ROBIN_KEY", "labfleet:gateway:e2e:placement:round-robin");
         environment.putAll(env);

@@ -38,7 +38,8 @@ final class Suite implements ExtensionContext.Store.CloseableResource {
                     "QUARKUS_HIBERNATE_ORM_SCHEMA_MANAGEMENT_STRATEGY", "drop-and-create")).start());
         }
         for (ServiceProcess service : services.values()) {
-            service.awaitReady(Duration.ofSeconds(180));
+            // LABFLEET_E2E_START_SECONDS: more on a machine busy with other builds
+            service.awaitReady(Duration.ofSeconds(Long.parseLong(E2e.env("LABFLEET_E2E_START_SECONDS", "180"))));
         }
     }
 
