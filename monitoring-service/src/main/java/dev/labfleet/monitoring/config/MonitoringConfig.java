@@ -19,6 +19,81 @@ public interface MonitoringConfig {
 
     Resync resync();
 
+    History history();
+
+    Anomalies anomalies();
+
+    Alerts alerts();
+
+    interface Anomalies {
+        /** How long after a node stopped a lab stop or close (project-service) still explains it. */
+        @WithDefault("10s")
+        Duration stopGrace();
+
+        /** Seconds of traffic a link's baseline needs before spikes and silences are judged. */
+        @WithDefault("30")
+        int warmup();
+
+        /** EWMA weight of each new second in a baseline (about 2/(N+1) for N seconds of memory). */
+        @WithDefault("0.05")
+        double alpha();
+
+        /** How far from the baseline, in standard deviations, a spike is. */
+        @WithDefault("4")
+        double spikeSigmas();
+
+        /** A link whose baseline is at least this many pps and that carries nothing for silent-for is silent. */
+        @WithDefault("1")
+        double silentBaselinePps();
+
+        @WithDefault("5s")
+        Duration silentFor();
+
+        @WithDefault("200")
+        double broadcastStormPps();
+
+        @WithDefault("1000")
+        double icmpFloodPps();
+
+        /** Distinct (address, port) destinations of one source within the rate window that make a scan. */
+        @WithDefault("100")
+        int scanTargets();
+
+        /** A server latency above this many times its baseline (and 200 ms above it) is a jump. */
+        @WithDefault("3")
+        double latencyFactor();
+    }
+
+    interface Alerts {
+        /** Attempts before a delivery goes to the dead-letter list. */
+        @WithDefault("8")
+        int maxAttempts();
+
+        /** First retry delay; doubled at each attempt up to max-backoff. */
+        @WithDefault("2s")
+        Duration initialBackoff();
+
+        @WithDefault("5m")
+        Duration maxBackoff();
+
+        @WithDefault("5s")
+        Duration timeout();
+    }
+
+    /** Timeout of each call to the gateway and project-service. */
+    @WithDefault("10s")
+    Duration gatewayTimeout();
+
+    /** The leader's period: sampling, auto-switch, detectors. */
+    @WithDefault("1s")
+    Duration tick();
+
+    interface History {
+        /** Redis key prefix of the 1 s traffic history. */
+        @WithDefault("labfleet:monitoring:")
+        String keyPrefix();
+    }
+
     interface Stream {
         /** Deltas kept for resuming clients (per replica); an older sequence gets a new snapshot. */
         @WithDefault("20000")
@@ -87,5 +162,9 @@ public interface MonitoringConfig {
         /** Labs read at once while the model is rebuilt from the gateway. */
         @WithDefault("4")
         int concurrency();
+
+        /** How often a rebuild is retried until one succeeded. */
+        @WithDefault("5s")
+        Duration retry();
     }
 }

@@ -24,10 +24,12 @@ public class FleetEventsConsumer {
     private static final String SERVER_SOURCE = "urn:labfleet:gns3-server:";
 
     private final FleetModel model;
+    private final dev.labfleet.monitoring.service.Detectors detectors;
     private final List<java.util.function.Consumer<CloudEvent>> listeners = new ArrayList<>();
 
-    public FleetEventsConsumer(FleetModel model) {
+    public FleetEventsConsumer(FleetModel model, dev.labfleet.monitoring.service.Detectors detectors) {
         this.model = model;
+        this.detectors = detectors;
     }
 
     @Incoming("gns3-events")
@@ -108,6 +110,10 @@ public class FleetEventsConsumer {
         String id = text(data, "projectId");
         if (id == null) {
             return;
+        }
+        if (event.type().equals(EventTypes.LAB_PROJECT_STOPPED) || event.type().equals(EventTypes.LAB_PROJECT_CLOSED)
+                || event.type().equals(EventTypes.LAB_PROJECT_DELETED)) {
+            detectors.intent(id); // the node stops around it were asked for
         }
         if (event.type().equals(EventTypes.LAB_PROJECT_DELETED)) {
             model.labDeleted(id);

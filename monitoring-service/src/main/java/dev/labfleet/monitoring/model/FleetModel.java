@@ -52,6 +52,7 @@ public class FleetModel {
     private final Map<String, Integer> running = new HashMap<>();
     /** Latest state of the other kinds (traffic, health, anomalies...), by delta key: part of snapshots. */
     private final Map<String, Delta> extras = new LinkedHashMap<>();
+    private final Map<String, Object> extraStates = new HashMap<>();
     private final ArrayDeque<Delta> recent = new ArrayDeque<>();
     private final List<DeltaSink> sinks = new CopyOnWriteArrayList<>();
     private final List<NodeObserver> observers = new CopyOnWriteArrayList<>();
@@ -178,7 +179,13 @@ public class FleetModel {
         if (labs.remove(projectId) != null) {
             emit("lab", "delete", projectId, projectId, projectId, null);
         }
-        extras.values().removeIf(d -> projectId.equals(d.projectId()));
+        extras.values().removeIf(d -> {
+            boolean gone = projectId.equals(d.projectId()) && !d.kind().equals("activeLab");
+            if (gone) {
+                extraStates.remove(d.key());
+            }
+            return gone;
+        });
     }
 
     /** Replaces a lab's nodes and links by what GNS3 has now, emitting only the differences. */
@@ -276,7 +283,13 @@ public class FleetModel {
         Delta d = emit(kind, "upsert", id, projectId, kind + ":" + id, state);
         if (retain) {
             extras.put(d.key(), d);
+            extraStates.put(d.key(), state);
         }
+    }
+
+    /** The latest retained state of another kind ({@code traffic}, {@code labTraffic}, {@code health}...). */
+    public synchronized Object latest(String kind, String id) {
+        return extraStates.get(kind + ":" + id);
     }
 
     // ---- snapshots and sinks -------------------------------------------------------------------------------------

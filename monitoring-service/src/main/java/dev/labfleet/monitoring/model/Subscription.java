@@ -10,9 +10,9 @@ public record Subscription(Scope scope, String projectId) {
 
     public enum Scope { FLEET, PROJECT, NODES }
 
-    private static final Set<String> FLEET_KINDS = Set.of("server", "lab", "health", "anomaly", "switch", "labTraffic");
+    private static final Set<String> FLEET_KINDS = Set.of("server", "lab", "health", "anomaly", "switch", "activeLab", "labTraffic");
     private static final Set<String> PROJECT_KINDS =
-            Set.of("lab", "node", "link", "traffic", "labTraffic", "health", "anomaly", "switch");
+            Set.of("lab", "node", "link", "traffic", "labTraffic", "health", "anomaly", "switch", "activeLab");
 
     public static Subscription fleet() {
         return new Subscription(Scope.FLEET, null);
@@ -30,7 +30,7 @@ public record Subscription(Scope scope, String projectId) {
         return switch (scope) {
             case FLEET -> FLEET_KINDS.contains(d.kind());
             case PROJECT -> PROJECT_KINDS.contains(d.kind())
-                    && (projectId.equals(d.projectId()) || (d.kind().equals("switch")));
+                    && (projectId.equals(d.projectId()) || d.kind().equals("switch") || d.kind().equals("activeLab"));
             case NODES -> d.kind().equals("node") && projectId.equals(d.projectId());
         };
     }

@@ -74,6 +74,8 @@ final class GatewayFront implements AutoCloseable {
                     if (answer.getHeader("content-length") == null) {
                         response.setChunked(true);
                     }
+                    // the caller went away (a capture no longer read): so does our stream from GNS3
+                    response.closeHandler(v -> answer.request().reset());
                     answer.pipeTo(response);
                 })
                 .onFailure(e -> {

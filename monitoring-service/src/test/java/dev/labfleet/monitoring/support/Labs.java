@@ -59,6 +59,11 @@ public final class Labs {
                 .then().statusCode(200);
     }
 
+    public static void stop(String projectId, String nodeId) {
+        gateway().body("{}").when().post("/projects/" + projectId + "/nodes/" + nodeId + "/stop")
+                .then().statusCode(200);
+    }
+
     /** Stops a node on GNS3 directly: behind the suite's back. */
     public static void stopBehindTheBack(String projectId, String nodeId) {
         gns3().body("{}").when().post("/v2/projects/" + projectId + "/nodes/" + nodeId + "/stop").then().statusCode(200);

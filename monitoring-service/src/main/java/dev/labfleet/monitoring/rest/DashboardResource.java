@@ -1,0 +1,17 @@
+package dev.labfleet.monitoring.rest;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Response;
+
+import java.net.URI;
+
+/** {@code /dashboard} is the page at {@code /} (also served as {@code /dashboard/}). */
+@Path("/dashboard")
+public class DashboardResource {
+
+    @GET
+    public Response dashboard() {
+        return Response.seeOther(URI.create("/dashboard/")).build();
+    }
+}

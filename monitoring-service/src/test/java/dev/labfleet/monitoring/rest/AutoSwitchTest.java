@@ -1,0 +1,82 @@
+package dev.labfleet.monitoring.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.labfleet.common.event.CloudEvent;
+import dev.labfleet.common.testing.TopicReader;
+import dev.labfleet.monitoring.support.MonitoringStandIn;
+import dev.labfleet.monitoring.support.PingLab;
+import dev.labfleet.monitoring.support.WsClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+/** Two selected labs; the traffic moves from one to the other; the active lab follows once, without flapping. */
+@QuarkusTest
+@QuarkusTestResource(MonitoringStandIn.class)
+class AutoSwitchTest {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Test
+    void theActiveLabFollowsTheTrafficOnce() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                given().get("/api/v1/monitoring/fleet").then().extract().<Boolean>path("synced"));
+        PingLab a = new PingLab();
+        PingLab b = new PingLab();
+        a.select(0);
+        b.select(0);
+        given().contentType("application/json").body("{\"enabled\":true}").post("/api/v1/monitoring/auto-switch")
+                .then().statusCode(200).body("enabled", equalTo(true));
+        try (WsClient fleet = WsClient.connect(RestAssured.port, "/api/v1/monitoring/stream/fleet")) {
+            fleet.first();
+            try (Socket pingA = a.ping(50)) { // 10 s of pings in lab A
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/monitoring/traffic-status")
+                        .then().body("autoSwitch.activeProjectId", equalTo(a.projectId)));
+                await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/api/v1/monitoring/traffic-status")
+                        .then().extract().jsonPath().getString("labs.find { it.projectId == '" + a.projectId
+                                + "' }.state").equals("idle"));
+            }
+            try (Socket pingB = b.ping(120)) { // then 24 s in lab B
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/monitoring/traffic-status")
+                        .then().body("autoSwitch.activeProjectId", equalTo(b.projectId)));
+                // while B keeps its traffic and A stays idle: no switch back, whatever the dwell time
+                Thread.sleep(7000); // NOPMD watching for a flap that must not happen
+                given().get("/api/v1/monitoring/traffic-status").then()
+                        .body("autoSwitch.activeProjectId", equalTo(b.projectId));
+            }
+            List<Map<String, Object>> switches = given().queryParam("limit", 10).get("/api/v1/monitoring/switches")
+                    .then().statusCode(200).extract().jsonPath().getList("$");
+            List<Map<String, Object>> ours = switches.stream().filter(s -> a.projectId.equals(s.get("toProjectId"))
+                    || b.projectId.equals(s.get("toProjectId"))).toList();
+            assertThat(ours).hasSize(2);
+            assertThat(ours.get(0).get("fromProjectId")).isEqualTo(a.projectId); // newest first
+            assertThat(ours.get(0).get("toProjectId")).isEqualTo(b.projectId);
+            assertThat((String) ours.get(0).get("reason")).contains("idle");
+            // pushed to the streams and published on lab.monitoring
+            fleet.awaitDelta(Duration.ofSeconds(10), d -> d.path("kind").asText().equals("switch")
+                    && d.path("state").path("toProjectId").asText().equals(b.projectId));
+            List<CloudEvent> published = TopicReader.events(bootstrap, "lab.monitoring", b.projectId,
+                    Duration.ofSeconds(20), events -> events.stream()
+                            .anyMatch(e -> e.type().equals("lab.monitoring.active-lab-switched")));
+            JsonNode data = published.stream().filter(e -> e.type().equals("lab.monitoring.active-lab-switched"))
+                    .findFirst().orElseThrow().data();
+            assertThat(data.path("fromProjectId").asText()).isEqualTo(a.projectId);
+        } finally {
+            a.unselect();
+            b.unselect();
+        }
+    }
+}
