@@ -73,7 +73,10 @@ public class LeaderLoop {
                             .chain(sel -> AutoSwitchState.<AutoSwitchState>findById(AutoSwitchState.ID)
                                     .map(state -> new Object[]{sel, state})))
                     .chain(loaded -> lead((List<Selection>) loaded[0], (AutoSwitchState) loaded[1]));
-        }).onFailure().invoke(e -> LOG.warnf("leader tick failed: %s", e.toString())).onFailure().recoverWithNull();
+        })
+                // a step that never answers must not stall the leader: the next tick starts over
+                .ifNoItem().after(Duration.ofSeconds(15)).failWith(() -> new IllegalStateException("leader tick took over 15 s"))
+                .onFailure().invoke(e -> LOG.warnf("leader tick failed: %s", e.toString())).onFailure().recoverWithNull();
     }
 
     private Uni<Void> lead(List<Selection> selections, AutoSwitchState found) {
