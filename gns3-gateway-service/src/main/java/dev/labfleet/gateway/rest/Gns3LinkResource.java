@@ -59,13 +59,14 @@ public class Gns3LinkResource {
     }
 
     @POST
-    @Operation(summary = "Create a link; give link_id to make the call safely retryable")
+    @Operation(summary = "Create a link", description = "Never retried by the gateway: GNS3 2.2 ignores a given "
+            + "link_id and makes its own. A create repeated after a lost answer (the port then holds a link) is "
+            + "answered 201 with the existing link that has the same two ends.")
     @RequestBody(content = @Content(schema = @Schema(implementation = CreateLinkRequest.class)))
     @APIResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = LinkView.class)))
     public Uni<Response> create(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,
                                 @NotNull JsonNode body) {
-        return gns3.create(serverId, links(projectId), body, "link_id", OperationClass.WRITE, "links.create")
-                .map(Gns3Responses::of);
+        return gns3.createLink(serverId, links(projectId), body).map(Gns3Responses::of);
     }
 
     @GET

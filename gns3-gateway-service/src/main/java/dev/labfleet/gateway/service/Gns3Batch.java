@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.labfleet.common.problem.Problem;
 import dev.labfleet.common.problem.ProblemException;
@@ -94,7 +95,10 @@ public class Gns3Batch {
 
     private CompletionStage<Outcome> send(Gns3Endpoint endpoint, Call call, Set<String> fields, long[] slowest) {
         long sent = System.nanoTime();
-        return client.call(endpoint, call.request()).handle((response, failure) -> {
+        return orExistingLink(endpoint, call, client.call(endpoint, call.request())).handle((response, thrown) -> {
+            // a link create's failure comes back through thenCompose, wrapped in a CompletionException
+            Throwable failure = thrown instanceof java.util.concurrent.CompletionException && thrown.getCause() != null
+                    ? thrown.getCause() : thrown;
             long took = System.nanoTime() - sent;
             synchronized (slowest) {
                 slowest[0] = Math.max(slowest[0], took);
@@ -108,6 +112,49 @@ public class Gns3Batch {
                     + dev.labfleet.common.problem.UpstreamProblems.describe(failure) + ")");
             return new Outcome(call.id(), problem.status(), null, problem);
         });
+    }
+
+    /**
+     * A link create that failed ambiguously or met "Port is already used" is answered with the existing link that
+     * has its two ends, if there is one (see {@link LinkReplays}); any other call's outcome as it is.
+     */
+    private CompletionStage<Gns3Response> orExistingLink(Gns3Endpoint endpoint, Call call,
+                                                         CompletionStage<Gns3Response> attempt) {
+        if (!"links.create".equals(call.request().operation())) {
+            return attempt;
+        }
+        return attempt.handle((response, failure) -> {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (failure == null || !LinkReplays.worthMatching(cause) || call.request().body() == null) {
+                return attempt;
+            }
+            Set<String> ends = LinkReplays.ends(mapper, call.request().body().getBytes());
+            if (ends == null) {
+                return attempt;
+            }
+            return client.call(endpoint, Gns3Request.get(call.request().path(), "links.list"))
+                    .handle((list, listFailure) -> {
+                        JsonNode match = null;
+                        if (listFailure == null && list.body() != null) {
+                            try {
+                                match = LinkReplays.match(mapper.readTree(list.body().getBytes()), ends);
+                            } catch (IOException | RuntimeException ignored) {
+                                // not a list: no match
+                            }
+                        }
+                        if (match == null) {
+                            return attempt;
+                        }
+                        try {
+                            return java.util.concurrent.CompletableFuture.completedFuture(new Gns3Response(201,
+                                    "application/json", io.vertx.mutiny.core.buffer.Buffer.buffer(
+                                            mapper.writeValueAsBytes(match))));
+                        } catch (JsonProcessingException e) {
+                            return attempt;
+                        }
+                    }).thenCompose(java.util.function.Function.identity());
+        }).thenCompose(java.util.function.Function.identity());
     }
 
     private static Buffer json(Gns3Response response) {
@@ -296,7 +343,8 @@ public class Gns3Batch {
         } else {
             return null;
         }
-        boolean idempotent = method != HttpMethod.POST || createdId != null;
+        // a link create is never retried: GNS3 ignores link_id (LinkReplays matches a replay by its ends instead)
+        boolean idempotent = method != HttpMethod.POST || createdId != null && !collection.equals("links");
         Gns3Request request = new Gns3Request(method, op.path(), op.body() == null ? null
                 : io.vertx.mutiny.core.buffer.Buffer.buffer(op.body()), kind, idempotent, operation);
         // a link's two nodes are busy while it is made

@@ -50,6 +50,43 @@ public class Gns3Proxy {
         return send(serverId, Gns3Request.of(HttpMethod.POST, path, json(body), oc, operation).idempotent(clientId));
     }
 
+    /**
+     * A link create: never retried (GNS3 ignores a client's {@code link_id}, so a retry could make a second link);
+     * a create that failed ambiguously or meets "Port is already used" is answered with the existing link that has
+     * the same two ends, if there is one ({@link LinkReplays}).
+     */
+    public Uni<Gns3Response> createLink(UUID serverId, String path, JsonNode body) {
+        Buffer json = json(body);
+        Gns3Request request = Gns3Request.of(HttpMethod.POST, path, json, OperationClass.WRITE, "links.create")
+                .idempotent(false);
+        return directory.endpoint(serverId).chain(endpoint -> client.send(endpoint, request)
+                .onFailure(LinkReplays::worthMatching).recoverWithUni(failure -> {
+                    java.util.Set<String> ends = json == null ? null : LinkReplays.ends(mapper, json.getBytes());
+                    if (ends == null) {
+                        return Uni.createFrom().failure(failure);
+                    }
+                    return client.send(endpoint, Gns3Request.get(path, "links.list"))
+                            .onFailure().transform(ignored -> failure)
+                            .chain(list -> {
+                                JsonNode match = null;
+                                try {
+                                    match = LinkReplays.match(mapper.readTree(list.body().getBytes()), ends);
+                                } catch (java.io.IOException | RuntimeException ignored) {
+                                    // not a list: no match
+                                }
+                                if (match == null) {
+                                    return Uni.createFrom().failure(failure);
+                                }
+                                try {
+                                    return Uni.createFrom().item(new Gns3Response(201, "application/json",
+                                            Buffer.buffer(mapper.writeValueAsBytes(match))));
+                                } catch (JsonProcessingException e) {
+                                    return Uni.createFrom().failure(failure);
+                                }
+                            });
+                }));
+    }
+
     public Uni<Gns3Stream> download(UUID serverId, String path, OperationClass oc, String operation) {
         return directory.endpoint(serverId).chain(endpoint -> client.stream(endpoint, Gns3Request.get(path, operation)
                 .withClass(oc), null));
