@@ -80,9 +80,9 @@ class AutoSwitchTest {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/monitoring/traffic-status")
                         .then().body("autoSwitch.activeProjectId", equalTo(b.projectId)));
                 // while B keeps its traffic and A stays idle: no switch back, whatever the dwell time
-                Thread.sleep(7000); // NOPMD watching for a flap that must not happen
-                given().get("/api/v1/monitoring/traffic-status").then()
-                        .body("autoSwitch.activeProjectId", equalTo(b.projectId));
+                await().during(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
+                        .until(() -> b.projectId.equals(given().get("/api/v1/monitoring/traffic-status").then()
+                                .extract().jsonPath().getString("autoSwitch.activeProjectId")));
             }
             List<Map<String, Object>> switches = given().queryParam("limit", 10).get("/api/v1/monitoring/switches")
                     .then().statusCode(200).extract().jsonPath().getList("$");
