@@ -9,8 +9,8 @@ import io.restassured.RestAssured;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -20,7 +20,6 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,12 +87,20 @@ class DashboardBrowserTest {
     }
 
     private static String nodeStatus(WebDriver driver, String nodeId) {
-        List<WebElement> e = driver.findElements(By.cssSelector("#topology g.node[data-node-id='" + nodeId + "']"));
-        return e.isEmpty() ? null : e.get(0).getAttribute("data-status");
+        return attribute(driver, "#topology g.node[data-node-id='" + nodeId + "']", "data-status");
     }
 
     private static double linkPps(WebDriver driver, String linkId) {
-        List<WebElement> e = driver.findElements(By.cssSelector("#topology g.link[data-link-id='" + linkId + "']"));
-        return e.isEmpty() ? 0 : Double.parseDouble(e.get(0).getAttribute("data-pps"));
+        String pps = attribute(driver, "#topology g.link[data-link-id='" + linkId + "']", "data-pps");
+        return pps == null ? 0 : Double.parseDouble(pps);
+    }
+
+    /** Reads an element's attribute in one script call: the page redraws its SVG as deltas arrive, so an element
+     * found first and read afterwards can be gone in between (a stale element reference). */
+    private static String attribute(WebDriver driver, String selector, String name) {
+        Object value = ((JavascriptExecutor) driver).executeScript(
+                "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
+                selector, name);
+        return value == null ? null : value.toString();
     }
 }
