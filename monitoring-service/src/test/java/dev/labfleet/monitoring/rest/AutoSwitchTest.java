@@ -65,6 +65,10 @@ class AutoSwitchTest {
         PingLab b = new PingLab();
         a.select(0);
         b.select(0);
+        // the pings below last 10 s: they must not be spent waiting for the leader's next round to start captures
+        // (on a loaded machine that took most of them, and lab A never became active)
+        a.awaitCaptured();
+        b.awaitCaptured();
         given().contentType("application/json").body("{\"enabled\":true}").post("/api/v1/monitoring/auto-switch")
                 .then().statusCode(200).body("enabled", equalTo(true));
         try (WsClient fleet = WsClient.connect(RestAssured.port, "/api/v1/monitoring/stream/fleet")) {

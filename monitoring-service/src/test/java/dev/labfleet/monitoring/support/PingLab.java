@@ -47,6 +47,17 @@ public final class PingLab {
                 .post("/api/v1/monitoring/selections").then().statusCode(201);
     }
 
+    /** Whether GNS3 (the simulator) captures a link of this lab now. */
+    public boolean capturing(String linkId) {
+        return Boolean.TRUE.equals(Labs.gns3().get("/v2/projects/" + projectId + "/links/" + linkId).then()
+                .extract().path("capturing"));
+    }
+
+    /** Waits until the service captures the links PC1's pings cross, so traffic sent from now on is seen. */
+    public void awaitCaptured() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> capturing(link1) && capturing(link2));
+    }
+
     public void unselect() {
         given().delete("/api/v1/monitoring/selections/" + projectId).then().statusCode(204);
     }
