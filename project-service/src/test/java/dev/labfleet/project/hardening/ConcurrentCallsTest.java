@@ -95,8 +95,10 @@ class ConcurrentCallsTest {
         given().queryParam("counts", false).when().get("/api/v1/projects/" + labs.get(0)).then().statusCode(200);
         Duration reads = Duration.ofNanos(System.nanoTime() - start);
 
+        // a read queued behind the held connections would wait for an open to end (6 s after it started); the
+        // bound leaves a loaded machine room and still tells the two apart
         assertThat(reads).as("two database reads while %d GNS3 calls are slow", labs.size())
-                .isLessThan(Duration.ofSeconds(2));
+                .isLessThan(Duration.ofSeconds(4));
         assertThat(opens.stream().map(f -> f.join().statusCode())).containsOnly(200);
     }
 

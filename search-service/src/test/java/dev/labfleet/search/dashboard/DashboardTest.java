@@ -46,7 +46,9 @@ class DashboardTest {
             long start = System.nanoTime();
             JsonPath down = get("network");
             long ms = (System.nanoTime() - start) / 1_000_000;
-            assertThat(ms).as("answered after %d ms", ms).isLessThan(1500 + 1000);
+            // the source hangs for ever: an answer at all, well before RestAssured would give up, shows the 1.5 s
+            // per-source timeout cut it (the bound leaves a loaded machine room)
+            assertThat(ms).as("answered after %d ms", ms).isLessThan(1500 + 3500);
             assertThat(down.getString("sections.servers.status")).isEqualTo("unavailable");
             assertThat(down.getString("sections.servers.reason")).isEqualTo("timed out after 1500 ms");
             assertThat(down.getString("sections.labsByStatus.status")).isEqualTo("ok");
