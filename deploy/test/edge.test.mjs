@@ -240,6 +240,33 @@ test("live: a body over the route's limit is a 413 problem", async () => {
   assert.equal((await res.json()).status, 413);
 });
 
+/** Sends raw bytes to the edge and answers the status line and the body of its reply. */
+function raw(request) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(edgePort, "127.0.0.1", () => sock.write(request));
+    let data = "";
+    sock.on("data", (d) => { data += d; });
+    sock.on("end", () => resolve(data));
+    sock.on("error", reject);
+    setTimeout(() => { sock.destroy(); reject(new Error(`no answer, got ${data}`)); }, 5000);
+  });
+}
+
+test("live: requests refused before any service sees them are problems", async () => {
+  const cases = [
+    ["a bare CR in a header value", "GET /api/v1/projects HTTP/1.1\r\nHost: edge\r\nX-Bad: a\rb\r\nConnection: close\r\n\r\n", 400],
+    ["a 70,000-character request line", `GET /api/v1/projects?q=${"a".repeat(70000)} HTTP/1.1\r\nHost: edge\r\nConnection: close\r\n\r\n`, 414],
+    ["a 70,000-character header", `GET /api/v1/projects HTTP/1.1\r\nHost: edge\r\nX-Big: ${"a".repeat(70000)}\r\nConnection: close\r\n\r\n`, 431],
+  ];
+  for (const [what, request, status] of cases) {
+    const reply = await raw(request);
+    assert.match(reply, new RegExp(`^HTTP/1\\.1 ${status} `), `${what}: ${reply.slice(0, 200)}`);
+    assert.match(reply, /content-type: application\/problem\+json/i, what);
+    const body = JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4));
+    assert.equal(body.status, status, what);
+  }
+});
+
 test("live: a replica down is skipped; every replica down is a 502 problem naming the service", async () => {
   await new Promise((r) => { const s = stubs.get("search-service#1"); s.closeAllConnections(); s.close(r); });
   for (let i = 0; i < 6; i++) {
