@@ -27,8 +27,17 @@ PIN=${PIN:-$([ "$(nproc)" -ge 2 ] && echo 1 || echo 0)}
 CORE0=(); CORE1=()
 if [ "$PIN" = 1 ]; then CORE0=(taskset -c 0); CORE1=(taskset -c 1); fi
 STATE=$(mktemp -d)
+# A database and a gns3.events topic of the benchmark's own: a run never registers its simulator in the suite's
+# gateway database (./labfleet up) or the tests', and its notifications never reach the suite's consumers.
+BENCH_DB_URL=${BENCH_DB_URL:-postgresql://127.0.0.1:${PG_PORT:-5432}/labfleet_gateway_bench}
+BENCH_EVENTS_TOPIC=${BENCH_EVENTS_TOPIC:-bench.gns3.events}
+SERVER=
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$STATE"; }
+cleanup() {
+  # the simulator registered in the bench database goes with the run (it would be a dead server afterwards)
+  [ -n "${SERVER:-}" ] && curl -fs -o /dev/null -X DELETE "http://127.0.0.1:$GW_PORT/api/v1/servers/$SERVER" || true
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$STATE"
+}
 trap cleanup EXIT
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for p in "$SIM_PORT" "$GW_PORT"; do port_free "$p" || { echo "port $p is taken: a previous run still up?" >&2; exit 1; }; done
@@ -40,6 +49,7 @@ wait_http "http://127.0.0.1:$SIM_PORT/v2/version"
 # JFR=/path/to/file.jfr records a CPU profile of the gateway for the whole run
 LABFLEET_GATEWAY_BRIDGE_ENABLED=${BRIDGE:-true} \
 PORT=$GW_PORT LABFLEET_GNS3_URL="http://127.0.0.1:$SIM_PORT" LABFLEET_STATE_DIR="$STATE" LOG_JSON=false \
+DB_URL=$BENCH_DB_URL MP_MESSAGING_OUTGOING_GNS3_EVENTS_TOPIC=$BENCH_EVENTS_TOPIC \
   "${CORE1[@]}" java -Xmx${GATEWAY_HEAP:-512m} ${JFR:+-XX:StartFlightRecording=filename=$JFR,settings=profile} -jar "$GW_JAR" \
   >"$STATE/gateway.log" 2>&1 &
 PIDS+=($!)

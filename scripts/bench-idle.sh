@@ -2,6 +2,7 @@
 # Idle footprint and start/stop time of services started from their built jars, one at a time, as ./labfleet up
 # starts them (JAVA_OPTS [-Xms16m -Xmx384m -XX:+UseSerialGC], MALLOC_ARENA_MAX [2]), with Native Memory Tracking.
 #   scripts/bench-idle.sh [module...]        (default: gns3-gateway-service project-service topology-service)
+# Each service uses its labfleet_<service>_bench database (scripts/infra.sh creates them).
 # Env: BASE_PORT [28080] (module n listens on BASE_PORT+n; keep clear of 8081-8086), IDLE_SECONDS [60],
 #      LABFLEET_KAFKA_GROUP [labfleet-bench-idle] (never the running suite's consumer groups), OUT_DIR.
 # Prints per module: ready (ms from launching java until /q/health/ready answers 200), RSS after IDLE_SECONDS,
@@ -17,6 +18,9 @@ i=0
 for m in "${MODULES[@]}"; do
   i=$((i + 1)); port=$((BASE_PORT + i)); log="$OUT/$m.log"
   jar="$m/target/quarkus-app/quarkus-run.jar"; [ -f "$jar" ] || { echo "$jar missing: package first" >&2; exit 1; }
+  svc=${m%-service}; svc=${svc#gns3-}   # gns3-gateway-service -> gateway, project-service -> project
+  # its own database (never the suite's: DDL at start, schedulers, outbox relays) and no events into the suite's topics
+  DB_URL=postgresql://127.0.0.1:${PG_PORT:-5432}/labfleet_${svc}_bench MP_MESSAGING_OUTGOING_GNS3_EVENTS_TOPIC=bench.gns3.events \
   PORT=$port LOG_JSON=false LABFLEET_KAFKA_GROUP=${LABFLEET_KAFKA_GROUP:-labfleet-bench-idle} \
     LABFLEET_TOPOLOGY_CACHE_KEY_PREFIX=labfleet:topology:bench-idle: \
     java $JAVA_OPTS -XX:NativeMemoryTracking=summary -jar "$jar" >"$log" 2>&1 &

@@ -144,7 +144,8 @@ create_databases() {
         if not exists (select from pg_roles where rolname = '$user') then create role $user login password '$DB_PASSWORD';
         else alter role $user login password '$DB_PASSWORD'; end if; end \$\$;" >/dev/null \
       || die "cannot create role $user: '$PG_SUPERUSER' needs CREATEROLE (set PG_SUPERUSER)"
-    for db in "labfleet_$svc" "labfleet_${svc}_test"; do
+    # _bench: benchmarks' own databases, so a run never writes into the suite's (or the tests') data
+    for db in "labfleet_$svc" "labfleet_${svc}_test" "labfleet_${svc}_bench"; do
       if [ -z "$(psql_super -c "select 1 from pg_database where datname = '$db'")" ]; then
         psql_super -c "create database $db owner $user" >/dev/null \
           || die "cannot create database $db: '$PG_SUPERUSER' needs CREATEDB (set PG_SUPERUSER)"
@@ -154,7 +155,7 @@ create_databases() {
       -c 'select 1' >/dev/null 2>&1 \
       || die "PostgreSQL refuses user $user on database labfleet_$svc: allow password (md5/scram) logins for it in pg_hba.conf"
   done
-  log "PostgreSQL: databases labfleet_<service> and labfleet_<service>_test ready for: ${SERVICES[*]}"
+  log "PostgreSQL: databases labfleet_<service>, labfleet_<service>_test and labfleet_<service>_bench ready for: ${SERVICES[*]}"
 }
 
 # ---------------------------------------------------------------- Redis
