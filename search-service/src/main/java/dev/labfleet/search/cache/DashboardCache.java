@@ -12,9 +12,11 @@ import dev.labfleet.search.index.Kind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,6 +29,7 @@ import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -38,6 +41,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * tier are {@code labfleet_search_dashboard_cache_total{tier,result}}, the ratios
  * {@code labfleet_search_dashboard_cache_hit_ratio{tier}}. Redis is optional: without it the local tier and the
  * computation answer.
+ *
+ * <p>Replicas: an index change reaches one replica only (they share the consumer group), so what that replica does to
+ * its own tiers is told to the others on the Redis channel {@code <key-prefix>dashboard-events}: {@code invalidated}
+ * (drop the local copy, answer {@code stale: true} until the refresh lands) and {@code refreshed} (drop the local copy:
+ * the next read takes the new figures from Redis). Without the channel (Redis down) a replica's local copy lags
+ * another's refresh by at most {@code local-ttl}; the subscription is retried with backoff.
  */
 @ApplicationScoped
 public class DashboardCache {
@@ -57,13 +66,17 @@ public class DashboardCache {
     private final Counter localMiss;
     private final Counter redisHit;
     private final Counter redisMiss;
+    private final ReactivePubSubCommands<String> pubsub;
+    private final String replicaId = UUID.randomUUID().toString();
     private long warmTimer = -1;
+    private volatile Cancellable subscription;
 
     public DashboardCache(DashboardService dashboards, SearchConfig config, ReactiveRedisDataSource redis, Vertx vertx,
                           MeterRegistry registry) {
         this.dashboards = dashboards;
         this.config = config;
         this.redis = redis.value(String.class);
+        this.pubsub = redis.pubsub(String.class);
         this.vertx = vertx;
         this.local = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(config.dashboards().localTtl()).build();
         this.localHit = counter(registry, "local", "hit");
@@ -87,6 +100,11 @@ public class DashboardCache {
     }
 
     void onStart(@Observes StartupEvent event) {
+        subscription = pubsub.subscribe(channel())
+                .onCompletion().failWith(() -> new IllegalStateException("Redis subscription ended"))
+                .onFailure().invoke(e -> LOG.debugf("dashboard cache: Redis channel lost (%s), resubscribing", e.toString()))
+                .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).indefinitely()
+                .subscribe().with(this::onPeerMessage, e -> LOG.warnf("dashboard cache: no Redis channel: %s", e.toString()));
         long every = config.dashboards().warmEvery().toMillis();
         if (every > 0) {
             warmTimer = vertx.setPeriodic(Math.max(1000, every), id -> warmAll());
@@ -96,6 +114,10 @@ public class DashboardCache {
 
     @PreDestroy
     void stop() {
+        Cancellable s = subscription;
+        if (s != null) {
+            s.cancel();
+        }
         if (warmTimer >= 0) {
             vertx.cancelTimer(warmTimer);
         }
@@ -150,6 +172,7 @@ public class DashboardCache {
                     local.put(n, d);
                     stale.remove(n);
                     return redis.setex(key(n), Math.max(1, config.dashboards().redisTtl().toSeconds()), write(d))
+                            .call(() -> tell("refreshed", n))
                             .onFailure().recoverWithNull();
                 })
                 .eventually(() -> {
@@ -181,6 +204,7 @@ public class DashboardCache {
     }
 
     public void invalidate(String name) {
+        tell("invalidated", name).subscribe().with(x -> { }, e -> { });
         stale.add(name);
         if (pending.add(name)) {
             vertx.setTimer(DEBOUNCE.toMillis(), id -> {
@@ -188,6 +212,31 @@ public class DashboardCache {
                 refresh(name).subscribe().with(d -> { }, e -> LOG.debugf("dashboard %s: %s", name, e.toString()));
             });
         }
+    }
+
+    /** Tells the other replicas what this one did to a dashboard ({@code <replica>|<what>|<name>}). */
+    private Uni<Void> tell(String what, String name) {
+        return pubsub.publish(channel(), replicaId + "|" + what + "|" + name).onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    /** Another replica invalidated or refreshed a dashboard: this replica's local copy is no longer the newest. */
+    void onPeerMessage(String message) {
+        String[] parts = message.split("\\|", 3);
+        if (parts.length != 3 || parts[0].equals(replicaId) || !DashboardService.NAMES.contains(parts[2])) {
+            return;
+        }
+        String name = parts[2];
+        local.invalidate(name);
+        if (parts[1].equals("invalidated")) {
+            stale.add(name);
+        } else if (parts[1].equals("refreshed")) {
+            stale.remove(name);
+        }
+    }
+
+    private String channel() {
+        return config.dashboards().keyPrefix() + "dashboard-events";
     }
 
     private String key(String name) {

@@ -30,6 +30,23 @@ public interface SearchConfig {
     /** Search history. */
     History history();
 
+    /** The read-only GraphQL endpoint ({@code /graphql}). */
+    Graphql graphql();
+
+    interface Graphql {
+        /**
+         * Deepest accepted selection (a root field is depth 1; {@code labs { items { nodes { items { name } } } }}
+         * is 5). Deeper documents are refused with a 400 problem before anything runs. Introspection
+         * ({@code __schema}, {@code __type}) is exempt: it reads no data.
+         */
+        @WithDefault("6")
+        int maxDepth();
+
+        /** Most fields in one document, fragments counted each time they are spread. */
+        @WithDefault("200")
+        int maxComplexity();
+    }
+
     interface Query {
         /** Longest accepted {@code q}, in characters; longer is a 400. */
         @WithDefault("512")

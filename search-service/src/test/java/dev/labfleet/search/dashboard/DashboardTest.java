@@ -26,6 +26,12 @@ class DashboardTest {
     @Inject
     DashboardCache cache;
 
+    @Inject
+    io.quarkus.redis.datasource.RedisDataSource redis;
+
+    @Inject
+    dev.labfleet.search.config.SearchConfig config;
+
     private static JsonPath get(String name) {
         return RestAssured.given().get("/api/v1/dashboards/" + name).then().statusCode(200).extract().jsonPath();
     }
@@ -119,6 +125,43 @@ class DashboardTest {
         Events.labEvent("lab.project.created", Events.lab(UUID.randomUUID(), "inv" + status, status), Events.now());
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() ->
                 Integer.valueOf(1).equals(get("network").getMap("sections.labsByStatus.data").get(status)));
+    }
+
+    /**
+     * Another replica (here: the test, speaking on the replicas' Redis channel as one would) invalidates a dashboard
+     * after an event only it consumed: this replica stops answering its local copy as fresh at once; when that
+     * replica's refresh lands in Redis, this one answers the new figures.
+     */
+    @Test
+    void anotherReplicasInvalidationAndRefreshReachThisReplica() {
+        String channel = config.dashboards().keyPrefix() + "dashboard-events";
+        String key = config.dashboards().keyPrefix() + "dashboard:security";
+        Dashboard mine = cache.refresh("security").await().atMost(Duration.ofSeconds(10));
+        JsonPath local = get("security");
+        assertThat(local.getString("cache.tier")).isEqualTo("local");
+        assertThat(local.getBoolean("cache.stale")).isFalse();
+
+        redis.pubsub(String.class).publish(channel, "other-replica|invalidated|security");
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> get("security").getBoolean("cache.stale"));
+
+        // the other replica's refresh: newer figures in Redis, then its message
+        java.time.OffsetDateTime newer = mine.computedAt().plusSeconds(1);
+        String json = redis.value(String.class).get(key).replace(mine.computedAt().toString(), newer.toString());
+        assertThat(json).contains(newer.toString());
+        redis.value(String.class).setex(key, 60, json);
+        redis.pubsub(String.class).publish(channel, "other-replica|refreshed|security");
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            JsonPath now = get("security");
+            return !now.getBoolean("cache.stale") && !java.time.OffsetDateTime.parse(now.getString("computedAt"))
+                    .isBefore(newer);
+        });
+        // malformed messages and unknown dashboards are ignored and do not end the subscription
+        redis.pubsub(String.class).publish(channel, "other-replica|invalidated|finance");
+        redis.pubsub(String.class).publish(channel, "garbage");
+        redis.pubsub(String.class).publish(channel, "other-replica|invalidated|security");
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> get("security").getBoolean("cache.stale"));
     }
 
     @Test

@@ -1,0 +1,215 @@
+package dev.labfleet.search.graphql;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.labfleet.common.event.CloudEventCodec;
+import dev.labfleet.common.problem.Problem;
+import dev.labfleet.common.problem.ProblemMappers;
+import dev.labfleet.common.problem.ProblemTypes;
+import dev.labfleet.search.config.SearchConfig;
+import graphql.language.Definition;
+import graphql.language.Document;
+import graphql.language.Field;
+import graphql.language.FragmentDefinition;
+import graphql.language.FragmentSpread;
+import graphql.language.InlineFragment;
+import graphql.language.OperationDefinition;
+import graphql.language.Selection;
+import graphql.language.SelectionSet;
+import graphql.parser.InvalidSyntaxException;
+import graphql.parser.Parser;
+import graphql.parser.ParserEnvironment;
+import graphql.parser.ParserOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Refuses, before SmallRye GraphQL executes anything, a {@code /graphql} request that is not a GraphQL document or
+ * whose selections are deeper than {@code labfleet.search.graphql.max-depth} or hold more fields than
+ * {@code max-complexity}: a 400 {@code application/problem+json} naming the limit, like every other bad input of the
+ * suite (GraphQL's own validation answers 200 with {@code errors}). Depth counts fields, fragments expanded; a root
+ * field is depth 1. Operations that only introspect ({@code __schema}, {@code __type}) are exempt: they read no data.
+ */
+@ApplicationScoped
+public class GraphqlGate {
+
+    static final String PATH = "/graphql";
+
+    private final int maxDepth;
+    private final int maxComplexity;
+    private final long maxBody;
+
+    public GraphqlGate(SearchConfig config) {
+        this.maxDepth = config.graphql().maxDepth();
+        this.maxComplexity = config.graphql().maxComplexity();
+        this.maxBody = 1024 * 1024;
+    }
+
+    void install(@Observes Router router) {
+        // ahead of SmallRye GraphQL's route on the same path; its own body handler sees the body already read
+        router.route(PATH).order(-1).handler(BodyHandler.create(false).setBodyLimit(maxBody)).handler(this::check);
+    }
+
+    private void check(RoutingContext context) {
+        String query;
+        if (context.request().method() == HttpMethod.GET) {
+            query = context.request().getParam("query");
+        } else if (context.request().method() == HttpMethod.POST) {
+            String type = context.request().getHeader("Content-Type");
+            Buffer body = context.body().buffer();
+            if (type != null && type.startsWith("application/graphql")) {
+                query = body == null ? null : body.toString();
+            } else {
+                query = fromJson(context, body);
+                if (query == null && context.response().ended()) {
+                    return;
+                }
+            }
+        } else {
+            context.next();
+            return;
+        }
+        if (query == null || query.isBlank()) {
+            refuse(context, "query", "required: a GraphQL document");
+            return;
+        }
+        String problem = limits(query, maxDepth, maxComplexity);
+        if (problem != null) {
+            refuse(context, "query", problem);
+            return;
+        }
+        context.next();
+    }
+
+    private static String fromJson(RoutingContext context, Buffer body) {
+        if (body == null || body.length() == 0) {
+            refuse(context, "body", "required: {\"query\": \"...\", \"variables\": {...}}");
+            return null;
+        }
+        JsonNode json;
+        try {
+            json = CloudEventCodec.mapper().readTree(body.getBytes());
+        } catch (java.io.IOException e) {
+            refuse(context, "body", "not JSON");
+            return null;
+        }
+        if (json == null || !json.isObject()) {
+            refuse(context, "body", "must be a JSON object {\"query\": \"...\"}");
+            return null;
+        }
+        JsonNode query = json.get("query");
+        if (query != null && !query.isNull() && !query.isTextual()) {
+            refuse(context, "query", "must be a string");
+            return null;
+        }
+        return query == null || query.isNull() ? "" : query.asText();
+    }
+
+    /** Why a document is refused (its syntax, depth or size), or null when it may run. */
+    static String limits(String query, int maxDepth, int maxComplexity) {
+        Document document;
+        try {
+            ParserOptions options = ParserOptions.getDefaultOperationParserOptions();
+            document = new Parser().parseDocument(ParserEnvironment.newParserEnvironment().document(query)
+                    .parserOptions(options).build());
+        } catch (InvalidSyntaxException e) {
+            var at = e.getLocation();
+            return "not a GraphQL document" + (at == null ? "" : " (line " + at.getLine() + ", column "
+                    + at.getColumn() + ")");
+        } catch (RuntimeException e) {
+            // graphql-java's parser refuses documents with too many tokens with its own exception type
+            return "not an acceptable GraphQL document (too long or too many tokens)";
+        }
+        Map<String, FragmentDefinition> fragments = new HashMap<>();
+        for (Definition<?> d : document.getDefinitions()) {
+            if (d instanceof FragmentDefinition f) {
+                fragments.put(f.getName(), f);
+            }
+        }
+        for (Definition<?> d : document.getDefinitions()) {
+            if (!(d instanceof OperationDefinition op) || introspectionOnly(op.getSelectionSet())) {
+                continue;
+            }
+            Measure m = new Measure(fragments, maxComplexity);
+            int depth = m.depth(op.getSelectionSet(), 0, new HashSet<>());
+            if (m.fields > maxComplexity) {
+                return "selects more than " + maxComplexity + " fields (fragments counted each time they are "
+                        + "used); ask for less, or page";
+            }
+            if (depth > maxDepth) {
+                return "is " + depth + " levels deep; at most " + maxDepth + " are accepted";
+            }
+        }
+        return null;
+    }
+
+    private static boolean introspectionOnly(SelectionSet set) {
+        if (set == null || set.getSelections().isEmpty()) {
+            return false;
+        }
+        for (Selection<?> s : set.getSelections()) {
+            if (!(s instanceof Field f) || !f.getName().startsWith("__")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Depth and field count of a selection set, fragments expanded (a fragment cycle is invalid anyway: cut). */
+    private static final class Measure {
+        private final Map<String, FragmentDefinition> fragments;
+        private final int cap;
+        int fields;
+
+        Measure(Map<String, FragmentDefinition> fragments, int cap) {
+            this.fragments = fragments;
+            this.cap = cap;
+        }
+
+        int depth(SelectionSet set, int level, Set<String> spreading) {
+            if (set == null || fields > cap) {
+                return level;
+            }
+            int deepest = level;
+            for (Selection<?> s : set.getSelections()) {
+                if (s instanceof Field f) {
+                    fields++;
+                    deepest = Math.max(deepest, depth(f.getSelectionSet(), level + 1, spreading));
+                } else if (s instanceof InlineFragment i) {
+                    deepest = Math.max(deepest, depth(i.getSelectionSet(), level, spreading));
+                } else if (s instanceof FragmentSpread spread) {
+                    FragmentDefinition f = fragments.get(spread.getName());
+                    if (f != null && spreading.add(spread.getName())) {
+                        deepest = Math.max(deepest, depth(f.getSelectionSet(), level, spreading));
+                        spreading.remove(spread.getName());
+                    }
+                }
+            }
+            return deepest;
+        }
+    }
+
+    private static void refuse(RoutingContext context, String field, String message) {
+        Problem problem = Problem.of(ProblemTypes.VALIDATION, field + ": " + message)
+                .withViolations(List.of(new Problem.Violation(field, message)))
+                .withTraceId(ProblemMappers.traceId());
+        byte[] body;
+        try {
+            body = CloudEventCodec.mapper().writeValueAsBytes(problem);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            body = new byte[0];
+        }
+        context.response().setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
+                .end(Buffer.buffer(body));
+    }
+}

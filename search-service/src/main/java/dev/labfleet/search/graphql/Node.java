@@ -1,0 +1,30 @@
+package dev.labfleet.search.graphql;
+
+import dev.labfleet.search.rest.SearchHit;
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.Id;
+import org.eclipse.microprofile.graphql.NonNull;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/** A node of a lab. */
+@Description("A node of a lab")
+public record Node(
+        @NonNull @Id String id,
+        String name,
+        String status,
+        UUID projectId,
+        UUID serverId,
+        String nodeType,
+        String template,
+        @NonNull List<@NonNull String> labels,
+        @Description("when it last changed") OffsetDateTime updatedAt,
+        @Description("its resource in its owning service") String link,
+        @NonNull List<@NonNull Field> fields) {
+
+    static Node of(SearchHit h) {
+        return new Node(h.id(), h.name(), h.status(), h.projectId(), h.serverId(), h.nodeType(), h.template(), h.labels() == null ? List.of() : h.labels(), h.occurredAt(), h.link(), Field.of(h.fields()));
+    }
+}
