@@ -12,9 +12,14 @@ import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** A staggered start or stop of a lab's nodes, with its progress; its per-node results are {@link OperationResult}s. */
+/**
+ * A staggered start or stop of a lab's nodes, with its progress; its per-node results are {@link OperationResult}s.
+ * A durable job ({@code JobRunner}): the replica running it holds it as {@link #owner} under a lease renewed by a
+ * heartbeat; when that replica dies, another claims it and resumes from the recorded results.
+ */
 @Entity
-@Table(name = "operation", indexes = @Index(name = "operation_project", columnList = "project_id, created_at"))
+@Table(name = "operation", indexes = {@Index(name = "operation_project", columnList = "project_id, created_at"),
+        @Index(name = "operation_claim", columnList = "status, lease_until")})
 public class Operation extends PanacheEntityBase {
 
     public enum Kind { START, STOP }
@@ -27,7 +32,7 @@ public class Operation extends PanacheEntityBase {
         PARTIAL,
         /** No node could be acted on. */
         FAILED,
-        /** The replica running it went away; the results so far are kept. */
+        /** Every replica that took it stopped while running it ({@code labfleet.project.jobs.max-attempts}); the results so far are kept. */
         INTERRUPTED
     }
 
@@ -69,6 +74,22 @@ public class Operation extends PanacheEntityBase {
     /** Why the whole operation failed, e.g. the nodes could not be listed. */
     @Column(length = 2000)
     public String error;
+
+    /** Node name -> start priority the run orders by, as JSON (kept for a replica that resumes the run). */
+    @Column(columnDefinition = "text")
+    public String priorities;
+
+    /** The replica running it (null while no replica holds it). */
+    @Column(length = 120)
+    public String owner;
+
+    /** Until when {@link #owner} holds it without a heartbeat; after that any replica may claim it. */
+    @Column(name = "lease_until")
+    public OffsetDateTime leaseUntil;
+
+    /** How many times a replica took it: 1 for the replica that accepted it, more after resumes. */
+    @Column(nullable = false, columnDefinition = "integer not null default 0")
+    public int attempts;
 
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;

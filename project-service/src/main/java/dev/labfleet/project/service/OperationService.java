@@ -6,6 +6,7 @@ import dev.labfleet.common.event.CloudEventCodec;
 import dev.labfleet.common.event.EventTypes;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.project.client.GatewayClient;
+import dev.labfleet.project.config.JobConfig;
 import dev.labfleet.project.config.ProjectConfig;
 import dev.labfleet.project.domain.Operation;
 import dev.labfleet.project.domain.OperationResult;
@@ -14,15 +15,17 @@ import dev.labfleet.project.domain.ProjectStatus;
 import dev.labfleet.project.messaging.ProjectEvents;
 import dev.labfleet.project.rest.BulkActionRequest;
 import dev.labfleet.project.rest.OperationView;
+import dev.labfleet.project.service.job.JobLease;
+import dev.labfleet.project.service.job.JobRunner;
+import dev.labfleet.project.service.job.JobTable;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.scheduler.Scheduled;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
-import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.persistence.LockModeType;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -30,37 +33,68 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Staggered start and stop of a lab's nodes as operations: accepted at once (202), run in the background by the
- * replica that accepted them, with progress and per-node results in PostgreSQL so any replica can report them.
+ * Staggered start and stop of a lab's nodes as durable operations: accepted at once (202) and written to PostgreSQL
+ * with their request, then run by a {@link JobRunner} (the accepting replica first, under a heartbeat-renewed lease).
+ * Each node is recorded {@code SENT} before its action goes to GNS3 and given its outcome as soon as it is known,
+ * so any replica can report progress, and when the running replica dies another claims the operation and resumes
+ * it: nodes with an outcome are not touched again, a node found already as asked is done without a call, and a node
+ * whose action was under way is watched ({@code labfleet.project.jobs.settle}) before its action is sent again.
  */
 @ApplicationScoped
 public class OperationService {
 
     private static final Logger LOG = Logger.getLogger(OperationService.class);
-    /** A running operation whose replica has not written for this long is marked interrupted. */
-    private static final Duration STALE = Duration.ofMinutes(10);
+    /** The operation table as a table of durable jobs. */
+    public static final JobTable JOBS = new JobTable("operation", Operation.Status.RUNNING.name());
+
+    private static final String SET_TOTAL = "update operation set total = $3, heartbeat_at = now() "
+            + "where id = $1 and owner = $2 and status = 'RUNNING'";
+    /** Marks a node's action as under way; no row when the lease no longer holds. */
+    private static final String MARK_SENT = "insert into operation_result "
+            + "(operation_id, node_id, node_name, batch, ordinal, outcome, finished_at) "
+            + "select $1, $3, $4, $5, $6, 'SENT', now() from operation where id = $1 and owner = $2 and status = 'RUNNING' "
+            + "on conflict (operation_id, node_id) do update set finished_at = excluded.finished_at "
+            + "where operation_result.outcome = 'SENT' returning seq";
+    /** A node's outcome, counted once, only while the lease holds (the operation row is locked meanwhile). */
+    private static final String RECORD = "with op as (select id from operation where id = $1 and owner = $2 "
+            + "and status = 'RUNNING' for update), res as (insert into operation_result "
+            + "(operation_id, node_id, node_name, batch, ordinal, outcome, reason, finished_at) "
+            + "select $1, $3, $4, $5, $8, $6, $7, now() from op on conflict (operation_id, node_id) do update "
+            + "set outcome = excluded.outcome, reason = excluded.reason, batch = excluded.batch, "
+            + "finished_at = excluded.finished_at where operation_result.outcome = 'SENT' returning outcome) "
+            + "update operation set done = done + (select count(*) from res where outcome = 'DONE'), "
+            + "failed = failed + (select count(*) from res where outcome = 'FAILED'), "
+            + "skipped = skipped + (select count(*) from res where outcome = 'SKIPPED'), heartbeat_at = now() "
+            + "where id = $1 and owner = $2 and status = 'RUNNING'";
 
     private final ProjectService projects;
     private final GatewayClient gateway;
     private final ProjectEvents events;
     private final ProjectConfig config;
-    private final Vertx vertx;
+    private final JobConfig jobConfig;
+    private final JobRunner jobs;
+    private final Pool pool;
 
     public OperationService(ProjectService projects, GatewayClient gateway, ProjectEvents events, ProjectConfig config,
-                            Vertx vertx) {
+                            JobConfig jobConfig, JobRunner jobs, Pool pool) {
         this.projects = projects;
         this.gateway = gateway;
         this.events = events;
         this.config = config;
-        this.vertx = vertx;
+        this.jobConfig = jobConfig;
+        this.jobs = jobs;
+        this.pool = pool;
     }
 
-    @WithSession
     public Uni<OperationView> begin(UUID projectId, Operation.Kind kind, BulkActionRequest request) {
         BulkActionRequest r = request == null ? new BulkActionRequest(null, null, null, null) : request;
         return projects.find(projectId).chain(project -> {
@@ -78,44 +112,196 @@ public class OperationService {
             op.batchSize = r.batchSize() != null ? r.batchSize() : config.bulk().batchSize();
             op.delayMs = r.delayMs() != null ? r.delayMs() : config.bulk().delay().toMillis();
             op.stopOnFirstError = Boolean.TRUE.equals(r.stopOnFirstError());
+            op.priorities = json(r.priorities() != null && !r.priorities().isEmpty() ? r.priorities()
+                    : project.priorities());
             op.createdAt = now;
             op.heartbeatAt = now;
-            UUID serverId = project.serverId;
-            Map<String, Integer> priorities = r.priorities() != null && !r.priorities().isEmpty() ? r.priorities()
-                    : project.priorities();
+            op.owner = jobs.replica();
+            op.leaseUntil = now.plus(jobConfig.lease());
+            op.attempts = 1;
             return Panache.withTransaction(() -> op.persist())
-                    .invoke(() -> launch(op.id, serverId, projectId, kind, priorities))
+                    .invoke(() -> jobs.run(jobs.accepted(JOBS, op.id), this::execute))
                     .map(ignored -> OperationView.of(op, null));
         });
     }
 
-    /** Runs the operation on a fresh context of its own, so it outlives the request that started it. */
-    private void launch(UUID operationId, UUID serverId, UUID projectId, Operation.Kind kind,
-                        Map<String, Integer> priorities) {
-        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-        // Hibernate Reactive wants an isolated context of its own: this one is, nothing else runs on it.
-        VertxContextSafetyToggle.setContextSafe(context, true);
-        context.runOnContext(ignored -> execute(operationId, serverId, projectId, kind, priorities).subscribe().with(
-                op -> LOG.infof("operation %s (%s of %s): %s, %d done, %d failed, %d skipped", op.id, op.kind,
-                        projectId, op.status, op.done, op.failed, op.skipped),
-                e -> LOG.errorf(e, "operation %s of %s could not be recorded", operationId, projectId)));
+    /** Operations whose replica died (its lease ran out) are claimed here and resumed. */
+    @Scheduled(every = "${labfleet.project.jobs.claim-interval:2s}", delayed = "3s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> resumeOrphans() {
+        return jobs.resumeExpired(JOBS, this::execute).replaceWithVoid()
+                .onFailure().invoke(e -> LOG.debugf("looking for orphaned operations failed: %s", e))
+                .onFailure().recoverWithNull();
     }
 
-    Uni<Operation> execute(UUID operationId, UUID serverId, UUID projectId, Operation.Kind kind,
-                           Map<String, Integer> priorities) {
-        String action = kind == Operation.Kind.START ? "start" : "stop";
-        Map<String, String> types = new java.util.HashMap<>();
+    /** What a run needs, read in one session. */
+    private record Loaded(Operation op, Project project, Map<String, String> recorded) {
+    }
+
+    /** Runs (or resumes) one operation while {@code lease} holds; records nothing once it no longer does. */
+    Uni<Void> execute(JobLease lease) {
+        UUID operationId = lease.jobId();
+        return Panache.withSession(() -> Operation.<Operation>findById(operationId).chain(op -> op == null
+                ? Uni.createFrom().item(new Loaded(null, null, Map.of()))
+                : Project.<Project>findById(op.projectId).chain(project -> OperationResult.<OperationResult>list(
+                        "operationId", operationId).map(rows -> {
+                            Map<String, String> recorded = new HashMap<>();
+                            rows.forEach(row -> recorded.put(row.nodeId, row.outcome));
+                            return new Loaded(op, project, recorded);
+                        }))))
+                .chain(loaded -> {
+                    Operation op = loaded.op();
+                    if (op == null || op.status != Operation.Status.RUNNING || !jobs.replica().equals(op.owner)) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    if (lease.attempt() > jobConfig.maxAttempts()) {
+                        return finish(lease, Operation.Status.INTERRUPTED, "given up after " + (lease.attempt() - 1)
+                                + " replicas stopped while running it");
+                    }
+                    if (loaded.project() == null) {
+                        return finish(lease, Operation.Status.FAILED, "the lab was deleted");
+                    }
+                    return run(lease, op, loaded.project().serverId, loaded.recorded())
+                            .chain(() -> lease.active() ? finish(lease, null, null) : Uni.createFrom().voidItem())
+                            .onFailure(e -> !(e instanceof JobLease.Inactive) && lease.active())
+                            .recoverWithUni(e -> finish(lease, Operation.Status.FAILED, e.getMessage()));
+                })
+                .onFailure(JobLease.Inactive.class).recoverWithNull()
+                .invoke(() -> {
+                    if (!lease.active()) {
+                        LOG.infof("operation %s left to another replica (%s)", operationId,
+                                lease.lost() ? "its lease was taken" : "this replica is stopping");
+                    }
+                });
+    }
+
+    private Uni<Void> run(JobLease lease, Operation op, UUID serverId, Map<String, String> recorded) {
+        UUID operationId = op.id;
+        UUID projectId = op.projectId;
+        String action = op.kind == Operation.Kind.START ? "start" : "stop";
+        boolean resumed = lease.attempt() > 1;
+        Map<String, String> types = new HashMap<>();
+        Map<String, String> statuses = new HashMap<>();
+        // a note kept with a node's result (why a resumed node needed no call), and the nodes refused a step
+        Map<String, String> notes = new ConcurrentHashMap<>();
+        Set<String> refused = ConcurrentHashMap.newKeySet();
+        Set<String> finished = new HashSet<>();
+        Map<String, Integer> batchOf = new HashMap<>();
+        Map<String, Integer> ordinalOf = new HashMap<>();
+        recorded.forEach((nodeId, outcome) -> {
+            if (!"SENT".equals(outcome)) {
+                finished.add(nodeId);
+            }
+        });
         return gateway.listNodes(serverId, projectId)
-                .invoke(nodes -> nodes.forEach(n -> types.put(n.path("node_id").asText(), n.path("node_type").asText())))
-                .map(nodes -> targets(nodes, priorities))
-                .chain(targets -> update(operationId, op -> op.total = targets.size())
-                        .chain(op -> StaggeredRun.run(targets,
-                                new StaggeredRun.Options(op.batchSize, Duration.ofMillis(op.delayMs), op.stopOnFirstError),
-                                target -> act(serverId, projectId, target, types.get(target.nodeId()), action),
-                                result -> { },
-                                batch -> record(operationId, batch))))
-                .chain(results -> finish(operationId, null))
-                .onFailure().recoverWithUni(e -> finish(operationId, e.getMessage()));
+                .invoke(nodes -> nodes.forEach(n -> {
+                    types.put(n.path("node_id").asText(), n.path("node_type").asText());
+                    statuses.put(n.path("node_id").asText(), n.path("status").asText());
+                }))
+                .map(nodes -> targets(nodes, priorities(op.priorities)))
+                .invoke(targets -> {
+                    List<List<StaggeredRun.Target>> batches = StaggeredRun.batches(targets, op.batchSize);
+                    for (int i = 0; i < batches.size(); i++) {
+                        for (StaggeredRun.Target t : batches.get(i)) {
+                            batchOf.put(t.nodeId(), i);
+                            ordinalOf.put(t.nodeId(), ordinalOf.size());
+                        }
+                    }
+                })
+                .call(targets -> pool.preparedQuery(SET_TOTAL)
+                        .execute(Tuple.of(operationId, lease.owner(), targets.size())))
+                .chain(targets -> StaggeredRun.run(targets,
+                        new StaggeredRun.Options(op.batchSize, Duration.ofMillis(op.delayMs), op.stopOnFirstError),
+                        finished,
+                        target -> {
+                            if (!lease.active()) {
+                                refused.add(target.nodeId());
+                                return Uni.createFrom().failure(new JobLease.Inactive(operationId));
+                            }
+                            String type = types.get(target.nodeId());
+                            String expected = expected(action, type);
+                            if (resumed && expected.equals(statuses.get(target.nodeId()))) {
+                                notes.put(target.nodeId(), "already " + expected + " when the operation resumed");
+                                return Uni.createFrom().voidItem();
+                            }
+                            Uni<Boolean> settled = resumed && "SENT".equals(recorded.get(target.nodeId()))
+                                    ? settle(serverId, projectId, target.nodeId(), expected)
+                                    : Uni.createFrom().item(false);
+                            return settled.chain(done -> {
+                                if (done) {
+                                    notes.put(target.nodeId(), action + " sent before the operation resumed");
+                                    return Uni.createFrom().voidItem();
+                                }
+                                return markSent(lease, target, batchOf.getOrDefault(target.nodeId(), 0),
+                                        ordinalOf.getOrDefault(target.nodeId(), 0))
+                                        .chain(() -> act(serverId, projectId, target, type, action));
+                            }).onFailure(JobLease.Inactive.class).invoke(() -> refused.add(target.nodeId()));
+                        },
+                        result -> refused.contains(result.nodeId()) ? Uni.createFrom().voidItem()
+                                : record(lease, result, notes.get(result.nodeId()),
+                                        ordinalOf.getOrDefault(result.nodeId(), 0))))
+                .replaceWithVoid();
+    }
+
+    private static String expected(String action, String nodeType) {
+        return action.equals("start") || ALWAYS_STARTED.contains(nodeType) ? "started" : "stopped";
+    }
+
+    /**
+     * A node whose action the previous replica sent: GNS3 may still be carrying it out. Watched until it shows the
+     * status asked for (true) or {@code settle} passes (false: the action is sent again).
+     */
+    private Uni<Boolean> settle(UUID serverId, UUID projectId, String nodeId, String expected) {
+        return Uni.createFrom().deferred(() -> gateway.getNode(serverId, projectId, nodeId))
+                .map(node -> {
+                    if (!expected.equals(node.path("status").asText())) {
+                        throw new IllegalStateException("not yet " + expected);
+                    }
+                    return true;
+                })
+                .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(2))
+                .expireIn(jobConfig.settle().toMillis())
+                .onFailure().recoverWithItem(false);
+    }
+
+    private Uni<Void> markSent(JobLease lease, StaggeredRun.Target target, int batch, int ordinal) {
+        return pool.preparedQuery(MARK_SENT)
+                .execute(Tuple.of(lease.jobId(), lease.owner(), target.nodeId(), cut(target.name(), 200), batch, ordinal))
+                .chain(rows -> rows.rowCount() > 0 ? Uni.createFrom().voidItem()
+                        : Uni.createFrom().failure(new JobLease.Inactive(lease.jobId())));
+    }
+
+    private Uni<Void> record(JobLease lease, StaggeredRun.NodeResult result, String note, int ordinal) {
+        String reason = result.reason() != null ? result.reason() : note;
+        return pool.preparedQuery(RECORD).execute(Tuple.of(lease.jobId(), lease.owner(), result.nodeId(),
+                        cut(result.name(), 200), result.batch(), result.outcome().name()).addString(cut(reason, 2000))
+                        .addInteger(ordinal))
+                .replaceWithVoid();
+    }
+
+    private static String cut(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+
+    private static String json(Map<String, Integer> priorities) {
+        try {
+            return priorities == null || priorities.isEmpty() ? null
+                    : CloudEventCodec.mapper().writeValueAsString(priorities);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Integer> priorities(String json) {
+        if (json == null || json.isBlank()) {
+            return Map.of();
+        }
+        try {
+            return CloudEventCodec.mapper().readValue(json,
+                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Integer>>() { });
+        } catch (java.io.IOException e) {
+            return Map.of();
+        }
     }
 
     /** GNS3's builtin devices have no process: they are always "started", and a stop leaves them so. */
@@ -129,7 +315,7 @@ public class OperationService {
      * otherwise it is a failure with the status GNS3 shows.
      */
     private Uni<Void> act(UUID serverId, UUID projectId, StaggeredRun.Target target, String nodeType, String action) {
-        String expected = action.equals("start") || ALWAYS_STARTED.contains(nodeType) ? "started" : "stopped";
+        String expected = expected(action, nodeType);
         return gateway.nodeAction(serverId, projectId, target.nodeId(), action).chain(answer -> {
             if (expected.equals(answer.path("status").asText())) {
                 return Uni.createFrom().voidItem();
@@ -164,66 +350,43 @@ public class OperationService {
         return targets;
     }
 
-    private Uni<Void> record(UUID operationId, List<StaggeredRun.NodeResult> batch) {
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        return Panache.withTransaction(() -> Multi.createFrom().iterable(batch)
-                .onItem().transformToUniAndConcatenate(result -> {
-                    OperationResult row = new OperationResult();
-                    row.operationId = operationId;
-                    row.nodeId = result.nodeId();
-                    row.nodeName = result.name();
-                    row.batch = result.batch();
-                    row.outcome = result.outcome().name();
-                    row.reason = result.reason();
-                    row.finishedAt = now;
-                    return row.persist();
-                })
-                .collect().last()
-                .chain(() -> Operation.<Operation>findById(operationId))
-                .invoke(op -> {
-                    for (StaggeredRun.NodeResult result : batch) {
-                        switch (result.outcome()) {
-                            case DONE -> op.done++;
-                            case FAILED -> op.failed++;
-                            case SKIPPED -> op.skipped++;
-                        }
+    /**
+     * Ends the operation with its status (from its counts unless given) and its event, only while this replica still
+     * holds it (the row is locked, so a replica that just claimed it waits and then finds it ended).
+     */
+    private Uni<Void> finish(JobLease lease, Operation.Status given, String error) {
+        return Panache.withTransaction(() -> Operation.<Operation>findById(lease.jobId(), LockModeType.PESSIMISTIC_WRITE)
+                .chain(op -> {
+                    if (op == null || op.status != Operation.Status.RUNNING || !lease.owner().equals(op.owner)) {
+                        return Uni.createFrom().voidItem();
                     }
-                    op.heartbeatAt = now;
-                })).replaceWithVoid();
-    }
-
-    private Uni<Operation> finish(UUID operationId, String error) {
-        return Panache.withTransaction(() -> Operation.<Operation>findById(operationId).chain(op -> {
-            op.finishedAt = OffsetDateTime.now(ZoneOffset.UTC);
-            op.heartbeatAt = op.finishedAt;
-            if (error != null) {
-                op.status = Operation.Status.FAILED;
-                op.error = error;
-            } else if (op.failed > 0 || op.skipped > 0) {
-                op.status = op.done == 0 ? Operation.Status.FAILED : Operation.Status.PARTIAL;
-            } else {
-                op.status = Operation.Status.SUCCEEDED;
-            }
-            return Project.<Project>findById(op.projectId).chain(project -> {
-                if (project == null) {
-                    return Uni.createFrom().item(op);
-                }
-                ObjectNode data = CloudEventCodec.mapper().createObjectNode();
-                data.put("projectId", op.projectId.toString()).put("operationId", op.id.toString())
-                        .put("status", op.status.name().toLowerCase()).put("total", op.total).put("done", op.done)
-                        .put("failed", op.failed).put("skipped", op.skipped);
-                String type = op.kind == Operation.Kind.START ? EventTypes.LAB_PROJECT_STARTED
-                        : EventTypes.LAB_PROJECT_STOPPED;
-                return events.publish(type, project, data).replaceWith(op);
-            });
-        }));
-    }
-
-    private Uni<Operation> update(UUID operationId, java.util.function.Consumer<Operation> change) {
-        return Panache.withTransaction(() -> Operation.<Operation>findById(operationId).invoke(op -> {
-            change.accept(op);
-            op.heartbeatAt = OffsetDateTime.now(ZoneOffset.UTC);
-        }));
+                    op.finishedAt = OffsetDateTime.now(ZoneOffset.UTC);
+                    op.heartbeatAt = op.finishedAt;
+                    op.owner = null;
+                    op.leaseUntil = null;
+                    if (given != null) {
+                        op.status = given;
+                        op.error = cut(error == null ? "failed without a reason given" : error, 2000);
+                    } else if (op.failed > 0 || op.skipped > 0) {
+                        op.status = op.done == 0 ? Operation.Status.FAILED : Operation.Status.PARTIAL;
+                    } else {
+                        op.status = Operation.Status.SUCCEEDED;
+                    }
+                    LOG.infof("operation %s (%s of %s): %s, %d done, %d failed, %d skipped (attempt %d)", op.id,
+                            op.kind, op.projectId, op.status, op.done, op.failed, op.skipped, lease.attempt());
+                    return Project.<Project>findById(op.projectId).chain(project -> {
+                        if (project == null) {
+                            return Uni.createFrom().voidItem();
+                        }
+                        ObjectNode data = CloudEventCodec.mapper().createObjectNode();
+                        data.put("projectId", op.projectId.toString()).put("operationId", op.id.toString())
+                                .put("status", op.status.name().toLowerCase()).put("total", op.total)
+                                .put("done", op.done).put("failed", op.failed).put("skipped", op.skipped);
+                        String type = op.kind == Operation.Kind.START ? EventTypes.LAB_PROJECT_STARTED
+                                : EventTypes.LAB_PROJECT_STOPPED;
+                        return events.publish(type, project, data).replaceWithVoid();
+                    });
+                }));
     }
 
     @WithSession
@@ -231,18 +394,7 @@ public class OperationService {
         return Operation.<Operation>findById(operationId)
                 .onItem().ifNull().failWith(() -> new ProblemException(ProblemException.notFound(
                         "operation " + operationId + " does not exist").problem().with("operationId", operationId)))
-                .chain(op -> OperationResult.<OperationResult>find("operationId = ?1 order by seq", operationId).list()
+                .chain(op -> OperationResult.<OperationResult>find("operationId = ?1 order by batch, ordinal, seq", operationId).list()
                         .map(results -> OperationView.of(op, results)));
-    }
-
-    /** Operations whose replica died mid-way are marked interrupted; their results so far stay readable. */
-    @Scheduled(every = "30s", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> sweepInterrupted() {
-        OffsetDateTime staleBefore = OffsetDateTime.now(ZoneOffset.UTC).minus(STALE);
-        return Panache.withTransaction(() -> Operation.update(
-                        "status = ?1, finishedAt = ?2, error = ?3 where status = ?4 and heartbeatAt < ?5",
-                        Operation.Status.INTERRUPTED, OffsetDateTime.now(ZoneOffset.UTC),
-                        "the replica running it stopped", Operation.Status.RUNNING, staleBefore))
-                .replaceWithVoid().onFailure().recoverWithNull();
     }
 }

@@ -100,16 +100,53 @@ public final class StaggeredRun {
                 .map(List::copyOf);
     }
 
+    /**
+     * A run that can resume: targets in {@code alreadyDone} (node ids) get no action and no result (their batches
+     * keep their numbers), and each node's result goes to {@code record} as soon as it is known, concurrently for
+     * the nodes of one batch; the next batch starts when every result of this one is recorded.
+     */
+    public static Uni<List<NodeResult>> run(List<Target> targets, Options options, java.util.Set<String> alreadyDone,
+                                            Function<Target, Uni<Void>> action,
+                                            Function<NodeResult, Uni<Void>> record) {
+        List<List<Target>> batches = batches(targets, options.batchSize());
+        AtomicBoolean halted = new AtomicBoolean();
+        AtomicBoolean acted = new AtomicBoolean();
+        return Multi.createFrom().range(0, batches.size())
+                .onItem().transformToUniAndConcatenate(index -> {
+                    List<Target> remaining = batches.get(index).stream()
+                            .filter(t -> !alreadyDone.contains(t.nodeId())).toList();
+                    if (remaining.isEmpty()) {
+                        return Uni.createFrom().item(List.<NodeResult>of());
+                    }
+                    Uni<List<NodeResult>> batch = Uni.createFrom().deferred(() -> runBatch(index, remaining,
+                            t -> Uni.createFrom().deferred(() -> action.apply(t)), halted, options, r -> { },
+                            record));
+                    boolean pause = acted.getAndSet(true) && !options.delayBetweenBatches().isZero() && !halted.get();
+                    return pause ? Uni.createFrom().voidItem().onItem().delayIt().by(options.delayBetweenBatches())
+                            .chain(() -> batch) : batch;
+                })
+                .collect().in(ArrayList<NodeResult>::new, List::addAll)
+                .map(List::copyOf);
+    }
+
     private static Uni<List<NodeResult>> runBatch(int index, List<Target> batch, Function<Target, Uni<Void>> action,
                                                   AtomicBoolean halted, Options options,
                                                   Consumer<NodeResult> onResult) {
+        return runBatch(index, batch, action, halted, options, onResult, r -> Uni.createFrom().voidItem());
+    }
+
+    private static Uni<List<NodeResult>> runBatch(int index, List<Target> batch, Function<Target, Uni<Void>> action,
+                                                  AtomicBoolean halted, Options options,
+                                                  Consumer<NodeResult> onResult,
+                                                  Function<NodeResult, Uni<Void>> record) {
         if (halted.get()) {
             List<NodeResult> skipped = batch.stream()
                     .map(t -> new NodeResult(t.nodeId(), t.name(), index, Outcome.SKIPPED,
                             "not attempted: an earlier node failed and stopOnFirstError is set"))
                     .toList();
             skipped.forEach(onResult);
-            return Uni.createFrom().item(skipped);
+            return Multi.createFrom().iterable(skipped).onItem().transformToUniAndConcatenate(record::apply)
+                    .collect().last().replaceWith(skipped);
         }
         List<Uni<NodeResult>> unis = batch.stream()
                 .map(t -> Uni.createFrom().deferred(() -> action.apply(t))
@@ -120,7 +157,8 @@ public final class StaggeredRun {
                             }
                             return new NodeResult(t.nodeId(), t.name(), index, Outcome.FAILED, reason(e));
                         })
-                        .invoke(onResult))
+                        .invoke(onResult)
+                        .call(record::apply))
                 .toList();
         return Uni.join().all(unis).andFailFast();
     }
