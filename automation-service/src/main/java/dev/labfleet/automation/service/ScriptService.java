@@ -22,7 +22,7 @@ import dev.labfleet.automation.script.Variables;
 import dev.labfleet.common.problem.Names;
 import dev.labfleet.common.problem.Problem;
 import dev.labfleet.common.problem.ProblemException;
-import dev.labfleet.common.problem.ProblemMappers;
+import dev.labfleet.common.problem.FieldPaths;
 import dev.labfleet.common.problem.ProblemTypes;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -228,11 +228,11 @@ public class ScriptService {
             }
             return library;
         } catch (UnrecognizedPropertyException e) {
-            String path = ProblemMappers.path(e);
+            String path = FieldPaths.of(e);
             throw ProblemException.invalid(path.isEmpty() ? e.getPropertyName() : path,
                     "unknown field '" + e.getPropertyName() + "' (line " + e.getLocation().getLineNr() + ")");
         } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
-            String path = ProblemMappers.path(e);
+            String path = FieldPaths.of(e);
             String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
             throw ProblemException.invalid(path.isEmpty() ? "scripts" : path, "cannot be read" + where + ": "
                     + e.getOriginalMessage().replaceAll("(?:[a-z]+\\.)+([A-Z]\\w+)(\\$\\w+)?", "$1")

@@ -40,7 +40,7 @@ public final class JsonProblems {
      * @param format "JSON" or "YAML", for the wording of syntax errors
      */
     public static Problem of(JsonProcessingException e, String format) {
-        String field = e instanceof JsonMappingException m ? ProblemMappers.path(m) : "";
+        String field = e instanceof JsonMappingException m ? FieldPaths.of(m) : "";
         InputCoercionException coercion = coercion(e);
         StreamReadException syntaxError = coercion == null ? syntax(e) : null;
         JsonLocation at = e.getLocation();

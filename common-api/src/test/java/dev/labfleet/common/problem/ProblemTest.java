@@ -51,7 +51,7 @@ class ProblemTest {
         Set<ConstraintViolation<Spec>> violations = validator.validate(
                 new Spec("too long", List.of(new Node("ok"), new Node(" "))));
 
-        List<String> paths = violations.stream().map(v -> ProblemMappers.fieldPath(v.getPropertyPath())).sorted().toList();
+        List<String> paths = violations.stream().map(v -> FieldPaths.of(v.getPropertyPath())).sorted().toList();
 
         assertThat(paths).containsExactly("nodes[1].name", "title");
     }

@@ -2,7 +2,7 @@ package dev.labfleet.project.rest;
 
 import dev.labfleet.common.id.Ids;
 import dev.labfleet.common.page.CursorPage;
-import dev.labfleet.common.problem.HttpLimits;
+import dev.labfleet.support.http.HttpLimits;
 import dev.labfleet.common.problem.ValidName;
 import dev.labfleet.common.problem.ValidText;
 import dev.labfleet.project.client.ArchiveUpload;

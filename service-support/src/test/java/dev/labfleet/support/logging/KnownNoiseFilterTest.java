@@ -1,4 +1,4 @@
-package dev.labfleet.common.logging;
+package dev.labfleet.support.logging;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.labfleet.common.health;
+package dev.labfleet.support.health;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

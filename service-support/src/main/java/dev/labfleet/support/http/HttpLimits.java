@@ -1,5 +1,8 @@
-package dev.labfleet.common.problem;
+package dev.labfleet.support.http;
 
+import dev.labfleet.common.problem.Problem;
+import dev.labfleet.common.problem.ProblemTypes;
+import dev.labfleet.support.problem.ProblemMappers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.http.HttpServerRequest;

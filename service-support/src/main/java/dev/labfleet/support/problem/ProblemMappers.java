@@ -1,5 +1,10 @@
-package dev.labfleet.common.problem;
+package dev.labfleet.support.problem;
 
+import dev.labfleet.common.problem.Problem;
+import dev.labfleet.common.problem.ProblemException;
+import dev.labfleet.common.problem.ProblemTypes;
+import dev.labfleet.common.problem.JsonProblems;
+import dev.labfleet.common.problem.FieldPaths;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -186,63 +191,12 @@ public class ProblemMappers {
     static List<Problem.Violation> violations(ConstraintViolationException e) {
         List<Problem.Violation> list = new ArrayList<>();
         for (ConstraintViolation<?> v : e.getConstraintViolations()) {
-            list.add(new Problem.Violation(fieldPath(v.getPropertyPath()), v.getMessage()));
+            list.add(new Problem.Violation(FieldPaths.of(v.getPropertyPath()), v.getMessage()));
         }
         list.sort(Comparator.comparing(Problem.Violation::field).thenComparing(Problem.Violation::message));
         return list;
     }
 
-    /**
-     * The path of a violation as a client sees it: {@code nodes[2].name} for a body field,
-     * the parameter name for a query or path parameter; the Java method name is dropped.
-     */
-    static String fieldPath(Path path) {
-        StringBuilder out = new StringBuilder();
-        String parameter = null;
-        for (Path.Node node : path) {
-            ElementKind kind = node.getKind();
-            if (kind == ElementKind.METHOD || kind == ElementKind.CONSTRUCTOR) {
-                continue;
-            }
-            if (kind == ElementKind.PARAMETER || kind == ElementKind.CROSS_PARAMETER) {
-                parameter = node.getName();
-                continue;
-            }
-            if (node.isInIterable()) {
-                if (node.getIndex() != null) {
-                    out.append('[').append(node.getIndex()).append(']');
-                } else if (node.getKey() != null) {
-                    out.append('[').append(node.getKey()).append(']');
-                }
-            }
-            if (node.getName() != null && kind != ElementKind.CONTAINER_ELEMENT) {
-                if (!out.isEmpty()) {
-                    out.append('.');
-                }
-                out.append(node.getName());
-            }
-        }
-        if (out.isEmpty()) {
-            return parameter == null ? "" : parameter;
-        }
-        return out.toString();
-    }
-
-    /** The field path of a Jackson mapping error as a client writes it: {@code nodes[2].name}. */
-    public static String path(JsonMappingException e) {
-        StringBuilder out = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getIndex() >= 0) {
-                out.append('[').append(ref.getIndex()).append(']');
-            } else if (ref.getFieldName() != null) {
-                if (!out.isEmpty()) {
-                    out.append('.');
-                }
-                out.append(ref.getFieldName());
-            }
-        }
-        return out.toString();
-    }
 
     private static boolean isReturnValue(ConstraintViolation<?> v) {
         for (Path.Node node : v.getPropertyPath()) {

@@ -1,4 +1,4 @@
-package dev.labfleet.common.health;
+package dev.labfleet.support.health;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
