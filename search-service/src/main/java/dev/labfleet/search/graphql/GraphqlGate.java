@@ -3,7 +3,7 @@ package dev.labfleet.search.graphql;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.labfleet.common.event.CloudEventCodec;
 import dev.labfleet.common.problem.Problem;
-import dev.labfleet.common.problem.ProblemMappers;
+import dev.labfleet.support.problem.ProblemMappers;
 import dev.labfleet.common.problem.ProblemTypes;
 import dev.labfleet.search.config.SearchConfig;
 import graphql.language.Definition;
