@@ -46,4 +46,13 @@ public class OutboxEvent extends PanacheEntityBase {
 
     @Column(nullable = false)
     public int attempts;
+
+    /**
+     * The top-level id of the transaction that wrote the row (PostgreSQL's 64-bit {@code pg_current_xact_id()},
+     * set by the column default). The relay publishes a row only once every transaction of this database that
+     * started writing before it has ended, so an event committed late never follows a later one of its key.
+     */
+    @Column(name = "tx_id", nullable = false, insertable = false, updatable = false,
+            columnDefinition = "bigint default (pg_current_xact_id()::text::bigint)")
+    public Long txId;
 }

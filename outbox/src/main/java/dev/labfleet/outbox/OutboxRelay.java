@@ -5,9 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -21,16 +22,22 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Publishes outbox rows to Kafka in write order and marks them published once the broker acknowledged them.
  *
- * <p>With several replicas only one relays at a time (a PostgreSQL transaction-level advisory lock), which keeps
- * each project's events in order. A failed send stops the batch there; the rest wait for the next tick, so a
- * Kafka outage delays events without losing or reordering them. Delivery is at least once: consumers
- * deduplicate on the CloudEvent id.
+ * <p>With several replicas only one relays at a time (a PostgreSQL transaction-level advisory lock). A row leaves
+ * only once every transaction of the database that began writing before it has ended ({@link #PENDING}), so rows
+ * committed out of {@code seq} order still leave in order. A batch is sent at once and its acknowledgements are
+ * awaited together; a key whose send failed waits, from that row on, for the next tick, so a Kafka outage delays
+ * events without losing or reordering them. Delivery is at least once: a consumer applies events idempotently (as
+ * Labfleet's own do: each sets a state, never adds to one) or deduplicates on the CloudEvent id.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -39,6 +46,25 @@ public class OutboxRelay {
     /** Advisory lock key: "labfleet outbox". */
     private static final long LOCK_KEY = 0x1abf1ee7_0b0bL;
     private static final String CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8";
+    /**
+     * The unpublished rows that may leave now, in write order: those whose transaction is older than every
+     * transaction of this database still in flight. A transaction that wrote a lower {@code seq} but commits after
+     * a higher one became visible would otherwise see its event published after the later one (the identity is
+     * taken at insert, not at commit). In-flight transactions of other databases on the same server are left out
+     * of the horizon (they cannot write our rows), so a long transaction elsewhere does not hold our events back.
+     */
+    static final String PENDING = """
+            select * from outbox_event
+            where published_at is null
+              and tx_id < coalesce(
+                (select min(x::text::bigint) from pg_snapshot_xip(pg_current_snapshot()) x
+                  where xid(x) not in (select backend_xid from pg_stat_activity
+                                        where backend_xid is not null
+                                          and datid is distinct from (select oid from pg_database
+                                                                       where datname = current_database()))),
+                pg_snapshot_xmax(pg_current_snapshot())::text::bigint)
+            order by seq
+            limit :limit""";
 
     private final MutinyEmitter<byte[]> emitter;
     private final int batchSize;
@@ -93,41 +119,70 @@ public class OutboxRelay {
     }
 
     private Uni<Integer> publishBatch() {
-        return OutboxEvent.<OutboxEvent>find("publishedAt is null order by seq").page(0, batchSize).list()
-                .chain(this::publishInOrder);
+        return Panache.getSession().chain(session -> session.createNativeQuery(PENDING, OutboxEvent.class)
+                        .setParameter("limit", batchSize).getResultList())
+                .chain(this::publishAll);
     }
 
-    private Uni<Integer> publishInOrder(List<OutboxEvent> rows) {
+    /**
+     * Sends the whole batch in seq order without waiting between records (the producer keeps one key's records in
+     * order: idempotence, acks=all), then awaits every acknowledgement. A row is marked published when Kafka
+     * acknowledged it and no earlier row of its key in this batch failed; the others go again at the next tick, so a
+     * key's events never leave out of order (a record sent again after a partial failure may reach consumers twice:
+     * delivery is at least once).
+     */
+    private Uni<Integer> publishAll(List<OutboxEvent> rows) {
         if (rows.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        int[] done = {0};
-        return Multi.createFrom().iterable(rows)
-                .onItem().transformToUniAndConcatenate(row -> send(row)
-                        .invoke(() -> {
-                            row.publishedAt = OffsetDateTime.now(ZoneOffset.UTC);
-                            row.attempts++;
-                            done[0]++;
-                        }))
-                .collect().last()
-                .replaceWith(() -> done[0])
-                .onFailure().recoverWithUni(e -> {
-                    failures.increment();
-                    if (warnedDown.compareAndSet(false, true)) {
-                        LOG.warnf("outbox: Kafka did not acknowledge (%s); %d event(s) wait for the next attempt",
-                                e.toString(), rows.size() - done[0]);
-                    }
-                    rows.get(done[0]).attempts++;
-                    return Uni.createFrom().item(done[0]);
-                })
-                .invoke(n -> {
-                    if (n > 0) {
-                        published.increment(n);
-                        if (n == rows.size() && warnedDown.compareAndSet(true, false)) {
-                            LOG.info("outbox: Kafka acknowledges again");
-                        }
-                    }
-                });
+        List<CompletableFuture<Throwable>> acks = new ArrayList<>(rows.size());
+        for (OutboxEvent row : rows) {
+            // subscribed one after the other: the emitter hands the records to the producer in this order
+            acks.add(send(row).map(ok -> (Throwable) null).onFailure().recoverWithItem(e -> e)
+                    .subscribeAsCompletionStage());
+        }
+        // the acknowledgements complete on Kafka's threads: the session's rows are touched back on its own context
+        Context context = Vertx.currentContext();
+        Uni<Void> all = Uni.createFrom().completionStage(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)));
+        if (context != null) {
+            all = all.emitOn(task -> context.runOnContext(ignored -> task.run()));
+        }
+        return all.map(ignored -> settle(rows, acks));
+    }
+
+    private int settle(List<OutboxEvent> rows, List<CompletableFuture<Throwable>> acks) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        Set<String> blocked = new HashSet<>();
+        Throwable firstFailure = null;
+        int done = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            OutboxEvent row = rows.get(i);
+            Throwable failure = acks.get(i).join();
+            row.attempts++;
+            String key = row.topic + "\u0000" + row.recordKey;
+            if (failure == null && !blocked.contains(key)) {
+                row.publishedAt = now;
+                done++;
+            } else {
+                blocked.add(key);
+                if (failure != null && firstFailure == null) {
+                    firstFailure = failure;
+                }
+            }
+        }
+        if (done > 0) {
+            published.increment(done);
+        }
+        if (firstFailure != null) {
+            failures.increment();
+            if (warnedDown.compareAndSet(false, true)) {
+                LOG.warnf("outbox: Kafka did not acknowledge (%s); %d event(s) wait for the next attempt",
+                        firstFailure.toString(), rows.size() - done);
+            }
+        } else if (warnedDown.compareAndSet(true, false)) {
+            LOG.info("outbox: Kafka acknowledges again");
+        }
+        return done;
     }
 
     private Uni<Void> send(OutboxEvent row) {
