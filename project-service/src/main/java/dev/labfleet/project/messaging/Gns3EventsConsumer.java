@@ -11,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
@@ -26,9 +25,11 @@ public class Gns3EventsConsumer {
     private static final Logger LOG = Logger.getLogger(Gns3EventsConsumer.class);
 
     private final ProjectEvents events;
+    private final ConsumerRetry retry;
 
-    public Gns3EventsConsumer(ProjectEvents events) {
+    public Gns3EventsConsumer(ProjectEvents events, ConsumerRetry retry) {
         this.events = events;
+        this.retry = retry;
     }
 
     @Incoming("gns3-events")
@@ -68,17 +69,13 @@ public class Gns3EventsConsumer {
 
     /**
      * GNS3 notifies a close or open while the REST call that caused it is still writing the same row: a lost
-     * optimistic-lock race is retried on a fresh read (which then mostly finds the status already set). A failure
-     * that outlasts the retries (the database away) skips the event with a warning rather than stopping the
-     * channel: the next resync after a reconnect reconciles.
+     * optimistic-lock race is retried on a fresh read (which then mostly finds the status already set). The database
+     * away is waited out in place ({@link ConsumerRetry}): the event is acknowledged only once recorded, and the
+     * partition keeps its order meanwhile. Writing the same status twice changes nothing, so a redelivered event
+     * needs no deduplication.
      */
     private Uni<Void> transition(UUID id, ProjectStatus next) {
-        return Uni.createFrom().deferred(() -> write(id, next))
-                .onFailure().retry().withBackOff(Duration.ofMillis(50), Duration.ofSeconds(2)).atMost(5)
-                .onFailure().recoverWithItem(e -> {
-                    LOG.warnf("project %s: status %s from GNS3 not recorded: %s", id, next, e.toString());
-                    return null;
-                });
+        return retry.untilApplied("project " + id + ": status " + next + " from GNS3", () -> write(id, next));
     }
 
     private Uni<Void> write(UUID id, ProjectStatus next) {

@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
 import java.util.UUID;
 
 /**
@@ -22,6 +21,12 @@ import java.util.UUID;
 public class LabTopologyConsumer {
 
     private static final Logger LOG = Logger.getLogger(LabTopologyConsumer.class);
+
+    private final ConsumerRetry retry;
+
+    public LabTopologyConsumer(ConsumerRetry retry) {
+        this.retry = retry;
+    }
 
     @Incoming("lab-topology")
     public Uni<Void> consume(CloudEvent event) {
@@ -36,9 +41,9 @@ public class LabTopologyConsumer {
             return Uni.createFrom().voidItem();
         }
         String stored = priorities == null || !priorities.isObject() || priorities.isEmpty() ? null : priorities.toString();
-        // retried on a fresh read when it races a REST write of the same row; skipped with a warning (not a stopped
-        // channel) when the database stays away: the next apply sends the priorities again
-        return Uni.createFrom().deferred(() -> Panache.withTransaction(() -> Project.<Project>findById(projectId).invoke(project -> {
+        // retried on a fresh read when it races a REST write of the same row, and in place while the database is
+        // away (acknowledged only once recorded); setting the same priorities again is harmless, so no deduplication
+        return retry.untilApplied("lab " + projectId + ": start priorities", () -> Panache.withTransaction(() -> Project.<Project>findById(projectId).invoke(project -> {
             if (project != null) {
                 project.startPriorities = stored;
                 LOG.debugf("lab %s: start priorities of %d node(s) from its applied spec", projectId,
@@ -46,11 +51,6 @@ public class LabTopologyConsumer {
             } else {
                 LOG.debugf("lab %s: applied spec for a lab this service does not have", projectId);
             }
-        })).replaceWithVoid())
-                .onFailure().retry().withBackOff(Duration.ofMillis(50), Duration.ofSeconds(2)).atMost(5)
-                .onFailure().recoverWithItem(e -> {
-                    LOG.warnf("lab %s: start priorities not recorded: %s", projectId, e.toString());
-                    return null;
-                });
+        })).replaceWithVoid());
     }
 }

@@ -1,0 +1,74 @@
+package dev.labfleet.project.messaging;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.labfleet.common.event.CloudEvent;
+import dev.labfleet.common.event.CloudEventSerializer;
+import dev.labfleet.project.support.GatewayStandIn;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A GNS3 status event that cannot be written for a while (here: a trigger refusing updates of the lab's row, as the
+ * database being away would) is not acknowledged and dropped after a few quick retries: it is recorded once the
+ * database accepts it again.
+ */
+@QuarkusTest
+@QuarkusTestResource(GatewayStandIn.class)
+class StatusEventRetryTest {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Inject
+    Pool db;
+
+    @Test
+    void aStatusEventIsRecordedOnceTheDatabaseAcceptsItAgain() throws Exception {
+        String id = given().contentType(ContentType.JSON).body(Map.of("name", "retry-" + UUID.randomUUID()))
+                .when().post("/api/v1/projects").then().statusCode(201).extract().path("projectId");
+        String guard = "test_refuse_" + UUID.randomUUID().toString().replace("-", "");
+        sql("create function " + guard + "() returns trigger language plpgsql as $$ begin "
+                + "if new.id = '" + id + "'::uuid then raise exception 'refused by the test'; end if; "
+                + "return new; end $$");
+        sql("create trigger " + guard + " before update on project for each row execute function " + guard + "()");
+        try {
+            try (KafkaProducer<String, CloudEvent> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new CloudEventSerializer())) {
+                producer.send(new ProducerRecord<>("gns3.events", id, CloudEvent.of(
+                        URI.create("urn:labfleet:gns3-server:" + UUID.randomUUID()), "gns3.project.closed", id,
+                        JsonNodeFactory.instance.objectNode().put("project_id", id).put("status", "closed")))).get();
+            }
+            // refused for five seconds: far longer than the old retries (about 1.5 s) lasted
+            await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> "opened".equals(status(id)));
+        } finally {
+            sql("drop trigger if exists " + guard + " on project");
+            sql("drop function if exists " + guard + "()");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> "closed".equals(status(id)));
+    }
+
+    private static String status(String id) {
+        return given().when().get("/api/v1/projects/" + id).then().statusCode(200).extract().path("status");
+    }
+
+    private void sql(String statement) {
+        db.query(statement).execute().await().atMost(Duration.ofSeconds(10));
+    }
+}
