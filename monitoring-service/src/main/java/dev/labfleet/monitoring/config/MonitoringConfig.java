@@ -65,6 +65,9 @@ public interface MonitoringConfig {
     }
 
     interface Alerts {
+        /** Encryption at rest of the webhook secrets (AES-256-GCM, service-support's SecretCipher). */
+        Crypto crypto();
+
         /** Attempts before a delivery goes to the dead-letter list. */
         @WithDefault("8")
         int maxAttempts();
@@ -78,6 +81,24 @@ public interface MonitoringConfig {
 
         @WithDefault("5s")
         Duration timeout();
+    }
+
+    interface Crypto {
+        /** The current key, base64 of 32 bytes ({@code LABFLEET_MONITORING_CRYPTO_KEY}); new ciphertexts use it. */
+        java.util.Optional<String> key();
+
+        /** The current key's id, stored with every ciphertext so old ones stay readable after a rotation. */
+        @WithDefault("k1")
+        String keyId();
+
+        /** Previous keys by id (base64), only for decrypting; secrets are re-encrypted with the current key at start. */
+        java.util.Map<String, String> oldKeys();
+
+        /**
+         * Where the key lives when {@code key} is not set: read it, or create it (random, mode 0600, with a warning)
+         * when the file does not exist. Set it empty to require {@code key} (startup then fails without one).
+         */
+        java.util.Optional<String> keyFile();
     }
 
     /** Timeout of each call to the gateway and project-service. */

@@ -18,7 +18,11 @@ public class AlertRule extends PanacheEntityBase {
     public String name;
     @Column(length = 2000)
     public String url;
-    /** HMAC-SHA256 key of the signatures; never returned, logged or published. */
+    /**
+     * HMAC-SHA256 key of the signatures, encrypted ({@code v1:<keyId>:...}, see WebhookSecrets); never returned,
+     * logged or published.
+     */
+    @Column(length = 4000)
     public String secret;
     public String minSeverity;
     /** Comma-separated kinds, or null for every kind. */

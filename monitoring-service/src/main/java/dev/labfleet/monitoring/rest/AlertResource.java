@@ -7,6 +7,7 @@ import dev.labfleet.monitoring.domain.AlertRule;
 import dev.labfleet.monitoring.domain.HealingPolicy;
 import dev.labfleet.monitoring.domain.Incident;
 import dev.labfleet.monitoring.service.HealingService;
+import dev.labfleet.monitoring.service.WebhookSecrets;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
@@ -36,6 +37,9 @@ import java.util.UUID;
 public class AlertResource {
 
     private static final Set<String> SEVERITIES = Set.of("info", "warning", "critical");
+
+    @jakarta.inject.Inject
+    WebhookSecrets secrets;
 
     /** A rule as answered: the secret never leaves the service. */
     public record AlertRuleView(UUID id, String name, String url, String minSeverity, List<String> kinds,
@@ -81,10 +85,11 @@ public class AlertResource {
         } catch (IllegalArgumentException e) {
             throw ProblemException.invalid("url", "must be an absolute http(s) URL");
         }
-        r.secret = text(b, "secret", true, 500);
-        if (r.secret.length() < 16) {
+        String secret = text(b, "secret", true, 500);
+        if (secret.length() < 16) {
             throw ProblemException.invalid("secret", "must be at least 16 characters");
         }
+        r.secret = secrets.seal(r.id, secret);
         r.minSeverity = b.hasNonNull("minSeverity") ? text(b, "minSeverity", true, 20) : "warning";
         if (!SEVERITIES.contains(r.minSeverity)) {
             throw ProblemException.invalid("minSeverity", "must be info, warning or critical");

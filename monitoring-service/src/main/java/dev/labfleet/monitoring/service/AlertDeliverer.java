@@ -39,11 +39,14 @@ public class AlertDeliverer implements LeaderLoop.Step {
     private final MonitoringConfig config;
     private final HttpClient http;
     private final MeterRegistry registry;
+    private final WebhookSecrets secrets;
+    private volatile boolean resealed;
 
-    public AlertDeliverer(MonitoringConfig config, Vertx vertx, MeterRegistry registry) {
+    public AlertDeliverer(MonitoringConfig config, Vertx vertx, MeterRegistry registry, WebhookSecrets secrets) {
         this.config = config;
         this.http = vertx.createHttpClient();
         this.registry = registry;
+        this.secrets = secrets;
     }
 
     void onStart(@Observes StartupEvent event, LeaderLoop loop) {
@@ -63,6 +66,10 @@ public class AlertDeliverer implements LeaderLoop.Step {
 
     @Override
     public Uni<Void> run(List<TrafficViews.LabSample> samples) {
+        if (!resealed) {
+            // the leader's first round: secrets stored in plaintext (before encryption) or with an old key
+            return secrets.resealStale().invoke(n -> resealed = true).replaceWithVoid();
+        }
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         return Panache.withSession(() -> AlertDelivery.<AlertDelivery>find(
                         "status = 'pending' and nextAttemptAt <= ?1 order by createdAt", now).page(0, 50).list())
@@ -76,13 +83,19 @@ public class AlertDeliverer implements LeaderLoop.Step {
             if (rule == null) {
                 return finish(d, "dead", "the rule was deleted");
             }
+            String secret;
+            try {
+                secret = secrets.reveal(rule);
+            } catch (dev.labfleet.support.crypto.SecretCipher.UnreadableSecretException e) {
+                return finish(d, "dead", "the rule's webhook secret " + e.getMessage());
+            }
             String ts = String.valueOf(System.currentTimeMillis() / 1000);
             RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(rule.url)
                     .setTimeout(config.alerts().timeout().toMillis())
                     .putHeader("content-type", "application/json")
                     .putHeader("Idempotency-Key", d.id.toString())
                     .putHeader("X-Labfleet-Timestamp", ts)
-                    .putHeader("X-Labfleet-Signature", sign(rule.secret, ts, d.payload));
+                    .putHeader("X-Labfleet-Signature", sign(secret, ts, d.payload));
             Uni<Integer> status = Uni.createFrom().completionStage(() -> http.request(options)
                     .compose(req -> req.send(Buffer.buffer(d.payload)))
                     .compose(resp -> resp.body().map(b -> resp.statusCode()))

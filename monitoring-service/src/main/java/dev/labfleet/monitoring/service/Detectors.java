@@ -103,6 +103,11 @@ public class Detectors implements LeaderLoop.Step {
         return stopped.getOrDefault(projectId, Set.of());
     }
 
+    /** The model's node observer (registered at start); tests that build a model of their own call it. */
+    void nodeChangedForTest(NodeState before, NodeState after) {
+        nodeChanged(before, after);
+    }
+
     private void nodeChanged(NodeState before, NodeState after) {
         if (!leadership.leader()) {
             return;
