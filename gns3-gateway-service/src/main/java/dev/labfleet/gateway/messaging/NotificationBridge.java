@@ -31,12 +31,18 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Bridges GNS3 notification WebSockets to Kafka: for each enabled server, the controller stream and the stream of
  * each opened project. Every notification becomes a {@code gns3.<action>} CloudEvent. Notifications can't be
  * replayed, so after every (re)connect of a server's controller stream the bridge lists the server's projects (with
  * their nodes, links and drawings) and publishes one {@code gns3.project.resynced} per project.
+ *
+ * <p>A notification Kafka did not acknowledge is lost for consumers just as one missed on a broken stream, so it
+ * marks its server dirty: the server is resynced as soon as Kafka acknowledges a later event of it, or else retried
+ * with backoff, until a resync of every project is acknowledged. Consumers therefore converge on GNS3's state after
+ * a Kafka outage without a restart of anything.
  *
  * <p>With several replicas, each server is bridged by one replica: the one holding its lease in
  * {@code gateway_lease}, renewed every supervise interval; a replica that stops renewing is replaced after the
@@ -163,6 +169,11 @@ public class NotificationBridge {
         volatile WebSocket controller;
         volatile boolean stopped;
         int attempts;
+        /** Consumers may have missed something of this server: a resync is due. */
+        final AtomicBoolean dirty = new AtomicBoolean();
+        final AtomicBoolean repairing = new AtomicBoolean();
+        volatile int repairAttempts;
+        volatile long repairTimer = -1;
 
         ServerBridge(Gns3Endpoint endpoint) {
             this.endpoint = endpoint;
@@ -195,7 +206,10 @@ public class NotificationBridge {
                     }
                 });
                 socket.exceptionHandler(e -> LOG.debugf("GNS3 %s notifications: %s", endpoint.name(), e.toString()));
-                resync(socket, 0);
+                // what happened while the stream was away is known only from a full resync
+                dirty.set(true);
+                repairAttempts = 0;
+                repair();
             }, failure -> {
                 LOG.debugf("GNS3 server %s: notification stream: %s", endpoint.name(), failure.toString());
                 retryLater();
@@ -266,7 +280,7 @@ public class NotificationBridge {
             String subject = message.subjectId() != null ? message.subjectId()
                     : projectId == null || projectId.isEmpty() ? null : projectId;
             publisher.publish(serverId, EventTypes.gns3(action), projectId, subject, message.event())
-                    .subscribe().with(ok -> { }, e -> { });
+                    .subscribe().with(ok -> acknowledged(), e -> lost(action, e));
             if (projectId == null || projectId.isEmpty()) {
                 return;
             }
@@ -277,31 +291,85 @@ public class NotificationBridge {
             }
         }
 
+        /** Kafka acknowledged one of this server's events: if some were lost before, resync now. */
+        void acknowledged() {
+            if (dirty.get() && !repairing.get()) {
+                vertx.runOnContext(this::repair);
+            }
+        }
+
+        /** Kafka did not acknowledge a notification: consumers miss it, so the server's state must be resent. */
+        void lost(String action, Throwable e) {
+            if (!dirty.getAndSet(true)) {
+                LOG.warnf("GNS3 server %s: Kafka did not acknowledge a %s notification (%s); the server's projects "
+                        + "are resynced once Kafka acknowledges again", endpoint.name(), action, e.toString());
+            }
+            if (!repairing.get() && repairTimer < 0) {
+                // no later acknowledgement may come (a quiet server): retry on a timer as well
+                scheduleRepair();
+            }
+        }
+
+        void scheduleRepair() {
+            if (stopped || repairTimer >= 0) {
+                return;
+            }
+            long delay = backoff(repairAttempts);
+            repairTimer = vertx.setTimer(delay, id -> {
+                repairTimer = -1;
+                repair();
+            });
+        }
+
         /**
-         * Publishes the full state of every project of the server, as resync events. The stream may come back
-         * before the server's breaker closes again (it opened during the outage), so a failed listing is retried
-         * with backoff for as long as this controller stream stays connected: consumers must not miss a resync.
+         * Publishes the full state of every project of the server, as resync events, when the server is dirty (a
+         * (re)connected stream, or events Kafka did not acknowledge). The stream may come back before the server's
+         * breaker closes again (it opened during the outage), and Kafka may still be away: a failed resync leaves
+         * the server dirty and is retried with backoff, for as long as this controller stream stays connected.
          */
-        void resync(WebSocket stream, int attempt) {
-            client.send(endpoint, Gns3Request.get("/projects", "bridge.resync")).chain(answer -> {
-                JsonNode projects = json(answer.body().getBytes());
-                return Multi.createFrom().iterable(projects)
-                        .onItem().transformToUni(this::resyncProject).merge(4)
-                        .collect().asList();
-            }).subscribe().with(done -> {
-                LOG.debugf("GNS3 %s: resynced %d project(s)", endpoint.name(), done.size());
+        void repair() {
+            WebSocket stream = controller;
+            if (stopped || stream == null || !dirty.get() || !repairing.compareAndSet(false, true)) {
+                return;
+            }
+            dirty.set(false); // a loss during the resync marks it again, and another resync follows
+            resyncAll().subscribe().with(done -> {
+                repairing.set(false);
+                if (repairAttempts > 0) {
+                    LOG.infof("GNS3 server %s: resynced %d project(s) after %d failed attempt(s)", endpoint.name(),
+                            done, repairAttempts);
+                } else {
+                    LOG.debugf("GNS3 %s: resynced %d project(s)", endpoint.name(), done);
+                }
+                repairAttempts = 0;
                 refreshProjects();
+                if (dirty.get() && repairTimer < 0) {
+                    scheduleRepair(); // lost again meanwhile, or a reconnect waited for this one
+                }
             }, e -> {
-                if (stopped || controller != stream) {
+                repairing.set(false);
+                dirty.set(true);
+                if (stopped) {
                     return;
                 }
-                long delay = backoff(attempt);
-                LOG.infof("GNS3 server %s: resync failed (%s), retrying in %d ms", endpoint.name(), e.toString(), delay);
-                vertx.setTimer(delay, id -> {
-                    if (!stopped && controller == stream) {
-                        resync(stream, attempt + 1);
-                    }
-                });
+                long delay = backoff(repairAttempts);
+                LOG.infof("GNS3 server %s: resync failed (%s), retrying in about %d ms", endpoint.name(), e.toString(),
+                        delay);
+                repairAttempts++;
+                if (repairTimer < 0) {
+                    scheduleRepair();
+                }
+            });
+        }
+
+        /** Lists the server's projects and publishes one resync event per project; fails if any was not acknowledged. */
+        Uni<Integer> resyncAll() {
+            return client.send(endpoint, Gns3Request.get("/projects", "bridge.resync")).chain(answer -> {
+                JsonNode projects = json(answer.body().getBytes());
+                // (the resyncs emit no items: count the projects, not the results)
+                return Multi.createFrom().iterable(projects)
+                        .onItem().transformToUni(this::resyncProject).merge(4)
+                        .collect().asList().map(ignored -> projects.size());
             });
         }
 
@@ -330,6 +398,10 @@ public class NotificationBridge {
 
         void stop() {
             stopped = true;
+            long timer = repairTimer;
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+            }
             WebSocket socket = controller;
             if (socket != null) {
                 socket.closeAndForget();
