@@ -6,6 +6,18 @@
   const state = { servers: {}, labs: {}, health: {}, traffic: {}, anomalies: {}, active: null,
                   lab: null, nodes: {}, links: {}, linkTraffic: {}, chart: [] };
   const wsBase = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/api/v1/monitoring/stream/';
+  // The streams need a bearer token like every API call (docs/security.md). Browsers cannot set headers on a
+  // WebSocket: the token goes as a second subprotocol that the server turns into an Authorization header. The page
+  // takes it from its address once (#token=..., never sent to a server) and keeps it for the tab's session.
+  const token = (() => {
+    const m = location.hash.match(/(?:^#|&)token=([^&]+)/);
+    if (m) {
+      sessionStorage.setItem('labfleet.token', decodeURIComponent(m[1]));
+      history.replaceState(null, '', location.pathname + location.search);
+    }
+    return sessionStorage.getItem('labfleet.token');
+  })();
+  const protocols = token ? ['labfleet.v1', 'quarkus-http-upgrade#Authorization#' + encodeURIComponent('Bearer ' + token)] : null;
   const $ = (id) => document.getElementById(id);
   const esc = (s) => String(s == null ? '' : s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
 
@@ -14,7 +26,7 @@
     let ws = null; let epoch = null; let seq = null; let retry = 1000; let stopped = false;
     function open() {
       const resume = epoch && seq != null ? (path.includes('?') ? '&' : '?') + 'since=' + seq + '&epoch=' + epoch : '';
-      ws = new WebSocket(wsBase + path + resume);
+      ws = protocols ? new WebSocket(wsBase + path + resume, protocols) : new WebSocket(wsBase + path + resume);
       ws.onopen = () => { retry = 1000; onState(true); };
       ws.onmessage = (e) => {
         const m = JSON.parse(e.data);
@@ -22,8 +34,9 @@
         else if (m.type === 'deltas') { m.items.forEach(apply); }
       };
       ws.onclose = (e) => {
-        onState(false, e.code === 4404 ? 'lab gone' : null);
-        if (!stopped && e.code !== 4404 && e.code !== 1008) { setTimeout(open, retry); retry = Math.min(retry * 2, 15000); }
+        onState(false, e.code === 4404 ? 'lab gone' : e.code === 4403 ? 'not your lab'
+          : !token && !e.wasClean ? 'sign in: open this page as /#token=<./labfleet token --user NAME>' : null);
+        if (!stopped && e.code !== 4404 && e.code !== 4403 && e.code !== 1008) { setTimeout(open, retry); retry = Math.min(retry * 2, 15000); }
       };
     }
     function apply(d) { if (d.seq != null) { seq = Math.max(seq || 0, d.seq); } onDelta(d); }

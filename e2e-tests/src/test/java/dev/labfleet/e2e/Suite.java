@@ -1,6 +1,10 @@
 package dev.labfleet.e2e;
 
+import dev.labfleet.common.security.DevIssuer;
+import dev.labfleet.common.security.Roles;
 import dev.labfleet.simulator.Gns3Simulator;
+import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -21,12 +25,20 @@ final class Suite implements ExtensionContext.Store.CloseableResource {
 
     private static volatile Suite current;
     private final Gns3Simulator simulator;
+    private final DevIssuer issuer;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
 
     private Suite() throws Exception {
         simulator = Gns3Simulator.start();
         Path state = Files.createTempDirectory(E2e.root().resolve("e2e-tests/target"), "state-");
         String gateway = "http://127.0.0.1:" + E2e.SERVICES.get(0).port();
+        // Security on, as ./labfleet up runs it: the dev issuer (in this JVM, on a free port) signs the tokens, the
+        // services verify them against its JWKS and fetch their service account's token from it (the client secret
+        // under the state directory, where the services look for it). Every request of the tests carries an admin's
+        // token unless it sets its own.
+        issuer = DevIssuer.start(state.resolve("issuer"), 0, null);
+        RestAssured.requestSpecification = new RequestSpecBuilder().addHeader("Authorization", "Bearer "
+                + token("e2e-admin", Roles.ADMIN)).build();
         // E2e.SERVICES: gateway, project, topology, automation, monitoring, search
         for (E2e.Service s : E2e.SERVICES) {
             services.put(s.shortName(), new ServiceProcess(s.module(), s.shortName(), s.port(), Map.of(
@@ -34,6 +46,7 @@ final class Suite implements ExtensionContext.Store.CloseableResource {
                     "LABFLEET_PROJECT_URL", "http://127.0.0.1:" + E2e.SERVICES.get(1).port(),
                     "LABFLEET_GNS3_URL", simulator.baseUrl(),
                     "LABFLEET_STATE_DIR", state.toString(),
+                    "LABFLEET_OIDC_ISSUER", issuer.issuer(),
                     // every e2e run starts from empty databases (the services' test databases)
                     "QUARKUS_HIBERNATE_ORM_SCHEMA_MANAGEMENT_STRATEGY", "drop-and-create")).start());
         }
@@ -45,6 +58,15 @@ final class Suite implements ExtensionContext.Store.CloseableResource {
 
     static Suite current() {
         return current;
+    }
+
+    /** A token of the suite's dev issuer (as {@code ./labfleet token} prints it), valid for an hour. */
+    String token(String user, String role, String... groups) {
+        return issuer.token(user, List.of(role), List.of(groups), Duration.ofHours(1));
+    }
+
+    DevIssuer issuer() {
+        return issuer;
     }
 
     Gns3Simulator simulator() {
@@ -69,6 +91,8 @@ final class Suite implements ExtensionContext.Store.CloseableResource {
             }
         }
         simulator.close();
+        issuer.close();
+        RestAssured.requestSpecification = null;
         current = null;
         if (!alive.isEmpty()) {
             throw new IllegalStateException("still running after stop: " + alive);

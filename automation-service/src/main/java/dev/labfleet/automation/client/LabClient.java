@@ -1,5 +1,6 @@
 package dev.labfleet.automation.client;
 
+import dev.labfleet.support.security.ServiceAuth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.labfleet.automation.config.AutomationConfig;
@@ -33,11 +34,13 @@ public class LabClient {
     private final URI topology;
     private final ObjectMapper mapper;
     private final Duration timeout;
+    private final ServiceAuth auth;
 
     public LabClient(Vertx vertx, @ConfigProperty(name = "quarkus.rest-client.gateway.url") String gatewayUrl,
                      @ConfigProperty(name = "quarkus.rest-client.projects.url") String projectsUrl,
                      @ConfigProperty(name = "quarkus.rest-client.topology.url") String topologyUrl,
-                     ObjectMapper mapper, AutomationConfig config) {
+                     ObjectMapper mapper, AutomationConfig config, ServiceAuth auth) {
+        this.auth = auth;
         this.gateway = URI.create(gatewayUrl);
         this.projects = URI.create(projectsUrl);
         this.topology = URI.create(topologyUrl);
@@ -110,7 +113,8 @@ public class LabClient {
         if (payload != null) {
             options.putHeader("Content-Type", "application/json");
         }
-        return http.request(options)
+        // the caller's token while serving a request, the service account's for executions running on their own
+        return auth.sign(options).chain(signed -> http.request(signed))
                 .chain(request -> payload == null ? request.send() : request.send(payload))
                 .chain(response -> response.body().map(answer -> {
                     if (response.statusCode() >= 400) {

@@ -1,5 +1,7 @@
 package dev.labfleet.automation.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.automation.service.ExecutionService;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DELETE;
@@ -20,6 +22,7 @@ import java.util.UUID;
 @Path("/api/v1/executions")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "executions", description = "Script runs, one record per node")
+@RolesAllowed(Roles.VIEWER)
 public class ExecutionResource {
 
     private final ExecutionService executions;
@@ -42,6 +45,7 @@ public class ExecutionResource {
         return executions.get(executionId, true);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @DELETE
     @Path("/{executionId}")
     @Operation(summary = "Cancel: running sessions are closed, pending nodes become cancelled (202)")

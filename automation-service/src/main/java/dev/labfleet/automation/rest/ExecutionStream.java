@@ -1,5 +1,7 @@
 package dev.labfleet.automation.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.labfleet.automation.service.ExecutionService;
 import dev.labfleet.automation.service.LiveExecution;
@@ -21,6 +23,7 @@ import java.util.UUID;
  * execution gets one {@code error} message. An execution run by another replica is followed through PostgreSQL:
  * each node's transcript arrives when that node ends.
  */
+@RolesAllowed(Roles.VIEWER)
 @WebSocket(path = "/api/v1/executions/{executionId}/stream")
 public class ExecutionStream {
 

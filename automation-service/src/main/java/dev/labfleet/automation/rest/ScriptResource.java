@@ -1,5 +1,7 @@
 package dev.labfleet.automation.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.automation.service.ExecutionService;
 import dev.labfleet.automation.service.ScriptService;
 import io.smallrye.mutiny.Uni;
@@ -25,6 +27,7 @@ import java.util.UUID;
 @Path("/api/v1/scripts")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "scripts", description = "Parameterised console scripts, run on many nodes at once")
+@RolesAllowed(Roles.VIEWER)
 public class ScriptResource {
 
     public static final String YAML = "application/yaml";
@@ -43,6 +46,7 @@ public class ScriptResource {
         return scripts.list(template);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Add a script; its body is checked as a template, its variables and assertions as declared")
@@ -58,6 +62,7 @@ public class ScriptResource {
         return scripts.get(scriptId);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @PUT
     @Path("/{scriptId}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -66,6 +71,7 @@ public class ScriptResource {
         return scripts.replace(scriptId, request);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @DELETE
     @Path("/{scriptId}")
     @Operation(summary = "Delete a script (its executions stay readable)")
@@ -73,6 +79,7 @@ public class ScriptResource {
         return scripts.delete(scriptId).map(ignored -> Response.noContent().build());
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{scriptId}/instantiate")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -90,6 +97,7 @@ public class ScriptResource {
         return scripts.export();
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/import")
     @Consumes({YAML, "application/x-yaml", "text/yaml", MediaType.TEXT_PLAIN})
@@ -98,6 +106,7 @@ public class ScriptResource {
         return scripts.importYaml(yaml);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{scriptId}/executions")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -1,5 +1,7 @@
 package dev.labfleet.automation.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.automation.service.WorkflowService;
 import dev.labfleet.automation.workflow.WorkflowDefinition;
 import io.smallrye.mutiny.Uni;
@@ -24,6 +26,7 @@ import java.util.UUID;
 @Path("/api/v1/workflows")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "workflows", description = "Chains of lab steps that survive a replica's crash")
+@RolesAllowed(Roles.VIEWER)
 public class WorkflowResource {
 
     private final WorkflowService workflows;
@@ -38,6 +41,7 @@ public class WorkflowResource {
         return workflows.list();
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Add a workflow: unknown step kinds, missing steps, variables or scripts, and dependency "
@@ -53,6 +57,7 @@ public class WorkflowResource {
         return workflows.get(workflowId);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @PUT
     @Path("/{workflowId}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -61,12 +66,14 @@ public class WorkflowResource {
         return workflows.replace(workflowId, definition);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @DELETE
     @Path("/{workflowId}")
     public Uni<Response> delete(@PathParam("workflowId") UUID workflowId) {
         return workflows.delete(workflowId).map(ignored -> Response.noContent().build());
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{workflowId}/executions")
     @Consumes(MediaType.APPLICATION_JSON)

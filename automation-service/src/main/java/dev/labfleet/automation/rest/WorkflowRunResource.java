@@ -1,5 +1,7 @@
 package dev.labfleet.automation.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.automation.service.WorkflowService;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DELETE;
@@ -19,6 +21,7 @@ import java.util.UUID;
 @Path("/api/v1/workflow-executions/{executionId}")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "workflows")
+@RolesAllowed(Roles.VIEWER)
 public class WorkflowRunResource {
 
     private final WorkflowService workflows;
@@ -33,6 +36,7 @@ public class WorkflowRunResource {
         return workflows.run(executionId);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/pause")
     @Operation(summary = "Pause after the current step")
@@ -40,6 +44,7 @@ public class WorkflowRunResource {
         return workflows.pause(executionId);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/resume")
     @Operation(summary = "Resume a paused execution, or approve the approval step it waits on")
@@ -47,6 +52,7 @@ public class WorkflowRunResource {
         return workflows.resume(executionId);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @DELETE
     @Operation(summary = "Cancel (202); the step running finishes, no further step starts")
     public Uni<Response> cancel(@PathParam("executionId") UUID executionId) {

@@ -10,6 +10,7 @@ public final class ProblemTypes {
     public static final Kind VALIDATION = new Kind("validation", "Request validation failed", 400);
     public static final Kind MALFORMED = new Kind("malformed-request", "Malformed request body", 400);
     public static final Kind BAD_REQUEST = new Kind("bad-request", "Bad request", 400);
+    public static final Kind UNAUTHORIZED = new Kind("unauthorized", "Authentication required", 401);
     public static final Kind FORBIDDEN = new Kind("forbidden", "Forbidden", 403);
     public static final Kind NOT_FOUND = new Kind("not-found", "Resource not found", 404);
     public static final Kind METHOD_NOT_ALLOWED = new Kind("method-not-allowed", "Method not allowed", 405);
@@ -30,6 +31,7 @@ public final class ProblemTypes {
     public static Kind forStatus(int status) {
         return switch (status) {
             case 400 -> BAD_REQUEST;
+            case 401 -> UNAUTHORIZED;
             case 403 -> FORBIDDEN;
             case 404 -> NOT_FOUND;
             case 405 -> METHOD_NOT_ALLOWED;

@@ -1,5 +1,7 @@
 package dev.labfleet.gateway.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.common.gns3.BatchRequest;
 import dev.labfleet.common.gns3.BatchResponse;
 import dev.labfleet.gateway.service.Gns3Batch;
@@ -25,6 +27,7 @@ import java.util.UUID;
 @Tag(name = "gns3")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class Gns3BatchResource {
 
     private final Gns3Batch batch;
@@ -33,6 +36,7 @@ public class Gns3BatchResource {
         this.batch = batch;
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Operation(summary = "Run GNS3 calls concurrently (never two at once on one node); every call's result",
             description = "Nodes, links and drawings of a project, and node start/stop/suspend/reload. 200 with a "

@@ -1,5 +1,7 @@
 package dev.labfleet.gateway.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.labfleet.common.gns3.CreateDrawingRequest;
 import dev.labfleet.common.gns3.DrawingView;
@@ -32,6 +34,7 @@ import java.util.UUID;
 @Tag(name = "gns3")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class Gns3DrawingResource {
 
     private final Gns3Proxy gns3;
@@ -46,6 +49,7 @@ public class Gns3DrawingResource {
         return gns3.get(serverId, drawings(projectId), "drawings.list").map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @RequestBody(content = @Content(schema = @Schema(implementation = CreateDrawingRequest.class)))
     @APIResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = DrawingView.class)))
@@ -62,6 +66,7 @@ public class Gns3DrawingResource {
         return gns3.get(serverId, drawings(projectId) + "/" + drawingId, "drawings.get").map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @PUT
     @Path("/{drawingId}")
     @RequestBody(content = @Content(schema = @Schema(implementation = UpdateDrawingRequest.class)))
@@ -71,6 +76,7 @@ public class Gns3DrawingResource {
                 "drawings.update").map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @DELETE
     @Path("/{drawingId}")
     public Uni<Response> delete(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,

@@ -1,5 +1,7 @@
 package dev.labfleet.gateway.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,6 +40,7 @@ import java.util.UUID;
 @Tag(name = "gns3")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class Gns3LinkResource {
 
     private static final String PCAP = "application/vnd.tcpdump.pcap";
@@ -58,6 +61,7 @@ public class Gns3LinkResource {
         return gns3.get(serverId, links(projectId), "links.list").map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Operation(summary = "Create a link", description = "Never retried by the gateway: GNS3 2.2 ignores a given "
             + "link_id and makes its own. A create repeated after a lost answer (the port then holds a link) is "
@@ -77,6 +81,7 @@ public class Gns3LinkResource {
         return gns3.get(serverId, link(projectId, linkId), "links.get").map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @PUT
     @Path("/{linkId}")
     @Operation(summary = "Change a link's filters, suspension or style (GNS3 answers 201)")
@@ -87,6 +92,7 @@ public class Gns3LinkResource {
                 .map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @PUT
     @Path("/{linkId}/filters")
     @Operation(summary = "Replace the link's filters, e.g. {\"delay\": [200, 0], \"frequency_drop\": [-1]}")
@@ -98,6 +104,7 @@ public class Gns3LinkResource {
                 "links.filters").map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{linkId}/suspend")
     public Uni<Response> suspend(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,
@@ -105,6 +112,7 @@ public class Gns3LinkResource {
         return suspension(serverId, projectId, linkId, true);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{linkId}/resume")
     public Uni<Response> resume(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,
@@ -112,6 +120,7 @@ public class Gns3LinkResource {
         return suspension(serverId, projectId, linkId, false);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @DELETE
     @Path("/{linkId}")
     public Uni<Response> delete(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,
@@ -128,6 +137,7 @@ public class Gns3LinkResource {
                 .map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{linkId}/start_capture")
     @RequestBody(content = @Content(schema = @Schema(implementation = StartCaptureRequest.class)))
@@ -138,6 +148,7 @@ public class Gns3LinkResource {
                 .map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{linkId}/stop_capture")
     public Uni<Response> stopCapture(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,

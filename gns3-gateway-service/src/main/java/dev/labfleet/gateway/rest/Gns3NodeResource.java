@@ -1,5 +1,7 @@
 package dev.labfleet.gateway.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.labfleet.common.gns3.ConsoleView;
@@ -40,6 +42,7 @@ import java.util.UUID;
 @Tag(name = "gns3")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class Gns3NodeResource {
 
     private static final String ACTIONS = "start|stop|suspend|reload";
@@ -59,6 +62,7 @@ public class Gns3NodeResource {
         return gns3.get(serverId, base(projectId) + "/nodes", "nodes.list").map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/nodes")
     @Operation(summary = "Create a node; give node_id to make the call safely retryable")
@@ -70,6 +74,7 @@ public class Gns3NodeResource {
                 .map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/templates/{templateId}")
     @Operation(summary = "Create a node from a template")
@@ -81,6 +86,7 @@ public class Gns3NodeResource {
                 "nodes.create_from_template").map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/nodes/{action: start|stop|suspend|reload}")
     @Operation(summary = "Start, stop, suspend or reload every node of the project (GNS3 answers 204)")
@@ -98,6 +104,7 @@ public class Gns3NodeResource {
         return gns3.get(serverId, node(projectId, nodeId), "nodes.get").map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @PUT
     @Path("/nodes/{nodeId}")
     @RequestBody(content = @Content(schema = @Schema(implementation = UpdateNodeRequest.class)))
@@ -107,6 +114,7 @@ public class Gns3NodeResource {
                 .map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @DELETE
     @Path("/nodes/{nodeId}")
     public Uni<Response> delete(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,
@@ -115,6 +123,7 @@ public class Gns3NodeResource {
                 "nodes.delete").map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/nodes/{nodeId}/{action: start|stop|suspend|reload}")
     @Operation(summary = "Start, stop, suspend or reload one node; GNS3 answers the node (its status may lag)")
@@ -126,6 +135,7 @@ public class Gns3NodeResource {
                 OperationClass.LIFECYCLE, "nodes." + action).map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/nodes/{nodeId}/duplicate")
     @RequestBody(content = @Content(schema = @Schema(implementation = DuplicateNodeRequest.class)))
@@ -137,6 +147,7 @@ public class Gns3NodeResource {
                 .map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @GET
     @Path("/nodes/{nodeId}/console")
     @Operation(summary = "Where the node's console listens (type, host, port)")
@@ -153,6 +164,7 @@ public class Gns3NodeResource {
         });
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/nodes/{nodeId}/console/reset")
     public Uni<Response> resetConsole(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,

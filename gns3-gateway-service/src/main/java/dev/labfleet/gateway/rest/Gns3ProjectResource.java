@@ -1,5 +1,7 @@
 package dev.labfleet.gateway.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.labfleet.common.gns3.CreateProjectRequest;
 import dev.labfleet.common.gns3.DuplicateProjectRequest;
@@ -47,6 +49,7 @@ import java.util.UUID;
 @Tag(name = "gns3")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class Gns3ProjectResource {
 
     private static final String ZIP = "application/zip";
@@ -64,6 +67,7 @@ public class Gns3ProjectResource {
         return gns3.get(serverId, "/projects", "projects.list").map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Operation(summary = "Create a project; give project_id to make the call safely retryable")
     @RequestBody(content = @Content(schema = @Schema(implementation = CreateProjectRequest.class)))
@@ -80,6 +84,7 @@ public class Gns3ProjectResource {
         return gns3.get(serverId, "/projects/" + projectId, "projects.get").map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @PUT
     @Path("/{projectId}")
     @RequestBody(content = @Content(schema = @Schema(implementation = UpdateProjectRequest.class)))
@@ -89,6 +94,7 @@ public class Gns3ProjectResource {
                 "projects.update").map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @DELETE
     @Path("/{projectId}")
     public Uni<Response> delete(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId) {
@@ -96,6 +102,7 @@ public class Gns3ProjectResource {
                 "projects.delete").map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{projectId}/open")
     public Uni<Response> open(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId) {
@@ -103,6 +110,7 @@ public class Gns3ProjectResource {
                 "projects.open").map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{projectId}/close")
     public Uni<Response> close(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId) {
@@ -110,6 +118,7 @@ public class Gns3ProjectResource {
                 "projects.close").map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{projectId}/duplicate")
     @RequestBody(content = @Content(schema = @Schema(implementation = DuplicateProjectRequest.class)))
@@ -148,6 +157,7 @@ public class Gns3ProjectResource {
                 + (query.isEmpty() ? "" : "?" + query), OperationClass.TRANSFER, "projects.export"), ZIP);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{projectId}/import")
     @Blocking // reads the request body as a stream on a worker thread, a chunk at a time as GNS3 takes it

@@ -1,5 +1,7 @@
 package dev.labfleet.gateway.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.labfleet.common.gns3.CreateSnapshotRequest;
 import dev.labfleet.common.gns3.ProjectView;
@@ -32,6 +34,7 @@ import java.util.UUID;
 @Tag(name = "gns3")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class Gns3SnapshotResource {
 
     private final Gns3Proxy gns3;
@@ -46,6 +49,7 @@ public class Gns3SnapshotResource {
         return gns3.get(serverId, "/projects/" + projectId + "/snapshots", "snapshots.list").map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @RequestBody(content = @Content(schema = @Schema(implementation = CreateSnapshotRequest.class)))
     @APIResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = SnapshotView.class)))
@@ -56,6 +60,7 @@ public class Gns3SnapshotResource {
                 "snapshots.create").map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{snapshotId}/restore")
     @APIResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = ProjectView.class)))
@@ -65,6 +70,7 @@ public class Gns3SnapshotResource {
                 OperationClass.LIFECYCLE, "snapshots.restore").map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @DELETE
     @Path("/{snapshotId}")
     public Uni<Response> delete(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,

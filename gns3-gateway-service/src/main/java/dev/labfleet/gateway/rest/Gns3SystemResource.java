@@ -1,5 +1,7 @@
 package dev.labfleet.gateway.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.common.gns3.ComputeView;
 import dev.labfleet.common.gns3.VersionView;
 import dev.labfleet.gateway.service.Gns3Proxy;
@@ -21,6 +23,7 @@ import java.util.UUID;
 @Path("/api/v1/servers/{serverId}")
 @Tag(name = "gns3", description = "GNS3 API v2 of one registered server, through the gateway")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class Gns3SystemResource {
 
     private final Gns3Proxy gns3;

@@ -1,5 +1,7 @@
 package dev.labfleet.gateway.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.labfleet.common.gns3.TemplateView;
 import dev.labfleet.gateway.client.OperationClass;
@@ -29,6 +31,7 @@ import java.util.UUID;
 @Tag(name = "gns3")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class Gns3TemplateResource {
 
     private final Gns3Proxy gns3;
@@ -43,6 +46,7 @@ public class Gns3TemplateResource {
         return gns3.get(serverId, "/templates", "templates.list").map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     public Uni<Response> create(@PathParam("serverId") UUID serverId, @NotNull JsonNode body) {
         return gns3.create(serverId, "/templates", body, "template_id", OperationClass.WRITE, "templates.create")
@@ -56,6 +60,7 @@ public class Gns3TemplateResource {
         return gns3.get(serverId, "/templates/" + templateId, "templates.get").map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @PUT
     @Path("/{templateId}")
     public Uni<Response> update(@PathParam("serverId") UUID serverId, @PathParam("templateId") UUID templateId,
@@ -64,6 +69,7 @@ public class Gns3TemplateResource {
                 "templates.update").map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @DELETE
     @Path("/{templateId}")
     public Uni<Response> delete(@PathParam("serverId") UUID serverId, @PathParam("templateId") UUID templateId) {
@@ -71,6 +77,7 @@ public class Gns3TemplateResource {
                 "templates.delete").map(Gns3Responses::of);
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("/{templateId}/duplicate")
     public Uni<Response> duplicate(@PathParam("serverId") UUID serverId, @PathParam("templateId") UUID templateId) {

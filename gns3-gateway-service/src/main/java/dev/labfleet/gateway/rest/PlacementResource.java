@@ -1,5 +1,7 @@
 package dev.labfleet.gateway.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.common.gns3.PlacementRequest;
 import dev.labfleet.common.gns3.PlacementView;
 import dev.labfleet.gateway.service.PlacementService;
@@ -19,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "placement", description = "Choosing a GNS3 server for a lab")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class PlacementResource {
 
     private final PlacementService placement;
@@ -27,6 +30,7 @@ public class PlacementResource {
         this.placement = placement;
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Operation(summary = "Choose a server for a lab (503 when none is eligible), with reasons and runners-up")
     public Uni<PlacementView> place(@Valid @NotNull PlacementRequest request) {

@@ -1,5 +1,7 @@
 package dev.labfleet.gateway.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.common.gns3.CreateServerRequest;
 import dev.labfleet.common.gns3.ServerHealthView;
 import dev.labfleet.common.gns3.ServerTestResult;
@@ -34,6 +36,7 @@ import java.util.UUID;
 @Tag(name = "servers", description = "GNS3 server registry")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class ServerResource {
 
     private final ServerService servers;
@@ -44,6 +47,7 @@ public class ServerResource {
         this.health = health;
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Operation(summary = "Register a GNS3 server (409 when its name or URL is taken)")
     public Uni<Response> create(@Valid @NotNull CreateServerRequest request, @Context UriInfo uri) {
@@ -63,6 +67,7 @@ public class ServerResource {
         return servers.get(serverId);
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @PUT
     @Path("/{serverId}")
     @Operation(summary = "Change a GNS3 server; absent fields stay as they are")
@@ -70,12 +75,14 @@ public class ServerResource {
         return servers.update(serverId, request);
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @DELETE
     @Path("/{serverId}")
     public Uni<Void> delete(@PathParam("serverId") UUID serverId) {
         return servers.delete(serverId);
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("/{serverId}/test")
     @Operation(summary = "Check reachability, version, computes and latency now")

@@ -1,5 +1,6 @@
 package dev.labfleet.monitoring.client;
 
+import dev.labfleet.support.security.ForwardAuthorization;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -10,11 +11,13 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 import java.util.UUID;
 
 /** The gns3-gateway-service's internal API (GNS3 v2 bodies under {@code /api/v1/servers/{serverId}}). */
+@RegisterProvider(ForwardAuthorization.class)
 @RegisterRestClient(configKey = "gateway")
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)

@@ -1,5 +1,6 @@
 package dev.labfleet.monitoring.client;
 
+import dev.labfleet.support.security.ForwardAuthorization;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -8,11 +9,13 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 import java.util.UUID;
 
 /** project-service: labs by id (name, server, owner, tags). */
+@RegisterProvider(ForwardAuthorization.class)
 @RegisterRestClient(configKey = "projects")
 @Path("/api/v1/projects")
 @Produces(MediaType.APPLICATION_JSON)

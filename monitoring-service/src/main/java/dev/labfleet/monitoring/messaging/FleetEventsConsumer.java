@@ -127,6 +127,7 @@ public class FleetEventsConsumer {
             }
         }
         model.labMeta(id, text(data, "serverId"), text(data, "name"), tags);
+        model.labOwner(id, text(data, "owner"));
     }
 
     static String text(JsonNode n, String field) {

@@ -164,6 +164,25 @@ public class FleetModel {
         }
     }
 
+    /** Each lab's owner (project-service's), for who may see it in a stream (docs/security.md). */
+    private final Map<String, String> owners = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public void labOwner(String projectId, String owner) {
+        if (projectId != null && owner != null) {
+            owners.put(projectId, owner);
+        }
+    }
+
+    /** Whether the caller may see lab {@code projectId}: its owner, its groups' members, admins. */
+    public boolean visible(io.quarkus.security.identity.SecurityIdentity caller, String projectId) {
+        if (dev.labfleet.support.security.LabAccess.seesAll(caller)) {
+            return true;
+        }
+        LabState lab = labs.get(projectId);
+        return dev.labfleet.support.security.LabAccess.canSee(caller, owners.get(projectId),
+                lab == null || lab.tags() == null ? List.of() : lab.tags());
+    }
+
     /** Name and tags from project-service (its ids are GNS3's project ids). */
     public synchronized void labMeta(String projectId, String serverId, String name, List<String> tags) {
         LabState old = labs.get(projectId);
@@ -331,7 +350,8 @@ public class FleetModel {
         switch (sub.scope()) {
             case FLEET -> {
                 out.set("servers", json.valueToTree(servers.values()));
-                out.set("labs", json.valueToTree(labs.values()));
+                out.set("labs", json.valueToTree(labs.values().stream()
+                        .filter(l -> sub.visible().test(l.projectId())).toList()));
             }
             case PROJECT -> {
                 out.set("lab", json.valueToTree(labs.get(sub.projectId())));

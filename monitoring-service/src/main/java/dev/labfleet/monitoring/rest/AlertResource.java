@@ -1,5 +1,7 @@
 package dev.labfleet.monitoring.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.monitoring.domain.AlertDelivery;
@@ -34,6 +36,7 @@ import java.util.UUID;
 @Path("/api/v1/monitoring")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class AlertResource {
 
     private static final Set<String> SEVERITIES = Set.of("info", "warning", "critical");
@@ -69,6 +72,7 @@ public class AlertResource {
         return s == null || s.isBlank() ? List.of() : List.of(s.split(","));
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("/alert-rules")
     public Uni<Response> create(JsonNode body) {
@@ -100,6 +104,7 @@ public class AlertResource {
         return Panache.withTransaction(r::persist).map(x -> Response.status(201).entity(AlertRuleView.of(r)).build());
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @GET
     @Path("/alert-rules")
     public Uni<List<AlertRuleView>> rules() {
@@ -107,6 +112,7 @@ public class AlertResource {
                 .map(l -> l.stream().map(AlertRuleView::of).toList());
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @DELETE
     @Path("/alert-rules/{id}")
     public Uni<Response> deleteRule(@PathParam("id") String id) {
@@ -120,6 +126,7 @@ public class AlertResource {
     }
 
     /** Deliveries, newest first; {@code status=dead} is the dead-letter list. */
+    @RolesAllowed(Roles.ADMIN)
     @GET
     @Path("/alert-deliveries")
     public Uni<List<DeliveryView>> deliveries(@QueryParam("status") String status, @QueryParam("anomalyId") String anomalyId) {
@@ -144,6 +151,7 @@ public class AlertResource {
     }
 
     /** A dead letter back to the queue. */
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("/alert-deliveries/{id}/retry")
     public Uni<DeliveryView> retry(@PathParam("id") String id) {
@@ -162,6 +170,7 @@ public class AlertResource {
         }));
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @PUT
     @Path("/healing/{projectId}")
     public Uni<HealingPolicyView> putPolicy(@PathParam("projectId") String projectId, JsonNode body) {

@@ -1,5 +1,7 @@
 package dev.labfleet.monitoring.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.common.page.Cursor;
 import dev.labfleet.common.page.CursorPage;
 import dev.labfleet.common.problem.ProblemException;
@@ -28,6 +30,7 @@ import java.util.UUID;
 /** Anomalies, newest first, in cursor pages; acknowledge and resolve; a JSON-lines export for a SIEM. */
 @Path("/api/v1/anomalies")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class AnomalyResource {
 
     private static final Set<String> STATUSES = Set.of("open", "acknowledged", "resolved");
@@ -100,12 +103,14 @@ public class AnomalyResource {
         });
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{id}/acknowledge")
     public Uni<AnomalyView> acknowledge(@PathParam("id") String id) {
         return set(id, "acknowledged");
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{id}/resolve")
     public Uni<AnomalyView> resolve(@PathParam("id") String id) {

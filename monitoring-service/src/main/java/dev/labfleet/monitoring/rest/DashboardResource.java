@@ -1,5 +1,6 @@
 package dev.labfleet.monitoring.rest;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
@@ -8,6 +9,7 @@ import java.net.URI;
 
 /** {@code /dashboard} is the page at {@code /} (also served as {@code /dashboard/}). */
 @Path("/dashboard")
+@PermitAll
 public class DashboardResource {
 
     @GET

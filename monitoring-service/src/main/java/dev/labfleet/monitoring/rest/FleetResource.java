@@ -1,5 +1,7 @@
 package dev.labfleet.monitoring.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.monitoring.model.FleetModel;
@@ -19,6 +21,7 @@ import java.util.UUID;
 /** The live model as plain reads (the streams push the same objects as they change). */
 @Path("/api/v1/monitoring")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class FleetResource {
 
     private final FleetModel model;

@@ -1,5 +1,7 @@
 package dev.labfleet.monitoring.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.monitoring.domain.AutoSwitchState;
@@ -33,6 +35,7 @@ import java.util.UUID;
 @Path("/api/v1/monitoring")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class SelectionResource {
 
     private final FleetModel model;
@@ -64,6 +67,7 @@ public class SelectionResource {
         return new SelectionView(s.projectId, lab == null ? null : lab.name(), s.priority, s.createdAt);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/selections")
     public Uni<Response> select(JsonNode body) {
@@ -93,6 +97,7 @@ public class SelectionResource {
                 .and("projectId"))).map(list -> list.stream().map(this::view).toList());
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @DELETE
     @Path("/selections/{projectId}")
     public Uni<Response> unselect(@PathParam("projectId") String projectId) {
@@ -137,6 +142,7 @@ public class SelectionResource {
                         : new AutoSwitchView(s.enabled, s.activeProjectId, s.since));
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/auto-switch")
     public Uni<AutoSwitchView> setAutoSwitch(JsonNode body) {

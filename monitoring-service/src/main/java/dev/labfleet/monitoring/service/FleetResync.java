@@ -145,6 +145,7 @@ public class FleetResync {
                             List<String> tags = new ArrayList<>();
                             p.path("tags").forEach(t -> tags.add(t.asText()));
                             model.labMeta(pid, p.path("serverId").asText(null), p.path("name").asText(null), tags);
+                            model.labOwner(pid, p.path("owner").asText(null));
                         }
                     }
                     String next = page.path("nextCursor").asText(null);

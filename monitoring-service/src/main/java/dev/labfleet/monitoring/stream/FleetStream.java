@@ -1,5 +1,9 @@
 package dev.labfleet.monitoring.stream;
 
+import dev.labfleet.common.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.monitoring.model.Subscription;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
@@ -9,18 +13,22 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 
 /** The fleet: servers (status, load), labs (counts), health, anomalies and auto-switch decisions. */
+@RolesAllowed(Roles.VIEWER)
 @WebSocket(path = "/api/v1/monitoring/stream/fleet")
 public class FleetStream {
 
     private final StreamHub hub;
+    private final SecurityIdentity identity;
 
-    public FleetStream(StreamHub hub) {
+    public FleetStream(StreamHub hub, SecurityIdentity identity) {
         this.hub = hub;
+        this.identity = identity;
     }
 
     @OnOpen
     public Uni<Void> open(WebSocketConnection connection) {
-        return hub.open(connection, Subscription.Scope.FLEET, null);
+        return hub.open(connection, Subscription.Scope.FLEET, null,
+                QuarkusSecurityIdentity.builder(identity).build());
     }
 
     @OnTextMessage

@@ -30,6 +30,8 @@ public class StreamHub {
 
     static final int BAD_REQUEST = 1008;
     static final int UNKNOWN_LAB = 4404;
+    /** The caller may not see the lab (its owner, its groups and admins may). */
+    static final int FORBIDDEN_LAB = 4403;
 
     private final FleetModel model;
     private final MonitoringConfig config;
@@ -62,6 +64,12 @@ public class StreamHub {
     }
 
     Uni<Void> open(WebSocketConnection connection, Subscription.Scope scope, String projectIdText) {
+        return open(connection, scope, projectIdText, null);
+    }
+
+    /** Opens a stream for {@code caller}: only labs it may see (a lab it may not see is refused: 4403). */
+    Uni<Void> open(WebSocketConnection connection, Subscription.Scope scope, String projectIdText,
+                   io.quarkus.security.identity.SecurityIdentity caller) {
         Map<String, String> query = query(connection.handshakeRequest().query());
         String projectId = null;
         if (scope != Subscription.Scope.FLEET) {
@@ -76,6 +84,9 @@ public class StreamHub {
             if (model.lab(projectId) == null) {
                 return refuse(connection, UNKNOWN_LAB, "no lab " + projectId);
             }
+            if (!model.visible(caller, projectId)) {
+                return refuse(connection, FORBIDDEN_LAB, "lab " + projectId + " is not one of the caller's");
+            }
         }
         Long since = null;
         if (query.containsKey("since")) {
@@ -86,7 +97,8 @@ public class StreamHub {
             }
         }
         Subscription sub = switch (scope) {
-            case FLEET -> Subscription.fleet();
+            case FLEET -> dev.labfleet.support.security.LabAccess.seesAll(caller) ? Subscription.fleet()
+                    : Subscription.fleet(pid -> model.visible(caller, pid));
             case PROJECT -> Subscription.project(projectId);
             case NODES -> Subscription.nodes(projectId);
         };

@@ -1,5 +1,6 @@
 package dev.labfleet.monitoring.traffic;
 
+import dev.labfleet.support.security.ServiceAuth;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.monitoring.client.GatewayClient;
 import dev.labfleet.monitoring.config.MonitoringConfig;
@@ -70,13 +71,16 @@ public class CaptureManager {
     private final MonitoringConfig config;
     private final HttpClient http;
     private final URI gatewayUrl;
+    private final ServiceAuth auth;
     private final Map<String, Reader> readers = new ConcurrentHashMap<>();
     private final Map<String, LinkTraffic> traffic = new ConcurrentHashMap<>();
     private final Set<String> sampledLabs = ConcurrentHashMap.newKeySet();
     private long rotation;
 
     public CaptureManager(GatewayClient gateway, FleetModel model, Leadership leadership, MonitoringConfig config,
-                          Vertx vertx, @ConfigProperty(name = "quarkus.rest-client.gateway.url") String gatewayUrl) {
+                          Vertx vertx, @ConfigProperty(name = "quarkus.rest-client.gateway.url") String gatewayUrl,
+                          ServiceAuth auth) {
+        this.auth = auth;
         this.gateway = gateway;
         this.model = model;
         this.leadership = leadership;
@@ -240,7 +244,9 @@ public class CaptureManager {
         String path = gatewayUrl.getPath().replaceAll("/$", "") + "/api/v1/servers/" + r.serverId + "/projects/"
                 + r.link.projectId() + "/links/" + r.link.linkId() + "/pcap";
         int port = gatewayUrl.getPort() > 0 ? gatewayUrl.getPort() : 80;
-        http.request(HttpMethod.GET, port, gatewayUrl.getHost(), path)
+        // the leader reads captures on its own: as the service account
+        return auth.sign(new io.vertx.core.http.RequestOptions().setMethod(HttpMethod.GET).setPort(port)
+                .setHost(gatewayUrl.getHost()).setURI(path)).invoke(options -> http.request(options)
                 .onSuccess(req -> {
                     r.request = req;
                     if (r.ended) {
@@ -267,8 +273,8 @@ public class CaptureManager {
                         resp.exceptionHandler(e -> r.ended = true);
                     }).onFailure(e -> r.ended = true);
                 })
-                .onFailure(e -> r.ended = true);
-        return Uni.createFrom().voidItem();
+                .onFailure(e -> r.ended = true))
+                .onFailure().invoke(e -> r.ended = true).onFailure().recoverWithNull().replaceWithVoid();
     }
 
     private Uni<Void> stopReading(Reader r, boolean stopCapture) {

@@ -38,6 +38,21 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         return client;
     }
 
+    /** Connects with the upgrade request shaped by {@code upgrade} (headers, subprotocols). */
+    public static WsClient connect(int port, String pathAndQuery,
+                                   java.util.function.UnaryOperator<WebSocket.Builder> upgrade) {
+        WsClient client = new WsClient();
+        client.socket = upgrade.apply(HttpClient.newHttpClient().newWebSocketBuilder()
+                .connectTimeout(Duration.ofSeconds(5)))
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + pathAndQuery), client).join();
+        return client;
+    }
+
+    /** The subprotocol the server agreed to, or "". */
+    public String subprotocol() {
+        return socket.getSubprotocol();
+    }
+
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         partial.append(data);

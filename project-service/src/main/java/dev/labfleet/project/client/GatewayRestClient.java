@@ -1,5 +1,6 @@
 package dev.labfleet.project.client;
 
+import dev.labfleet.support.security.ForwardAuthorization;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 import java.util.UUID;
@@ -20,6 +22,7 @@ import java.util.UUID;
  * {@code /api/v1/servers/{serverId}}, plus placement. Wrapped by {@link GatewayClient}, which owns timeouts and
  * error mapping.
  */
+@RegisterProvider(ForwardAuthorization.class)
 @RegisterRestClient(configKey = "gateway")
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)

@@ -1,5 +1,6 @@
 package dev.labfleet.project.client;
 
+import dev.labfleet.support.security.ServiceAuth;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.labfleet.common.event.CloudEventCodec;
 import dev.labfleet.common.problem.ProblemException;
@@ -31,9 +32,11 @@ public class GatewayStreams {
     private final HttpClient http;
     private final URI base;
     private final ProjectConfig config;
+    private final ServiceAuth auth;
 
     public GatewayStreams(Vertx vertx, @ConfigProperty(name = "quarkus.rest-client.gateway.url") String gatewayUrl,
-                          ProjectConfig config) {
+                          ProjectConfig config, ServiceAuth auth) {
+        this.auth = auth;
         this.base = URI.create(gatewayUrl);
         this.config = config;
         // no connection idle timeout: it would cut a slow import or export while GNS3 works; each request has one
@@ -44,7 +47,7 @@ public class GatewayStreams {
     public Uni<HttpClientResponse> export(UUID serverId, UUID projectId, boolean includeSnapshots, boolean resetMac) {
         String path = "/api/v1/servers/" + serverId + "/projects/" + projectId + "/export?include_snapshots="
                 + (includeSnapshots ? "yes" : "no") + "&reset_mac_addresses=" + (resetMac ? "yes" : "no");
-        return http.request(options(HttpMethod.GET, path))
+        return auth.sign(options(HttpMethod.GET, path)).chain(signed -> http.request(signed))
                 .chain(request -> request.send())
                 .chain(response -> response.statusCode() == 200 ? Uni.createFrom().item(response)
                         : response.body().<HttpClientResponse>map(body -> {
@@ -64,7 +67,8 @@ public class GatewayStreams {
     public Uni<JsonNode> importArchive(UUID serverId, UUID projectId, String name, ArchiveUpload archive) {
         String path = "/api/v1/servers/" + serverId + "/projects/" + projectId + "/import?name="
                 + URLEncoder.encode(name, StandardCharsets.UTF_8);
-        return http.request(options(HttpMethod.POST, path).putHeader("content-type", "application/octet-stream"))
+        return auth.sign(options(HttpMethod.POST, path).putHeader("content-type", "application/octet-stream"))
+                .chain(signed -> http.request(signed))
                 .chain(request -> Uni.createFrom().completionStage(() -> archive.sendTo(request.getDelegate())
                         .toCompletionStage()))
                 .chain(response -> Uni.createFrom().completionStage(() -> response.body().toCompletionStage())

@@ -19,7 +19,14 @@ import java.util.UUID;
 public class ProjectRepository implements PanacheRepositoryBase<Project, UUID> {
 
     /** Filters of the project list; null means "any". */
-    public record Filter(UUID serverId, ProjectStatus status, String tag, String nameContains) {
+    public record Filter(UUID serverId, ProjectStatus status, String tag, String nameContains, Visibility visibility) {
+        public Filter(UUID serverId, ProjectStatus status, String tag, String nameContains) {
+            this(serverId, status, tag, nameContains, null);
+        }
+    }
+
+    /** Only labs of {@code owner} or tagged with one of {@code groupTags} ({@code group:<name>}); null: every lab. */
+    public record Visibility(String owner, List<String> groupTags) {
     }
 
     /** The sort key a cursor carries: creation time, then id. */
@@ -42,6 +49,15 @@ public class ProjectRepository implements PanacheRepositoryBase<Project, UUID> {
         if (filter.tag() != null) {
             where.add("array_contains(tags, :tag)");
             params.and("tag", filter.tag());
+        }
+        if (filter.visibility() != null) {
+            if (filter.visibility().groupTags().isEmpty()) {
+                where.add("owner = :owner");
+            } else {
+                where.add("(owner = :owner or array_overlaps(tags, :groupTags))");
+                params.and("groupTags", filter.visibility().groupTags().toArray(String[]::new));
+            }
+            params.and("owner", filter.visibility().owner());
         }
         if (filter.nameContains() != null) {
             where.add("lower(name) like :name");

@@ -1,5 +1,7 @@
 package dev.labfleet.project.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.project.service.OperationService;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -15,6 +17,7 @@ import java.util.UUID;
 @Path("/api/v1/operations")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "operations", description = "Staggered starts and stops, with a result per node")
+@RolesAllowed(Roles.VIEWER)
 public class OperationResource {
 
     private final OperationService operations;

@@ -1,5 +1,7 @@
 package dev.labfleet.project.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.common.id.Ids;
 import dev.labfleet.common.page.CursorPage;
 import dev.labfleet.support.http.HttpLimits;
@@ -42,6 +44,7 @@ import java.util.UUID;
 @Path("/api/v1/projects")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "projects", description = "Labs across the GNS3 fleet")
+@RolesAllowed(Roles.VIEWER)
 public class ProjectResource {
 
     private final ProjectService projects;
@@ -57,6 +60,7 @@ public class ProjectResource {
         this.limits = limits;
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("/sync")
     @Operation(summary = "Reconcile with the GNS3 servers", description = "Adopts labs that exist on a registered "
@@ -88,6 +92,7 @@ public class ProjectResource {
         return projects.get(projectId, counts);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a lab", description = "Placed by the gateway unless serverId is given. "
@@ -99,6 +104,7 @@ public class ProjectResource {
                 .entity(result.project()).build());
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @PUT
     @Path("/{projectId}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -107,6 +113,7 @@ public class ProjectResource {
         return projects.update(projectId, request);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @DELETE
     @Path("/{projectId}")
     @Operation(summary = "Delete a lab, on its GNS3 server and here")
@@ -114,6 +121,7 @@ public class ProjectResource {
         return projects.delete(projectId).map(ignored -> Response.noContent().build());
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{projectId}/open")
     @Operation(summary = "Open a lab on its GNS3 server")
@@ -121,6 +129,7 @@ public class ProjectResource {
         return projects.open(projectId);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{projectId}/close")
     @Operation(summary = "Close a lab on its GNS3 server (its nodes stop)")
@@ -142,6 +151,7 @@ public class ProjectResource {
                 stream -> 200);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/import")
     @Consumes({"application/gns3project", "application/zip", MediaType.APPLICATION_OCTET_STREAM})
@@ -164,6 +174,7 @@ public class ProjectResource {
                 .map(view -> Response.created(URI.create("/api/v1/projects/" + view.projectId())).entity(view).build());
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{projectId}/duplicate")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -174,6 +185,7 @@ public class ProjectResource {
                 .map(view -> Response.created(URI.create("/api/v1/projects/" + view.projectId())).entity(view).build());
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{projectId}/start")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -184,6 +196,7 @@ public class ProjectResource {
         return accepted(operations.begin(projectId, dev.labfleet.project.domain.Operation.Kind.START, request));
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{projectId}/stop")
     @Consumes(MediaType.APPLICATION_JSON)

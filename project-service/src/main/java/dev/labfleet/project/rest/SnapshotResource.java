@@ -1,13 +1,15 @@
 package dev.labfleet.project.rest;
 
-import dev.labfleet.common.problem.Names;
+import dev.labfleet.support.security.Caller;
+import dev.labfleet.support.security.OpenAccessMechanism;
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.project.service.SnapshotService;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -22,10 +24,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.util.List;
 import java.util.UUID;
 
-/** Snapshots of a lab. The caller's name comes from {@value #USER_HEADER}, set by the edge's authentication. */
+/**
+ * Snapshots of a lab. The name recorded as {@code createdBy} is the authenticated caller's; {@value #USER_HEADER}
+ * names it only when security is off (tests).
+ */
 @Path("/api/v1/projects/{projectId}/snapshots")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "snapshots", description = "Snapshots of a lab, with who took and restored them")
+@RolesAllowed(Roles.VIEWER)
 public class SnapshotResource {
 
     public static final String USER_HEADER = "X-Labfleet-User";
@@ -44,25 +50,28 @@ public class SnapshotResource {
         return snapshots.list(projectId);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Take a snapshot (GNS3 answers 409 while nodes run)")
     public Uni<Response> create(@PathParam("projectId") UUID projectId, @Valid @NotNull CreateSnapshotRequest request,
-                                @HeaderParam(USER_HEADER) @DefaultValue("anonymous") String user) {
-        Names.requireHeader(USER_HEADER, user, MAX_USER_LENGTH);
-        return snapshots.create(projectId, request.name(), user)
+                                @HeaderParam(USER_HEADER) String user) {
+        String who = Caller.recorded(USER_HEADER, user, MAX_USER_LENGTH, OpenAccessMechanism.NAME);
+        return snapshots.create(projectId, request.name(), who)
                 .map(view -> Response.status(Response.Status.CREATED).entity(view).build());
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{snapshotId}/restore")
     @Operation(summary = "Restore a snapshot: the lab goes back to it")
     public Uni<ProjectView> restore(@PathParam("projectId") UUID projectId, @PathParam("snapshotId") UUID snapshotId,
-                                    @HeaderParam(USER_HEADER) @DefaultValue("anonymous") String user) {
-        Names.requireHeader(USER_HEADER, user, MAX_USER_LENGTH);
-        return snapshots.restore(projectId, snapshotId, user);
+                                    @HeaderParam(USER_HEADER) String user) {
+        String who = Caller.recorded(USER_HEADER, user, MAX_USER_LENGTH, OpenAccessMechanism.NAME);
+        return snapshots.restore(projectId, snapshotId, who);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @DELETE
     @Path("/{snapshotId}")
     @Operation(summary = "Delete a snapshot")

@@ -19,6 +19,10 @@ import dev.labfleet.project.rest.ProjectView;
 import dev.labfleet.project.rest.UpdateProjectRequest;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import dev.labfleet.support.security.AuthProblems;
+import dev.labfleet.support.security.Caller;
+import dev.labfleet.support.security.LabAccess;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.http.HttpClientResponse;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +30,7 @@ import org.jboss.logging.Logger;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -70,7 +75,7 @@ public class ProjectService {
 
     /** Imports a .gns3project archive as a new lab, placed like a create (GNS3 leaves it closed). */
     public Uni<ProjectView> importArchive(String name, UUID serverId, String owner, ArchiveUpload archive) {
-        String who = owner == null || owner.isBlank() ? DEFAULT_OWNER : owner;
+        String who = ownerFor(owner);
         UUID id = UUID.randomUUID();
         CreateProjectRequest request = new CreateProjectRequest(id, name, who, serverId, null, null, null, null, null);
         return Panache.withSession(() -> repository.findByOwnerAndName(who, name)).chain(taken -> taken != null
@@ -86,7 +91,11 @@ public class ProjectService {
     public Uni<CursorPage<ProjectView>> list(UUID serverId, ProjectStatus status, String tag, String name, String cursor,
                                              Integer limit) {
         int size = Cursor.limit(limit);
-        return repository.page(new ProjectRepository.Filter(serverId, status, tag, name), cursor, size)
+        // a caller who does not see every lab lists its own and those of its groups
+        SecurityIdentity caller = Caller.current();
+        ProjectRepository.Visibility visibility = LabAccess.seesAll(caller) ? null
+                : new ProjectRepository.Visibility(Caller.name(caller), LabAccess.groupTags(caller));
+        return repository.page(new ProjectRepository.Filter(serverId, status, tag, name, visibility), cursor, size)
                 .map(rows -> CursorPage.of(rows, size, ProjectRepository::cursorKey).map(ProjectView::of));
     }
 
@@ -123,7 +132,7 @@ public class ProjectService {
      */
     public Uni<Created> create(CreateProjectRequest request) {
         UUID id = request.projectId() != null ? request.projectId() : UUID.randomUUID();
-        String owner = request.owner() == null || request.owner().isBlank() ? DEFAULT_OWNER : request.owner();
+        String owner = ownerFor(request.owner());
         return Panache.withSession(() -> repository.findById(id).chain(existing -> existing != null
                         ? Uni.createFrom().item(new Found(existing, null))
                         : repository.findByOwnerAndName(owner, request.name()).map(same -> new Found(null, same))))
@@ -351,10 +360,47 @@ public class ProjectService {
                 .onFailure(ProjectService::isOptimisticLock).retry().atMost(3);
     }
 
-    /** The lab as stored, read in a session of its own when none is open (the entity is detached afterwards). */
+    /**
+     * The lab as stored, read in a session of its own when none is open (the entity is detached afterwards), when the
+     * caller may see it (a read) or change it (any other method): 403 otherwise (docs/security.md). Every route on a
+     * lab goes through here.
+     */
     Uni<Project> find(UUID projectId) {
         return Panache.withSession(() -> repository.findById(projectId))
-                .onItem().ifNull().failWith(() -> notFound(projectId));
+                .onItem().ifNull().failWith(() -> notFound(projectId))
+                .invoke(ProjectService::checkAccess);
+    }
+
+    private static void checkAccess(Project p) {
+        SecurityIdentity caller = Caller.current();
+        if (LabAccess.seesAll(caller)) {
+            return;
+        }
+        List<String> tags = p.tags == null ? List.of() : List.of(p.tags);
+        String method = Caller.method();
+        boolean read = method == null || "GET".equals(method) || "HEAD".equals(method);
+        if (read ? !LabAccess.canSee(caller, p.owner, tags) : !LabAccess.canChange(caller, p.owner, tags)) {
+            throw AuthProblems.forbidden("lab " + p.id + " belongs to " + p.owner + " and none of the caller's groups: "
+                    + (read ? "it may not be read" : "it may not be changed") + " by " + Caller.name(caller));
+        }
+    }
+
+    /**
+     * The owner of a new lab: the caller. Only an admin (or the suite itself, or tests with security off) names
+     * another owner; anyone else naming one is refused.
+     */
+    private static String ownerFor(String requested) {
+        SecurityIdentity caller = Caller.current();
+        boolean named = requested != null && !requested.isBlank();
+        if (LabAccess.seesAll(caller)) {
+            return named ? requested : caller != null && !Caller.open(caller) ? Caller.name(caller) : DEFAULT_OWNER;
+        }
+        String me = Caller.name(caller);
+        if (named && !requested.equals(me)) {
+            throw AuthProblems.forbidden("only an admin creates labs for another owner (" + requested + "); leave owner"
+                    + " out to own the lab as " + me);
+        }
+        return me;
     }
 
     private static ProblemException notFound(UUID projectId) {

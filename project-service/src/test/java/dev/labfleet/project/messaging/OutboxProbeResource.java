@@ -1,5 +1,6 @@
 package dev.labfleet.project.messaging;
 
+import jakarta.annotation.security.PermitAll;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.labfleet.common.event.CloudEvent;
 import dev.labfleet.outbox.Outbox;
@@ -14,6 +15,7 @@ import java.net.URI;
 
 /** Test-only: writes numbered events for one key through the outbox, as a service's transaction would. */
 @Path("/test/outbox")
+@PermitAll
 public class OutboxProbeResource {
 
     private final Outbox outbox;

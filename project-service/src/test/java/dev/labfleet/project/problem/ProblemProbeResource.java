@@ -1,5 +1,6 @@
 package dev.labfleet.project.problem;
 
+import jakarta.annotation.security.PermitAll;
 import dev.labfleet.common.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -18,6 +19,7 @@ import java.util.List;
 
 /** Test-only endpoints that fail in every way a real resource can, to check the shared problem mapping. */
 @Path("/test/problems")
+@PermitAll
 public class ProblemProbeResource {
 
     public enum Kind { vpcs, qemu }

@@ -1,5 +1,6 @@
 package dev.labfleet.search.client;
 
+import dev.labfleet.support.security.ServiceAuth;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.labfleet.common.event.CloudEventCodec;
 import dev.labfleet.search.config.SearchConfig;
@@ -25,8 +26,10 @@ import java.util.concurrent.TimeoutException;
 public class SourceClient {
 
     private final HttpClient client;
+    private final ServiceAuth auth;
 
-    public SourceClient(Vertx vertx, SearchConfig config) {
+    public SourceClient(Vertx vertx, SearchConfig config, ServiceAuth auth) {
+        this.auth = auth;
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.sources().timeout().toMillis()))
                 .setMaxPoolSize(16).setKeepAlive(true));
@@ -65,7 +68,8 @@ public class SourceClient {
     private Uni<io.vertx.mutiny.core.buffer.Buffer> raw(String baseUrl, String path, Duration timeout, String accept) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(baseUrl + path)
                 .putHeader("Accept", accept);
-        return client.request(options)
+        // the caller's token (the sources apply its roles and groups), the service account's for reindex and warming
+        return auth.sign(options).chain(signed -> client.request(signed))
                 .chain(request -> request.send())
                 .chain(response -> response.body().map(body -> {
                     if (response.statusCode() >= 300) {

@@ -30,6 +30,7 @@ import java.util.function.Function;
  */
 @GraphQLApi
 @Description("Labfleet's fleet-wide index, read-only")
+@jakarta.annotation.security.RolesAllowed(dev.labfleet.common.security.Roles.VIEWER)
 public class FleetGraphQL {
 
     private final SearchService search;

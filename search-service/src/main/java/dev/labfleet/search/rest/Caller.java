@@ -2,7 +2,10 @@ package dev.labfleet.search.rest;
 
 import dev.labfleet.common.problem.ProblemException;
 
-/** The caller's identity, from {@code X-Labfleet-User} until authentication lands. */
+/**
+ * The caller's name for per-user data (history, custom dashboards): the authenticated caller's; {@code X-Labfleet-User}
+ * names it only while security is off (tests).
+ */
 public final class Caller {
 
     public static final String HEADER = "X-Labfleet-User";
@@ -13,6 +16,10 @@ public final class Caller {
 
     /** The user named by the header, or null when there is none. */
     public static String optional(String header) {
+        io.quarkus.security.identity.SecurityIdentity identity = dev.labfleet.support.security.Caller.current();
+        if (identity != null && !dev.labfleet.support.security.Caller.open(identity)) {
+            return dev.labfleet.support.security.Caller.name(identity);
+        }
         if (header == null || header.isBlank()) {
             return null;
         }

@@ -1,5 +1,7 @@
 package dev.labfleet.search.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.search.cache.DashboardCache;
 import dev.labfleet.search.dashboard.CustomDashboardService;
@@ -27,6 +29,7 @@ import java.util.UUID;
 @Path("/api/v1/dashboards")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "dashboards", description = "The fleet's dashboards, and each user's own")
+@RolesAllowed(Roles.VIEWER)
 public class DashboardResource {
 
     private final DashboardCache cache;
@@ -54,6 +57,7 @@ public class DashboardResource {
         return custom.list(Caller.required(user));
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/custom")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -71,6 +75,7 @@ public class DashboardResource {
         return custom.render(Caller.required(user), id(dashboardId));
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @PUT
     @Path("/custom/{dashboardId}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -80,6 +85,7 @@ public class DashboardResource {
         return custom.update(Caller.required(user), id(dashboardId), request);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @DELETE
     @Path("/custom/{dashboardId}")
     public Uni<Response> delete(@HeaderParam(Caller.HEADER) String user, @PathParam("dashboardId") String dashboardId) {

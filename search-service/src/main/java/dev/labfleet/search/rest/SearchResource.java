@@ -1,5 +1,7 @@
 package dev.labfleet.search.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.common.id.Ids;
 import dev.labfleet.common.page.Cursor;
 import dev.labfleet.common.problem.ProblemException;
@@ -37,6 +39,7 @@ import java.util.Set;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "search", description = "Fleet-wide search over servers, labs, nodes, links, templates, snapshots, "
         + "scripts, workflows, executions, anomalies and events")
+@RolesAllowed(Roles.VIEWER)
 public class SearchResource {
 
     private final SearchService search;
@@ -150,6 +153,7 @@ public class SearchResource {
         return history.history(Caller.optional(user));
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("/reindex")
     @Operation(summary = "Rebuild the index from the services' APIs", description = "Reads every server, template, "

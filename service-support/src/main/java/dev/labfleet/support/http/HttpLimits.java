@@ -96,6 +96,11 @@ public class HttpLimits {
         context.next();
     }
 
+    /** Ends {@code context} with {@code problem} as {@code application/problem+json} (for other Router handlers). */
+    public static void answer(RoutingContext context, Problem problem) {
+        refuse(context, problem, false);
+    }
+
     private static void refuse(RoutingContext context, Problem problem, boolean close) {
         Problem full = problem.withTraceId(ProblemMappers.traceId());
         byte[] body;

@@ -6,7 +6,8 @@ import java.util.logging.Filter;
 import java.util.logging.LogRecord;
 
 /**
- * Drops two warnings that say nothing is wrong, so that a service at rest logs nothing at WARN or above.
+ * Every service's console filter: masks credentials in every line ({@link SecretMask}: Authorization values, JWTs),
+ * and drops two warnings that say nothing is wrong, so that a service at rest logs nothing at WARN or above.
  *
  * <p>Hibernate Reactive 3.2.2 (Quarkus 3.32.1) files the clean-up of a bulk HQL update or delete (evicting the
  * second-level cache regions it touched) in Hibernate ORM's action queue instead of its own, so that queue still
@@ -24,10 +25,39 @@ public final class KnownNoiseFilter implements Filter {
 
     @Override
     public boolean isLoggable(LogRecord record) {
+        mask(record);
         if (!SESSION_LOGGER.equals(record.getLoggerName())) {
             return true;
         }
         String message = record.getMessage();
         return message == null || !(message.startsWith("HHH90010101") || message.startsWith("HHH90010108"));
+    }
+
+    /** Replaces the record's message by its formatted, masked text when that text holds a credential. */
+    static void mask(LogRecord record) {
+        String message = record.getMessage();
+        Object[] parameters = record.getParameters();
+        boolean suspect = SecretMask.suspect(message);
+        if (!suspect && parameters != null) {
+            for (Object p : parameters) {
+                if (p != null && SecretMask.suspect(String.valueOf(p))) {
+                    suspect = true;
+                    break;
+                }
+            }
+        }
+        if (!suspect) {
+            return;
+        }
+        String formatted = record instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage()
+                : parameters == null || parameters.length == 0 ? message
+                : java.text.MessageFormat.format(message, parameters);
+        String masked = SecretMask.mask(formatted);
+        if (record instanceof org.jboss.logmanager.ExtLogRecord ext) {
+            ext.setMessage(masked, org.jboss.logmanager.ExtLogRecord.FormatStyle.NO_FORMAT);
+        } else {
+            record.setMessage(masked);
+        }
+        record.setParameters(null);
     }
 }

@@ -1,5 +1,6 @@
 package dev.labfleet.topology.client;
 
+import dev.labfleet.support.security.ServiceAuth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.labfleet.common.gns3.BatchOperation;
@@ -36,9 +37,11 @@ public class GatewayApi {
     private final URI base;
     private final ObjectMapper mapper;
     private final TopologyConfig config;
+    private final ServiceAuth auth;
 
     public GatewayApi(Vertx vertx, @ConfigProperty(name = "quarkus.rest-client.gateway.url") String gatewayUrl,
-                      ObjectMapper mapper, TopologyConfig config) {
+                      ObjectMapper mapper, TopologyConfig config, ServiceAuth auth) {
+        this.auth = auth;
         this.base = URI.create(gatewayUrl);
         this.mapper = mapper;
         this.config = config;
@@ -201,7 +204,9 @@ public class GatewayApi {
         if (payload != null) {
             options.putHeader("Content-Type", "application/json");
         }
-        return http.request(options).chain(request -> payload == null ? request.send() : request.send(payload));
+        // the caller's token (or the service account's): the gateway applies the caller's roles
+        return auth.sign(options).chain(signed -> http.request(signed))
+                .chain(request -> payload == null ? request.send() : request.send(payload));
     }
 
     private JsonNode json(Buffer answer) {

@@ -1,5 +1,7 @@
 package dev.labfleet.topology.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.topology.service.LinkService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -28,6 +30,7 @@ import java.util.UUID;
 @Path("/api/v1/projects/{projectId}/links")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "links", description = "A lab's links: conditions, suspension, packet capture")
+@RolesAllowed(Roles.VIEWER)
 public class LinkResource {
 
     static final String PCAP = "application/vnd.tcpdump.pcap";
@@ -52,6 +55,7 @@ public class LinkResource {
         return links.get(projectId, linkId);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Link two ports", description = "Ends as {\"node\": id or name, \"adapter\": 0, \"port\": 0} "
@@ -66,6 +70,7 @@ public class LinkResource {
                 : Response.ok(created.link()).build());
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @DELETE
     @Path("/{linkId}")
     @Operation(summary = "Delete a link")
@@ -74,6 +79,7 @@ public class LinkResource {
         return links.delete(projectId, linkId);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @PUT
     @Path("/{linkId}/conditions")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -85,6 +91,7 @@ public class LinkResource {
         return links.conditions(projectId, linkId, request);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{linkId}/suspend")
     @Operation(summary = "Suspend a link (frames are dropped, the link stays)")
@@ -92,6 +99,7 @@ public class LinkResource {
         return links.suspend(projectId, linkId, true);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{linkId}/resume")
     @Operation(summary = "Resume a suspended link")
@@ -99,6 +107,7 @@ public class LinkResource {
         return links.suspend(projectId, linkId, false);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{linkId}/capture/start")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -109,6 +118,7 @@ public class LinkResource {
         return links.startCapture(projectId, linkId, request);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{linkId}/capture/stop")
     @Operation(summary = "Stop capturing")

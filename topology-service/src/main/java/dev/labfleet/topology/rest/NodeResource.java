@@ -1,5 +1,7 @@
 package dev.labfleet.topology.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.topology.service.NodeService;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -26,6 +28,7 @@ import java.util.UUID;
 @Path("/api/v1/projects/{projectId}/nodes")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "nodes", description = "A lab's nodes, on its GNS3 server")
+@RolesAllowed(Roles.VIEWER)
 public class NodeResource {
 
     private final NodeService nodes;
@@ -48,6 +51,7 @@ public class NodeResource {
         return nodes.get(projectId, nodeId);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Add a node", description = "From a template of the fleet catalogue (by name or id) or a GNS3 "
@@ -62,6 +66,7 @@ public class NodeResource {
                 : Response.ok(created.node()).build());
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @PUT
     @Path("/{nodeId}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -72,6 +77,7 @@ public class NodeResource {
         return nodes.update(projectId, nodeId, request);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @DELETE
     @Path("/{nodeId}")
     @Operation(summary = "Delete a node and its links")
@@ -80,6 +86,7 @@ public class NodeResource {
         return nodes.delete(projectId, nodeId);
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{nodeId}/{action: start|stop|suspend|reload}")
     @Operation(summary = "Start, stop, suspend or reload a node", description = "Answers when GNS3 has done it (a "
@@ -89,6 +96,7 @@ public class NodeResource {
         return nodes.act(projectId, nodeId, NodeService.Action.valueOf(action.toUpperCase(java.util.Locale.ROOT)));
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @GET
     @Path("/{nodeId}/console")
     @Operation(summary = "Where the node's console listens", description = "type, host and port from GNS3; 409 for "

@@ -1,5 +1,7 @@
 package dev.labfleet.topology.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.common.page.FleetList;
 import dev.labfleet.topology.service.TemplateCatalogueService;
 import io.smallrye.mutiny.Uni;
@@ -14,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/templates")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "templates", description = "The fleet-wide template catalogue")
+@RolesAllowed(Roles.VIEWER)
 public class TemplateResource {
 
     private final TemplateCatalogueService templates;

@@ -1,5 +1,7 @@
 package dev.labfleet.topology.rest;
 
+import dev.labfleet.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.topology.service.TopologyFormatService;
 import dev.labfleet.topology.service.TopologyGeneratorService;
 import dev.labfleet.topology.spec.SpecCodec;
@@ -20,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/api/v1/topologies")
 @Tag(name = "topologies", description = "Topology specs: generate, import")
+@RolesAllowed(Roles.VIEWER)
 public class TopologyGeneratorResource {
 
     static final String APPLICATION_YAML = "application/yaml";
@@ -32,6 +35,7 @@ public class TopologyGeneratorResource {
         this.formats = formats;
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/generate")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -44,6 +48,7 @@ public class TopologyGeneratorResource {
         return generator.generate(request.toOptions()).map(spec -> respond(spec, type));
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/import/containerlab")
     @Consumes({APPLICATION_YAML, "application/x-yaml", "text/yaml", MediaType.TEXT_PLAIN})

@@ -1,0 +1,12 @@
+package dev.labfleet.gateway.security;
+
+import dev.labfleet.common.testing.SecuredProfile;
+import dev.labfleet.common.testing.SecuredRoutesContract;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/** Every route of gns3-gateway-service declares its rule (common-api's {@link SecuredRoutesContract}). */
+@QuarkusTest
+@TestProfile(SecuredProfile.class)
+class SecuredRoutesTest implements SecuredRoutesContract {
+}
