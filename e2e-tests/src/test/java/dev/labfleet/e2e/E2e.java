@@ -26,6 +26,31 @@ final class E2e {
     private E2e() {
     }
 
+    private static dev.labfleet.common.security.DevIssuer issuer;
+
+    /**
+     * The e2e run's OIDC issuer (the built-in dev issuer, in this JVM on a free port), started at first use; from then
+     * on every RestAssured request carries an admin's token unless it sets its own Authorization.
+     */
+    static synchronized dev.labfleet.common.security.DevIssuer issuer() {
+        if (issuer == null) {
+            try {
+                issuer = dev.labfleet.common.security.DevIssuer.start(
+                        Files.createTempDirectory(root().resolve("e2e-tests/target"), "issuer-"), 0, null);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("the e2e issuer did not start", e);
+            }
+            io.restassured.RestAssured.requestSpecification = new io.restassured.builder.RequestSpecBuilder()
+                    .addHeader("Authorization", "Bearer " + token("e2e-admin", "admin")).build();
+        }
+        return issuer;
+    }
+
+    /** A token of the e2e issuer, valid for two hours. */
+    static String token(String user, String role, String... groups) {
+        return issuer().token(user, List.of(role), List.of(groups), java.time.Duration.ofHours(2));
+    }
+
     static Path root() {
         String configured = System.getProperty("labfleet.root");
         Path start = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath();

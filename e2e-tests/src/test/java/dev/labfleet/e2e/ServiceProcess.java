@@ -65,6 +65,10 @@ final class ServiceProcess implements AutoCloseable {
         environment.put("LABFLEET_KAFKA_GROUP", module + "-e2e" + E2e.DB_SUFFIX);
         environment.put("LABFLEET_TOPOLOGY_CACHE_KEY_PREFIX", "labfleet:topology:e2e:");
         environment.put("LABFLEET_GATEWAY_PLACEMENT_ROUND_ROBIN_KEY", "labfleet:gateway:e2e:placement:round-robin");
+        // security on, as in production: tokens of the e2e run's dev issuer (E2e.issuer), the service account's
+        // secret from it; every request of the tests carries an admin's token (E2e.issuer sets it up)
+        environment.put("LABFLEET_OIDC_ISSUER", E2e.issuer().issuer());
+        environment.put("LABFLEET_SERVICE_CLIENT_SECRET_FILE", E2e.issuer().dir().resolve("client-secret").toString());
         environment.putAll(env);
         process = builder.start();
         return this;

@@ -1,10 +1,7 @@
 package dev.labfleet.e2e;
 
 import dev.labfleet.common.security.DevIssuer;
-import dev.labfleet.common.security.Roles;
 import dev.labfleet.simulator.Gns3Simulator;
-import io.restassured.RestAssured;
-import io.restassured.builder.RequestSpecBuilder;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -32,13 +29,10 @@ final class Suite implements ExtensionContext.Store.CloseableResource {
         simulator = Gns3Simulator.start();
         Path state = Files.createTempDirectory(E2e.root().resolve("e2e-tests/target"), "state-");
         String gateway = "http://127.0.0.1:" + E2e.SERVICES.get(0).port();
-        // Security on, as ./labfleet up runs it: the dev issuer (in this JVM, on a free port) signs the tokens, the
-        // services verify them against its JWKS and fetch their service account's token from it (the client secret
-        // under the state directory, where the services look for it). Every request of the tests carries an admin's
+        // Security on, as ./labfleet up runs it: the e2e run's dev issuer (E2e.issuer) signs the tokens, the services
+        // (ServiceProcess passes its URL) verify them against its JWKS; every request of the tests carries an admin's
         // token unless it sets its own.
-        issuer = DevIssuer.start(state.resolve("issuer"), 0, null);
-        RestAssured.requestSpecification = new RequestSpecBuilder().addHeader("Authorization", "Bearer "
-                + token("e2e-admin", Roles.ADMIN)).build();
+        issuer = E2e.issuer();
         // E2e.SERVICES: gateway, project, topology, automation, monitoring, search
         for (E2e.Service s : E2e.SERVICES) {
             services.put(s.shortName(), new ServiceProcess(s.module(), s.shortName(), s.port(), Map.of(
@@ -46,7 +40,6 @@ final class Suite implements ExtensionContext.Store.CloseableResource {
                     "LABFLEET_PROJECT_URL", "http://127.0.0.1:" + E2e.SERVICES.get(1).port(),
                     "LABFLEET_GNS3_URL", simulator.baseUrl(),
                     "LABFLEET_STATE_DIR", state.toString(),
-                    "LABFLEET_OIDC_ISSUER", issuer.issuer(),
                     // every e2e run starts from empty databases (the services' test databases)
                     "QUARKUS_HIBERNATE_ORM_SCHEMA_MANAGEMENT_STRATEGY", "drop-and-create")).start());
         }
@@ -60,9 +53,9 @@ final class Suite implements ExtensionContext.Store.CloseableResource {
         return current;
     }
 
-    /** A token of the suite's dev issuer (as {@code ./labfleet token} prints it), valid for an hour. */
+    /** A token of the suite's dev issuer (as {@code ./labfleet token} prints it). */
     String token(String user, String role, String... groups) {
-        return issuer.token(user, List.of(role), List.of(groups), Duration.ofHours(1));
+        return E2e.token(user, role, groups);
     }
 
     DevIssuer issuer() {
@@ -91,8 +84,6 @@ final class Suite implements ExtensionContext.Store.CloseableResource {
             }
         }
         simulator.close();
-        issuer.close();
-        RestAssured.requestSpecification = null;
         current = null;
         if (!alive.isEmpty()) {
             throw new IllegalStateException("still running after stop: " + alive);
