@@ -31,9 +31,10 @@ import static org.hamcrest.Matchers.startsWith;
  * What every Labfleet service guarantees, run by each service's {@code @QuarkusTest} against its real PostgreSQL,
  * Redis and Kafka: readiness that really checks them (PostgreSQL as a readiness condition, Kafka and Redis as
  * reported dependencies), Prometheus metrics, an OpenAPI document, Swagger UI, problem+json answers for unknown
- * routes, and test runs that never join the running suite's Kafka consumer groups.
+ * routes, test runs that never join the running suite's Kafka consumer groups, and schema migrations that build,
+ * upgrade and race safely ({@link SchemaMigrationContract}).
  */
-public interface ServiceBasicsContract {
+public interface ServiceBasicsContract extends SchemaMigrationContract {
 
     /** An incoming channel's connector property: {@code mp.messaging.incoming.<channel>.connector}. */
     Pattern INCOMING_CONNECTOR = Pattern.compile("mp\\.messaging\\.incoming\\.([^.]+)\\.connector");

@@ -37,7 +37,6 @@ public class TrafficHistory {
     /** minute -> (projectId|linkId) -> [packets, bits, seconds] */
     private final Map<String, double[]> minute = new HashMap<>();
     private long currentMinute = -1;
-    private final Uni<Void> table;
 
     public TrafficHistory(ReactiveRedisDataSource redis, Pool pool,
                           @ConfigProperty(name = "labfleet.monitoring.history.key-prefix",
@@ -45,12 +44,6 @@ public class TrafficHistory {
         this.redis = redis;
         this.pool = pool;
         this.prefix = prefix;
-        // not an entity (no object is ever loaded from it): created here, once per process
-        this.table = Uni.createFrom().deferred(() -> pool.query("CREATE TABLE IF NOT EXISTS monitoring_traffic_minute ("
-                        + "project_id uuid NOT NULL, object_id uuid NOT NULL, minute timestamptz NOT NULL, "
-                        + "pps double precision NOT NULL, bps double precision NOT NULL, "
-                        + "PRIMARY KEY (project_id, object_id, minute))").execute().replaceWithVoid())
-                .memoize().indefinitely();
     }
 
     private String key(String projectId) {
@@ -109,11 +102,12 @@ public class TrafficHistory {
         if (batch.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return table.chain(() -> pool.preparedQuery("INSERT INTO monitoring_traffic_minute (project_id, object_id, minute, pps, bps) "
+        // not an entity (no object is ever loaded from it): its table comes from migration V2
+        return pool.preparedQuery("INSERT INTO monitoring_traffic_minute (project_id, object_id, minute, pps, bps) "
                         + "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (project_id, object_id, minute) DO UPDATE "
                         + "SET pps = EXCLUDED.pps, bps = EXCLUDED.bps").executeBatch(batch)
                 .chain(() -> pool.query("DELETE FROM monitoring_traffic_minute WHERE minute < now() - interval '24 hours'")
-                        .execute()))
+                        .execute())
                 .replaceWithVoid();
     }
 
@@ -142,7 +136,7 @@ public class TrafficHistory {
 
     /** 1 min points (last 24 h, from PostgreSQL) of a lab or one of its links. */
     public Uni<List<JsonNode>> minutes(String projectId, String linkId) {
-        return table.chain(() -> pool.preparedQuery("SELECT minute, pps, bps FROM monitoring_traffic_minute WHERE project_id = $1 "
+        return pool.preparedQuery("SELECT minute, pps, bps FROM monitoring_traffic_minute WHERE project_id = $1 "
                         + "AND object_id = $2 AND minute >= now() - interval '24 hours' ORDER BY minute")
                 .execute(Tuple.of(java.util.UUID.fromString(projectId),
                         java.util.UUID.fromString(linkId == null ? projectId : linkId)))
@@ -154,6 +148,6 @@ public class TrafficHistory {
                                 .put("pps", r.getDouble("pps")).put("bps", r.getDouble("bps")));
                     }
                     return out;
-                }));
+                });
     }
 }

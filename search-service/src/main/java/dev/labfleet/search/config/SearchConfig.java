@@ -10,10 +10,6 @@ import java.util.Optional;
 @ConfigMapping(prefix = "labfleet.search")
 public interface SearchConfig {
 
-    /** Drop and recreate the index tables at start (tests only: their database starts empty each run). */
-    @WithDefault("false")
-    boolean resetSchema();
-
     /** Rebuild the index from the services' APIs at start when it holds no document. */
     @WithDefault("true")
     boolean reindexOnEmpty();

@@ -1,128 +1,20 @@
 package dev.labfleet.search.index;
 
-import dev.labfleet.search.config.SearchConfig;
-import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * The index's tables, created at start when missing (idempotent DDL; several replicas may start at once, so it runs
- * under a PostgreSQL advisory lock). {@code pg_trgm} is a trusted extension since PostgreSQL 13: the database's
- * owner (the service's user, as scripts/infra.sh creates it) may create it without being superuser.
+ * The index's tables. They are Flyway's (src/main/resources/db/migration), migrated before the application starts
+ * serving, under Flyway's lock when several replicas start at once; readers and writers still ask {@link #ready()}
+ * so that a later schema step that must wait (a rebuild in the background) has one place to go.
  */
 @ApplicationScoped
 public class IndexSchema {
 
-    private static final Logger LOG = Logger.getLogger(IndexSchema.class);
-    private static final long LOCK = 0x5EA2C4_0001L;
+    private static final Uni<Void> READY = Uni.createFrom().voidItem();
 
-    private static final List<String> DROP = List.of(
-            "DROP TABLE IF EXISTS search_document, search_template, search_history, search_dashboard CASCADE");
-
-    private static final List<String> CREATE = List.of(
-            "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-            """
-            CREATE TABLE IF NOT EXISTS search_document (
-              id text PRIMARY KEY,
-              kind text NOT NULL,
-              entity_id text NOT NULL,
-              server_id uuid,
-              project_id uuid,
-              name text,
-              name_terms text,
-              tag_terms text,
-              body_terms text,
-              status text,
-              node_type text,
-              template text,
-              template_id uuid,
-              labels text[],
-              data jsonb NOT NULL DEFAULT '{}',
-              link text,
-              occurred_at timestamptz NOT NULL,
-              version_time timestamptz NOT NULL,
-              deleted boolean NOT NULL DEFAULT false,
-              seq bigint GENERATED ALWAYS AS IDENTITY,
-              indexed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-              tsv tsvector GENERATED ALWAYS AS (
-                setweight(to_tsvector('simple', coalesce(name_terms, '')), 'A')
-                || setweight(to_tsvector('simple', coalesce(tag_terms, '')), 'B')
-                || setweight(to_tsvector('simple', coalesce(body_terms, '')), 'C')) STORED
-            )""",
-            "CREATE INDEX IF NOT EXISTS search_document_tsv ON search_document USING gin (tsv) WHERE NOT deleted",
-            "CREATE INDEX IF NOT EXISTS search_document_name_trgm ON search_document USING gin (lower(name) gin_trgm_ops)"
-                    + " WHERE NOT deleted AND kind <> 'event'",
-            "CREATE INDEX IF NOT EXISTS search_document_kind ON search_document (kind, occurred_at DESC, id) WHERE NOT deleted",
-            "CREATE INDEX IF NOT EXISTS search_document_project ON search_document (project_id) WHERE project_id IS NOT NULL",
-            "CREATE INDEX IF NOT EXISTS search_document_server ON search_document (server_id) WHERE server_id IS NOT NULL",
-            "CREATE INDEX IF NOT EXISTS search_document_labels ON search_document USING gin (labels) WHERE NOT deleted",
-            "CREATE INDEX IF NOT EXISTS search_document_tombstones ON search_document (version_time) WHERE deleted",
-            """
-            CREATE TABLE IF NOT EXISTS search_template (
-              template_id uuid PRIMARY KEY,
-              name text NOT NULL,
-              terms text NOT NULL
-            )""",
-            """
-            CREATE TABLE IF NOT EXISTS search_history (
-              id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-              user_id text NOT NULL,
-              query text NOT NULL,
-              at timestamptz NOT NULL DEFAULT now()
-            )""",
-            "CREATE INDEX IF NOT EXISTS search_history_user ON search_history (user_id, id DESC)",
-            "CREATE INDEX IF NOT EXISTS search_history_at ON search_history (at)",
-            """
-            CREATE TABLE IF NOT EXISTS search_dashboard (
-              id uuid PRIMARY KEY,
-              owner text NOT NULL,
-              name text NOT NULL,
-              widgets jsonb NOT NULL,
-              created_at timestamptz NOT NULL,
-              updated_at timestamptz NOT NULL,
-              UNIQUE (owner, name)
-            )""");
-
-    private final Pool pool;
-    private final SearchConfig config;
-    private final Uni<Void> ready;
-
-    public IndexSchema(Pool pool, SearchConfig config) {
-        this.pool = pool;
-        this.config = config;
-        this.ready = Uni.createFrom().deferred(this::create)
-                .onFailure().invoke(e -> LOG.warnf("index schema not ready yet: %s", e.toString()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).indefinitely()
-                .memoize().indefinitely();
-    }
-
-    void onStart(@Observes StartupEvent event) {
-        ready.subscribe().with(v -> LOG.debug("index schema ready"), e -> { });
-    }
-
-    /** Completes once the tables exist; every reader and writer waits for it. */
+    /** Completes once the tables exist: at once, since migrations ran at start. */
     public Uni<Void> ready() {
-        return ready;
-    }
-
-    private Uni<Void> create() {
-        List<String> statements = new ArrayList<>();
-        if (config.resetSchema()) {
-            statements.addAll(DROP);
-        }
-        statements.addAll(CREATE);
-        return pool.withTransaction(conn -> conn.query("SELECT pg_advisory_xact_lock(" + LOCK + ")").execute()
-                .chain(() -> Multi.createFrom().iterable(statements)
-                        .onItem().transformToUniAndConcatenate(sql -> conn.query(sql).execute())
-                        .collect().last())
-                .replaceWithVoid());
+        return READY;
     }
 }
