@@ -40,8 +40,9 @@ final class Suite implements ExtensionContext.Store.CloseableResource {
                     "LABFLEET_PROJECT_URL", "http://127.0.0.1:" + E2e.SERVICES.get(1).port(),
                     "LABFLEET_GNS3_URL", simulator.baseUrl(),
                     "LABFLEET_STATE_DIR", state.toString(),
-                    // every e2e run starts from empty databases (the services' test databases)
-                    "QUARKUS_HIBERNATE_ORM_SCHEMA_MANAGEMENT_STRATEGY", "drop-and-create")).start());
+                    // every e2e run starts from empty databases (the services' test databases): Flyway cleans
+                    // them, then migrates them as in production, and Hibernate validates the result
+                    "QUARKUS_FLYWAY_CLEAN_AT_START", "true")).start());
         }
         for (ServiceProcess service : services.values()) {
             // LABFLEET_E2E_START_SECONDS: more on a machine busy with other builds
