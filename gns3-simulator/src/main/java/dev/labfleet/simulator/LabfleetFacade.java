@@ -23,23 +23,33 @@ import java.util.regex.Pattern;
  * problem+json with GNS3's status, 5xx as 502; batches run call by call), placement and the server list name one server, and
  * {@code GET /api/v1/projects/{id}} answers as project-service would for the simulator's projects. The suite's e2e
  * tests run the real services.
+ *
+ * <p>More simulated servers can be added ({@link #addServer}) for fleet tests: the server list names them all, each
+ * {@code /api/v1/servers/{id}/...} goes to its own simulator, {@code POST .../drain} and {@code .../undrain} mark a
+ * server as the gateway does, and placement honours {@code avoidServers}, {@code pinned} and draining, choosing the
+ * eligible server holding the fewest projects (ties by id).
  */
 public final class LabfleetFacade implements AutoCloseable {
 
     public static final UUID SERVER_ID = UUID.fromString("5e4e0000-0000-4000-8000-000000000001");
     private static final Pattern SERVER_PATH = Pattern.compile("/api/v1/servers/([^/]+)(/.*)?");
     private static final Pattern PROJECT_PATH = Pattern.compile("/api/v1/projects/([^/]+)");
+    private static final Pattern DRAIN_PATH = Pattern.compile("/api/v1/servers/([^/]+)/(drain|undrain)");
+    private static final Pattern ONE_SERVER_PATH = Pattern.compile("/api/v1/servers/([^/]+)");
 
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
     private final java.util.Set<UUID> deadServers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<UUID> draining = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Map<UUID, URI> servers = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final HttpClient client;
 
     private LabfleetFacade(Gns3Simulator simulator) {
-        URI target = URI.create(simulator.baseUrl());
+        servers.put(SERVER_ID, URI.create(simulator.baseUrl()));
         // as many calls in flight as the real gateway allows one server (16, plus its queue): Vert.x' default pool
         // of 5 would make the facade, not the service under test, the bottleneck of concurrent calls
-        HttpClient client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setMaxPoolSize(64));
-        server = vertx.createHttpServer().requestHandler(request -> handle(request, client, target));
+        client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setMaxPoolSize(64));
+        server = vertx.createHttpServer().requestHandler(this::handle);
         try {
             server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -69,18 +79,57 @@ public final class LabfleetFacade implements AutoCloseable {
         deadServers.remove(serverId);
     }
 
-    private void handle(HttpServerRequest request, HttpClient client, URI target) {
+    /** Adds another simulated GNS3 server under {@code serverId} (fleet tests: moves between servers). */
+    public void addServer(UUID serverId, Gns3Simulator simulator) {
+        servers.put(serverId, URI.create(simulator.baseUrl()));
+    }
+
+    /** Whether a server is draining (drained through {@code POST /api/v1/servers/{id}/drain}). */
+    public boolean draining(UUID serverId) {
+        return draining.contains(serverId);
+    }
+
+    private JsonObject serverView(UUID id) {
+        boolean dead = deadServers.contains(id);
+        return new JsonObject().put("id", id.toString()).put("name", "sim-" + id.toString().substring(0, 8))
+                .put("enabled", true).put("status", dead ? "down" : "up").put("draining", draining.contains(id));
+    }
+
+    private void handle(HttpServerRequest request) {
         String path = request.path();
+        URI target = servers.get(SERVER_ID);
         if (path.equals("/api/v1/placements")) {
-            json(request, new JsonObject().put("serverId", SERVER_ID.toString()).put("reasons", new JsonArray()).encode());
+            request.body().onSuccess(body -> place(request, body.length() == 0 ? new JsonObject() : body.toJsonObject()))
+                    .onFailure(e -> problem(request, 400, "unreadable placement request"));
             return;
         }
         if (path.equals("/api/v1/servers")) {
-            JsonArray items = new JsonArray().add(new JsonObject().put("id", SERVER_ID.toString()).put("enabled", true)
-                    .put("status", "up"));
-            deadServers.forEach(dead -> items.add(new JsonObject().put("id", dead.toString()).put("enabled", true)
-                    .put("status", "down")));
+            JsonArray items = new JsonArray();
+            servers.keySet().forEach(id -> items.add(serverView(id)));
+            deadServers.forEach(dead -> items.add(serverView(dead)));
             json(request, new JsonObject().put("items", items).encode());
+            return;
+        }
+        Matcher drain = DRAIN_PATH.matcher(path);
+        if (drain.matches()) {
+            UUID id = uuid(drain.group(1));
+            if (id == null || !servers.containsKey(id) && !deadServers.contains(id)) {
+                problem(request, 404, "no GNS3 server " + drain.group(1) + " is registered");
+                return;
+            }
+            if (request.method() == HttpMethod.POST && "drain".equals(drain.group(2))) {
+                draining.add(id);
+            } else if (request.method() == HttpMethod.POST && "undrain".equals(drain.group(2))) {
+                draining.remove(id);
+            }
+            json(request, new JsonObject().put("serverId", id.toString()).put("draining", draining.contains(id))
+                    .encode());
+            return;
+        }
+        Matcher one = ONE_SERVER_PATH.matcher(path);
+        if (one.matches() && request.method() == HttpMethod.GET && uuid(one.group(1)) != null
+                && servers.containsKey(uuid(one.group(1)))) {
+            json(request, serverView(uuid(one.group(1))).encode());
             return;
         }
         Matcher project = PROJECT_PATH.matcher(path);
@@ -99,17 +148,71 @@ public final class LabfleetFacade implements AutoCloseable {
                     + "breaker open)");
             return;
         }
-        if (!m.matches() || !SERVER_ID.toString().equals(m.group(1))) {
+        URI chosen = m.matches() && uuid(m.group(1)) != null ? servers.get(uuid(m.group(1))) : null;
+        if (chosen == null) {
             problem(request, 404, "no GNS3 server " + (m.matches() ? m.group(1) : path));
             return;
         }
+        target = chosen;
+        URI server = chosen;
         String rest = m.group(2) == null ? "" : m.group(2);
         if (rest.equals("/batch") && request.method() == HttpMethod.POST) {
-            request.body().onSuccess(body -> batch(request, client, target, body.toJsonObject()))
+            request.body().onSuccess(body -> batch(request, client, server, body.toJsonObject()))
                     .onFailure(e -> problem(request, 400, "unreadable batch"));
             return;
         }
         forward(request, client, target, "/v2" + rest + (request.query() == null ? "" : "?" + request.query()), b -> b);
+    }
+
+    private static UUID uuid(String raw) {
+        try {
+            return UUID.fromString(raw);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Placement as the gateway does it, simplified: eligible servers are registered, alive, not draining and not
+     * avoided (pinned: only {@code serverId}); the one holding the fewest projects wins, ties by id. 503 when none.
+     */
+    private void place(HttpServerRequest request, JsonObject needs) {
+        java.util.Set<String> avoid = new java.util.HashSet<>();
+        needs.getJsonArray("avoidServers", new JsonArray()).forEach(a -> avoid.add(String.valueOf(a)));
+        String pinned = "pinned".equals(needs.getString("strategy")) ? needs.getString("serverId") : null;
+        java.util.List<UUID> eligible = servers.keySet().stream()
+                .filter(id -> !deadServers.contains(id) && !draining.contains(id) && !avoid.contains(id.toString()))
+                .filter(id -> pinned == null || pinned.equals(id.toString()))
+                .toList();
+        if (eligible.isEmpty()) {
+            request.response().putHeader("Retry-After", "30");
+            problem(request, 503, "no GNS3 server can take this lab: no eligible server");
+            return;
+        }
+        java.util.List<io.vertx.core.Future<Integer>> counts = eligible.stream().map(id -> {
+            URI uri = servers.get(id);
+            return client.request(HttpMethod.GET, uri.getPort(), uri.getHost(), "/v2/projects")
+                    .compose(out -> out.send()).compose(response -> response.body())
+                    .map(body -> new JsonArray(body).size());
+        }).toList();
+        io.vertx.core.Future.join(counts).onComplete(all -> {
+            UUID best = null;
+            int fewest = Integer.MAX_VALUE;
+            for (int i = 0; i < eligible.size(); i++) {
+                io.vertx.core.Future<Integer> count = counts.get(i);
+                if (count.succeeded() && count.result() < fewest) {
+                    fewest = count.result();
+                    best = eligible.get(i);
+                }
+            }
+            if (best == null) {
+                request.response().putHeader("Retry-After", "30");
+                problem(request, 503, "no GNS3 server can take this lab: none answered");
+                return;
+            }
+            json(request, new JsonObject().put("serverId", best.toString()).put("reasons", new JsonArray()
+                    .add("fewest projects (" + fewest + ")")).encode());
+        });
     }
 
     private static void forward(HttpServerRequest request, HttpClient client, URI target, String uri,

@@ -8,6 +8,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +26,19 @@ final class ProjectArchive {
     private ProjectArchive() {
     }
 
+    /** GNS3 names a snapshot's archive {@code <name>_<ddmmyy_HHMMSS>.gns3project} (UTC) in {@code snapshots/}. */
+    private static final DateTimeFormatter SNAPSHOT_TIME = DateTimeFormatter.ofPattern("ddMMyy_HHmmss")
+            .withZone(ZoneOffset.UTC);
+
     static byte[] export(Gns3Api api, Model.Project p) {
+        return export(api, p, false);
+    }
+
+    /**
+     * The archive of a project; with {@code includeSnapshots} (GNS3's {@code include_snapshots=yes}) each snapshot's
+     * own archive goes in as {@code snapshots/<name>_<ddmmyy_HHMMSS>.gns3project}, as GNS3 keeps them on disk.
+     */
+    static byte[] export(Gns3Api api, Model.Project p, boolean includeSnapshots) {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put("project.gns3", api.topologyFile(p).toPrettyString().getBytes(StandardCharsets.UTF_8));
         for (Model.Node n : p.nodes.values()) {
@@ -33,6 +49,13 @@ final class ProjectArchive {
         for (Map.Entry<String, byte[]> f : p.files.entrySet()) {
             if (!f.getKey().startsWith("project-files/captures/")) {
                 entries.put(f.getKey(), f.getValue());
+            }
+        }
+        if (includeSnapshots) {
+            for (Model.Snapshot s : p.snapshots.values()) {
+                Instant at = Instant.ofEpochSecond(s.json.path("created_at").asLong());
+                entries.put("snapshots/" + s.json.get("name").asText() + "_" + SNAPSHOT_TIME.format(at) + ".gns3project",
+                        s.archive);
             }
         }
         return zip(entries);
@@ -58,8 +81,44 @@ final class ProjectArchive {
             }
         }
         restoreInto(api, p, zip, false);
+        restoreSnapshots(api, p, entries);
         api.close(p);
         return p;
+    }
+
+    /**
+     * The snapshots an archive carries ({@code snapshots/<name>_<ddmmyy_HHMMSS>.gns3project}): GNS3 lists them again
+     * under new ids (it never keeps snapshot ids across a load), with the name and time from the file name.
+     */
+    private static void restoreSnapshots(Gns3Api api, Model.Project p, Map<String, byte[]> entries) {
+        entries.forEach((path, data) -> {
+            if (!path.startsWith("snapshots/") || !path.endsWith(".gns3project")) {
+                return;
+            }
+            String file = path.substring("snapshots/".length(), path.length() - ".gns3project".length());
+            int cut = file.length() - "_ddMMyy_HHmmss".length();
+            if (cut < 1 || file.charAt(cut) != '_') {
+                return;
+            }
+            String name = file.substring(0, cut);
+            Instant at;
+            try {
+                at = SNAPSHOT_TIME.parse(file.substring(cut + 1), Instant::from);
+            } catch (DateTimeParseException e) {
+                return;
+            }
+            Model.Snapshot s = new Model.Snapshot();
+            s.json = ((ObjectNode) api.prototypes.get("snapshot")).deepCopy();
+            s.json.put("snapshot_id", UUID.randomUUID().toString());
+            s.json.put("project_id", p.id());
+            s.json.put("name", name);
+            s.json.put("filename", name + ".gns3snapshot");
+            s.json.put("created_at", at.getEpochSecond());
+            s.json.put("description", "Snapshot '" + name + "' taken on "
+                    + DateTimeFormatter.ofPattern("yyyy-MM-dd 'at' HH:mm:ss").withZone(ZoneOffset.UTC).format(at));
+            s.archive = data;
+            p.snapshots.put(s.json.get("snapshot_id").asText(), s);
+        });
     }
 
     /** Rebuilds a project's nodes, links and drawings from an archive; keeps ids when restoring a snapshot. */

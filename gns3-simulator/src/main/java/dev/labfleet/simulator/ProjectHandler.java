@@ -241,7 +241,9 @@ final class ProjectHandler {
 
     private void exportProject(RoutingContext ctx) {
         Model.Project p = project(ctx);
-        byte[] zip = ProjectArchive.export(api, p);
+        // GNS3 2.2 reads the flag as "yes" (anything else is no)
+        boolean snapshots = "yes".equalsIgnoreCase(ctx.queryParams().get("include_snapshots"));
+        byte[] zip = ProjectArchive.export(api, p, snapshots);
         ctx.response().putHeader("content-type", "application/gns3project")
                 .putHeader("content-disposition", "attachment; filename=\"" + p.name() + ".gns3project\"")
                 .end(Buffer.buffer(zip));

@@ -18,6 +18,10 @@ public final class EventTypes {
     public static final String LAB_SNAPSHOT_CREATED = "lab.project.snapshot-created";
     public static final String LAB_SNAPSHOT_RESTORED = "lab.project.snapshot-restored";
     public static final String LAB_SNAPSHOT_DELETED = "lab.project.snapshot-deleted";
+    /** A lab moved to another GNS3 server (its record now points there); published at the move's commit. */
+    public static final String LAB_PROJECT_MOVED = "lab.project.moved";
+    /** A step of a lab's move started, finished, failed or was rolled back. */
+    public static final String LAB_PROJECT_MOVE_PROGRESSED = "lab.project.move-progressed";
 
     public static final String LAB_TOPOLOGY_APPLIED = "lab.topology.applied";
     public static final String LAB_TOPOLOGY_APPLY_FAILED = "lab.topology.apply-failed";

@@ -11,6 +11,7 @@ import java.util.UUID;
  * @param status         UNKNOWN (not checked yet), UP, DEGRADED or DOWN, from the health monitor
  * @param breakerState   this replica's circuit breaker for the server: CLOSED, OPEN or HALF_OPEN
  * @param latencyMs      the last health check's round trip
+ * @param draining       placement skips the server (its labs keep working until moved); {@code drainingSince} when
  */
 public record ServerView(
         UUID id,
@@ -32,5 +33,7 @@ public record ServerView(
         int consecutiveFailures,
         Long latencyMs,
         OffsetDateTime createdAt,
-        OffsetDateTime updatedAt) {
+        OffsetDateTime updatedAt,
+        boolean draining,
+        OffsetDateTime drainingSince) {
 }

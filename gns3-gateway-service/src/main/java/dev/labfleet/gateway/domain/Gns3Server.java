@@ -67,6 +67,21 @@ public class Gns3Server {
 
     public boolean enabled = true;
 
+    /**
+     * Draining: placement skips the server, the labs on it keep working until they are moved. Not a registry change
+     * for the client (no new pool or breaker), so outside optimistic locking.
+     */
+    @Column(nullable = false, columnDefinition = "boolean default false not null")
+    @OptimisticLock(excluded = true)
+    public boolean draining;
+
+    @OptimisticLock(excluded = true)
+    public OffsetDateTime drainingSince;
+
+    @Column(length = 500)
+    @OptimisticLock(excluded = true)
+    public String drainReason;
+
     @Enumerated(EnumType.STRING)
     @Column(nullable = false, length = 10)
     @OptimisticLock(excluded = true)

@@ -3,11 +3,14 @@ package dev.labfleet.gateway.rest;
 import dev.labfleet.common.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.common.gns3.CreateServerRequest;
+import dev.labfleet.common.gns3.DrainServerRequest;
+import dev.labfleet.common.gns3.ServerDrainView;
 import dev.labfleet.common.gns3.ServerHealthView;
 import dev.labfleet.common.gns3.ServerTestResult;
 import dev.labfleet.common.gns3.ServerView;
 import dev.labfleet.common.gns3.UpdateServerRequest;
 import dev.labfleet.common.page.CursorPage;
+import dev.labfleet.gateway.service.DrainService;
 import dev.labfleet.gateway.service.HealthService;
 import dev.labfleet.gateway.service.ServerService;
 import io.smallrye.mutiny.Uni;
@@ -41,10 +44,12 @@ public class ServerResource {
 
     private final ServerService servers;
     private final HealthService health;
+    private final DrainService drains;
 
-    public ServerResource(ServerService servers, HealthService health) {
+    public ServerResource(ServerService servers, HealthService health, DrainService drains) {
         this.servers = servers;
         this.health = health;
+        this.drains = drains;
     }
 
     @RolesAllowed(Roles.ADMIN)
@@ -95,5 +100,26 @@ public class ServerResource {
     @Operation(summary = "Health status, 24 h uptime and the latest checks")
     public Uni<ServerHealthView> health(@PathParam("serverId") UUID serverId) {
         return health.view(serverId);
+    }
+
+    @POST
+    @Path("/{serverId}/drain")
+    @Operation(summary = "Drain a server: placement skips it, its labs keep working until moved (body optional: reason)")
+    public Uni<ServerDrainView> drain(@PathParam("serverId") UUID serverId, @Valid DrainServerRequest request) {
+        return drains.drain(serverId, request == null ? null : request.reason());
+    }
+
+    @POST
+    @Path("/{serverId}/undrain")
+    @Operation(summary = "End a drain: placement may choose the server again")
+    public Uni<ServerDrainView> undrain(@PathParam("serverId") UUID serverId) {
+        return drains.undrain(serverId);
+    }
+
+    @GET
+    @Path("/{serverId}/drain")
+    @Operation(summary = "Drain state and the labs still on the server (as its GNS3 lists them)")
+    public Uni<ServerDrainView> drainStatus(@PathParam("serverId") UUID serverId) {
+        return drains.status(serverId);
     }
 }

@@ -13,7 +13,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Chooses a server for a lab; pure, so every rule is unit-tested. A server is eligible when it is enabled, not DOWN,
+ * Chooses a server for a lab; pure, so every rule is unit-tested. A server is eligible when it is enabled, not
+ * draining, not DOWN,
  * its breaker is not open, it carries every required label, it is not to be avoided and its memory is below 95 %.
  * Least-loaded scores {@code (max(cpu%, memory%) + nodeWeight * (running nodes + lab nodes)) / capacity weight},
  * lower is better, ties broken by name then id; round-robin takes eligible servers by name in turn; pinned takes the
@@ -34,7 +35,14 @@ public final class PlacementScorer {
     /** What placement knows of one server. Load figures are null when unknown. */
     public record Candidate(UUID serverId, String name, boolean enabled, ServerStatus status, boolean breakerOpen,
                             Map<String, String> labels, double capacityWeight, Double cpuPercent,
-                            Double memoryPercent, Integer runningNodes) {
+                            Double memoryPercent, Integer runningNodes, boolean draining) {
+
+        public Candidate(UUID serverId, String name, boolean enabled, ServerStatus status, boolean breakerOpen,
+                         Map<String, String> labels, double capacityWeight, Double cpuPercent, Double memoryPercent,
+                         Integer runningNodes) {
+            this(serverId, name, enabled, status, breakerOpen, labels, capacityWeight, cpuPercent, memoryPercent,
+                    runningNodes, false);
+        }
     }
 
     /** The outcome: the chosen server (empty when none is eligible) and the full view. */
@@ -105,6 +113,9 @@ public final class PlacementScorer {
     static String ineligible(Candidate c, PlacementRequest request) {
         if (!c.enabled()) {
             return "disabled";
+        }
+        if (c.draining()) {
+            return "draining";
         }
         if (request.avoidServers() != null && request.avoidServers().contains(c.serverId())) {
             return "to be avoided";

@@ -79,8 +79,8 @@ public class PlacementService {
     private Uni<PlacementScorer.Candidate> candidate(Gns3Server s) {
         boolean open = client.breakerState(s.id) == CircuitBreakerState.OPEN;
         PlacementScorer.Candidate stored = new PlacementScorer.Candidate(s.id, s.name, s.enabled, s.status, open,
-                s.labels, s.capacityWeight, s.cpuPercent, s.memoryPercent, null);
-        if (!s.enabled || open || s.status == dev.labfleet.gateway.domain.ServerStatus.DOWN) {
+                s.labels, s.capacityWeight, s.cpuPercent, s.memoryPercent, null, s.draining);
+        if (!s.enabled || s.draining || open || s.status == dev.labfleet.gateway.domain.ServerStatus.DOWN) {
             return Uni.createFrom().item(stored);
         }
         Gns3Endpoint endpoint;
@@ -92,7 +92,7 @@ public class PlacementService {
         return liveLoad(endpoint)
                 .map(load -> new PlacementScorer.Candidate(s.id, s.name, s.enabled, s.status, false, s.labels,
                         s.capacityWeight, load.cpu() == null ? s.cpuPercent : load.cpu(),
-                        load.memory() == null ? s.memoryPercent : load.memory(), load.running()))
+                        load.memory() == null ? s.memoryPercent : load.memory(), load.running(), s.draining))
                 .ifNoItem().after(LIVE_LOAD_TIMEOUT).recoverWithItem(stored)
                 .onFailure().recoverWithItem(stored);
     }

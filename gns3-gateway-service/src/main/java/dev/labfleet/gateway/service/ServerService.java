@@ -216,10 +216,10 @@ public class ServerService {
                 s.passwordCiphertext != null, s.verifyTls, timeouts, s.maxConcurrent, s.capacityWeight,
                 s.labels == null ? Map.of() : Map.copyOf(s.labels), s.enabled, s.status.name(),
                 client.breakerState(s.id).name(), s.lastSeen, s.consecutiveFailures, s.latencyMs, s.createdAt,
-                s.updatedAt);
+                s.updatedAt, s.draining, s.drainingSince);
     }
 
-    Uni<Gns3Server> find(UUID id) {
+    public Uni<Gns3Server> find(UUID id) {
         return repository.findById(id).onItem().ifNull().failWith(() ->
                 ProblemException.notFound("no GNS3 server " + id + " is registered"));
     }

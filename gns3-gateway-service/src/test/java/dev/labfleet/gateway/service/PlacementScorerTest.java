@@ -64,6 +64,25 @@ class PlacementScorerTest {
     }
 
     @Test
+    void drainingServersAreSkippedByEveryStrategy() {
+        var draining = new PlacementScorer.Candidate(A, "a", true, ServerStatus.UP, false, Map.of(), 1, 0.0, 0.0, 0,
+                true);
+        var busy = server(B, "b", 80, 80, 0, 1);
+        for (String strategy : List.of(PlacementScorer.LEAST_LOADED, PlacementScorer.ROUND_ROBIN)) {
+            for (long ticket = 0; ticket < 3; ticket++) {
+                var outcome = PlacementScorer.place(List.of(draining, busy), new PlacementRequest(0, 0L, null, null,
+                        null, null), strategy, ticket, 0.5);
+                assertThat(outcome.chosen()).as(strategy).contains(B);
+                assertThat(outcome.view().rejected()).extracting(r -> r.reasons().get(0)).containsExactly("draining");
+            }
+        }
+        var pinned = PlacementScorer.place(List.of(draining, busy), new PlacementRequest(0, 0L, null, null,
+                PlacementScorer.PINNED, A), PlacementScorer.PINNED, 0, 0.5);
+        assertThat(pinned.chosen()).isEmpty();
+        assertThat(pinned.view().reasons().get(0)).endsWith("is not eligible: draining");
+    }
+
+    @Test
     void avoidedServersAreSkipped() {
         var outcome = PlacementScorer.place(List.of(server(A, "a", 0, 0, 0, 1), server(B, "b", 50, 50, 0, 1)),
                 new PlacementRequest(0, 0L, null, List.of(A), null, null), PlacementScorer.LEAST_LOADED, 0, 0.5);

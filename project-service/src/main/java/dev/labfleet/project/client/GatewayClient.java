@@ -139,6 +139,26 @@ public class GatewayClient {
         return call("list projects", config.gateway().readTimeout(), () -> rest.listProjects(serverId));
     }
 
+    public Uni<JsonNode> listLinks(UUID serverId, UUID projectId) {
+        return call("list links", config.gateway().readTimeout(), () -> rest.listLinks(serverId, projectId));
+    }
+
+    public Uni<JsonNode> updateLink(UUID serverId, UUID projectId, String linkId, JsonNode body) {
+        return call("update link", config.gateway().writeTimeout(),
+                () -> rest.updateLink(serverId, projectId, linkId, body));
+    }
+
+    /** The gateway's {@code ServerView} of a registered server (404 when unknown). */
+    public Uni<JsonNode> getServer(UUID serverId) {
+        return call("read server", config.gateway().readTimeout(), () -> rest.getServer(serverId));
+    }
+
+    /** Marks a server draining (placement skips it); a server already draining keeps its first reason. */
+    public Uni<JsonNode> drainServer(UUID serverId, String reason) {
+        return call("drain server", config.gateway().writeTimeout(), () -> rest.drainServer(serverId,
+                dev.labfleet.common.event.CloudEventCodec.mapper().createObjectNode().put("reason", reason)));
+    }
+
     private <T> Uni<T> call(String what, Duration timeout, Supplier<Uni<T>> call) {
         return Uni.createFrom().deferred(call::get)
                 .ifNoItem().after(timeout).failWith(() -> ProblemException.timeout(

@@ -108,4 +108,21 @@ interface GatewayRestClient {
     @GET
     @Path("/servers/{serverId}/projects")
     Uni<JsonNode> listProjects(@PathParam("serverId") UUID serverId);
+
+    @GET
+    @Path("/servers/{serverId}/projects/{projectId}/links")
+    Uni<JsonNode> listLinks(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId);
+
+    @PUT
+    @Path("/servers/{serverId}/projects/{projectId}/links/{linkId}")
+    Uni<JsonNode> updateLink(@PathParam("serverId") UUID serverId, @PathParam("projectId") UUID projectId,
+                             @PathParam("linkId") String linkId, JsonNode body);
+
+    @GET
+    @Path("/servers/{serverId}")
+    Uni<JsonNode> getServer(@PathParam("serverId") UUID serverId);
+
+    @POST
+    @Path("/servers/{serverId}/drain")
+    Uni<JsonNode> drainServer(@PathParam("serverId") UUID serverId, JsonNode body);
 }

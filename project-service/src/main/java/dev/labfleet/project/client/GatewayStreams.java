@@ -89,6 +89,52 @@ public class GatewayStreams {
                         "import project", "the gateway", e));
     }
 
+    /**
+     * Copies a project from one server to another under the same id: the source's export is written into the
+     * target's import as it arrives (backpressure both ways, never held whole). Answers the target's GNS3 project.
+     */
+    public Uni<JsonNode> transfer(UUID sourceServerId, UUID targetServerId, UUID projectId, String name,
+                                  boolean includeSnapshots) {
+        String path = "/api/v1/servers/" + targetServerId + "/projects/" + projectId + "/import?name="
+                + URLEncoder.encode(name, StandardCharsets.UTF_8);
+        return export(sourceServerId, projectId, includeSnapshots, false).chain(exported -> {
+            io.vertx.core.http.HttpClientResponse in = exported.getDelegate();
+            in.pause();
+            return http.request(options(HttpMethod.POST, path).putHeader("content-type", "application/octet-stream"))
+                    .chain(request -> {
+                        io.vertx.core.http.HttpClientRequest out = request.getDelegate();
+                        String length = in.getHeader("Content-Length");
+                        if (length != null) {
+                            out.putHeader("Content-Length", length);
+                        } else {
+                            out.setChunked(true);
+                        }
+                        io.vertx.core.Promise<io.vertx.core.http.HttpClientResponse> answer = io.vertx.core.Promise.promise();
+                        out.response().onComplete(answer);
+                        in.pipeTo(out).onFailure(e -> {
+                            answer.tryFail(e);
+                            out.reset();
+                        });
+                        return Uni.createFrom().completionStage(() -> answer.future().toCompletionStage());
+                    })
+                    .chain(response -> Uni.createFrom().completionStage(() -> response.body().toCompletionStage())
+                            .map(body -> {
+                                if (response.statusCode() >= 300) {
+                                    throw GatewayClient.fromGateway("import project", response.statusCode(),
+                                            body.toString(), response.getHeader("Retry-After"));
+                                }
+                                try {
+                                    return CloudEventCodec.mapper().readTree(body.getBytes());
+                                } catch (IOException e) {
+                                    throw ProblemException.upstream("import project: the gateway's answer is not JSON");
+                                }
+                            }));
+        }).ifNoItem().after(config.gateway().transferTimeout())
+                .failWith(() -> ProblemException.timeout("move project: the transfer did not finish in time"))
+                .onFailure(e -> !(e instanceof ProblemException)).transform(e -> UpstreamProblems.unreachable(
+                        "move project", "the gateway", e));
+    }
+
     private RequestOptions options(HttpMethod method, String path) {
         return new RequestOptions().setMethod(method).setHost(base.getHost())
                 .setPort(base.getPort() > 0 ? base.getPort() : 80).setURI(path)

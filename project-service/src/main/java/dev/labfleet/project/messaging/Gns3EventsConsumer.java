@@ -59,12 +59,31 @@ public class Gns3EventsConsumer {
         if (id == null || project == null || !project.hasNonNull("status")) {
             return Uni.createFrom().voidItem();
         }
-        return transition(id, ProjectStatus.fromGns3(project.get("status").asText()));
+        return transition(id, ProjectStatus.fromGns3(project.get("status").asText()), serverOf(event));
+    }
+
+    private static final String SERVER_SOURCE = "urn:labfleet:gns3-server:";
+
+    /**
+     * The GNS3 server an event came from (the gateway's bridge names it in {@code source}), or null. A lab moved
+     * between servers exists on both for a while: the copy being imported on the target and the one deleted from the
+     * source must not change the lab, only its own server's copy does.
+     */
+    static UUID serverOf(CloudEvent event) {
+        String source = event.source() == null ? "" : event.source().toString();
+        if (!source.startsWith(SERVER_SOURCE)) {
+            return null;
+        }
+        try {
+            return UUID.fromString(source.substring(SERVER_SOURCE.length()));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private Uni<Void> markMissing(JsonNode project, CloudEvent event) {
         UUID id = projectId(project, event);
-        return id == null ? Uni.createFrom().voidItem() : transition(id, ProjectStatus.MISSING);
+        return id == null ? Uni.createFrom().voidItem() : transition(id, ProjectStatus.MISSING, serverOf(event));
     }
 
     /**
@@ -74,13 +93,13 @@ public class Gns3EventsConsumer {
      * partition keeps its order meanwhile. Writing the same status twice changes nothing, so a redelivered event
      * needs no deduplication.
      */
-    private Uni<Void> transition(UUID id, ProjectStatus next) {
-        return retry.untilApplied("project " + id + ": status " + next + " from GNS3", () -> write(id, next));
+    private Uni<Void> transition(UUID id, ProjectStatus next, UUID server) {
+        return retry.untilApplied("project " + id + ": status " + next + " from GNS3", () -> write(id, next, server));
     }
 
-    private Uni<Void> write(UUID id, ProjectStatus next) {
+    private Uni<Void> write(UUID id, ProjectStatus next, UUID server) {
         return Panache.withTransaction(() -> Project.<Project>findById(id).chain(project -> {
-            if (project == null || project.status == next) {
+            if (project == null || project.status == next || server != null && !server.equals(project.serverId)) {
                 return Uni.createFrom().voidItem();
             }
             LOG.debugf("project %s: %s -> %s (from GNS3)", id, project.status, next);

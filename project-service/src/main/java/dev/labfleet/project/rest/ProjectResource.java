@@ -9,6 +9,9 @@ import dev.labfleet.common.problem.ValidName;
 import dev.labfleet.common.problem.ValidText;
 import dev.labfleet.project.client.ArchiveUpload;
 import dev.labfleet.project.domain.ProjectStatus;
+import dev.labfleet.project.fleet.MoveRequest;
+import dev.labfleet.project.fleet.MoveService;
+import dev.labfleet.project.fleet.MoveView;
 import dev.labfleet.project.service.OperationService;
 import dev.labfleet.project.service.ProjectService;
 import dev.labfleet.project.service.SyncService;
@@ -51,13 +54,15 @@ public class ProjectResource {
     private final OperationService operations;
     private final SyncService sync;
     private final HttpLimits limits;
+    private final MoveService moves;
 
     public ProjectResource(ProjectService projects, OperationService operations, SyncService sync,
-                           HttpLimits limits) {
+                           HttpLimits limits, MoveService moves) {
         this.projects = projects;
         this.operations = operations;
         this.sync = sync;
         this.limits = limits;
+        this.moves = moves;
     }
 
     @RolesAllowed(Roles.ADMIN)
@@ -208,5 +213,25 @@ public class ProjectResource {
     private static Uni<Response> accepted(Uni<OperationView> operation) {
         return operation.map(op -> Response.accepted(op)
                 .location(URI.create("/api/v1/operations/" + op.operationId())).build());
+    }
+
+    @POST
+    @Path("/{projectId}/move")
+    @Operation(summary = "Move a lab to another server (placement chooses unless targetServerId)",
+            description = "Stops its running nodes, exports it, imports it on the target under the same id, opens it, "
+                    + "restores link conditions and suspension, checks node and link counts, starts the nodes that "
+                    + "ran (staggered), then deletes it from the source. A failed step rolls the lab back to where it "
+                    + "was. 202 with the move; GET its Location for progress.")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> move(@PathParam("projectId") UUID projectId, @Valid MoveRequest request) {
+        return moves.move(projectId, request).map(view -> Response.accepted(view)
+                .location(URI.create("/api/v1/moves/" + view.moveId())).build());
+    }
+
+    @GET
+    @Path("/{projectId}/moves")
+    @Operation(summary = "A lab's moves, newest first: its history of servers")
+    public Uni<List<MoveView>> history(@PathParam("projectId") UUID projectId) {
+        return moves.history(projectId);
     }
 }

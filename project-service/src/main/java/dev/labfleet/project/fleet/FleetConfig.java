@@ -1,0 +1,38 @@
+package dev.labfleet.project.fleet;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Moves and evacuations ({@code labfleet.project.fleet.*}). */
+@ConfigMapping(prefix = "labfleet.project.fleet")
+public interface FleetConfig {
+
+    /**
+     * How long a replica holds a move without renewing it; a move whose lease ran out (its replica died) is taken
+     * over by another: rolled back before its commit, finished after.
+     */
+    @WithDefault("60s")
+    Duration lease();
+
+    /** How often each replica renews its leases and looks for moves to claim. */
+    @WithDefault("1s")
+    Duration claimInterval();
+
+    /** Moves one replica runs at once, whatever the evacuations allow. */
+    @WithDefault("4")
+    int maxMovesPerReplica();
+
+    /** Labs an evacuation moves at once (across replicas) unless the request says. */
+    @WithDefault("2")
+    int defaultConcurrency();
+
+    /** Nodes started at once on the target (staggered, with the lab's start priorities). */
+    @WithDefault("5")
+    int startBatchSize();
+
+    /** Pause between two start batches on the target. */
+    @WithDefault("1s")
+    Duration startDelay();
+}
