@@ -102,6 +102,7 @@ public class ServerResource {
         return health.view(serverId);
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("/{serverId}/drain")
     @Operation(summary = "Drain a server: placement skips it, its labs keep working until moved (body optional: reason)")
@@ -109,6 +110,7 @@ public class ServerResource {
         return drains.drain(serverId, request == null ? null : request.reason());
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("/{serverId}/undrain")
     @Operation(summary = "End a drain: placement may choose the server again")

@@ -1,6 +1,8 @@
 package dev.labfleet.project.fleet;
 
+import dev.labfleet.common.security.Roles;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -26,6 +28,7 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "fleet", description = "Moving labs between GNS3 servers: moves and evacuations")
+@RolesAllowed(Roles.VIEWER)
 public class FleetResource {
 
     private final MoveService moves;
@@ -41,6 +44,7 @@ public class FleetResource {
         return moves.get(moveId);
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("/servers/{serverId}/evacuate")
     @Operation(summary = "Move every lab off a server",

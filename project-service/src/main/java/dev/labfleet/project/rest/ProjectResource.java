@@ -215,6 +215,7 @@ public class ProjectResource {
                 .location(URI.create("/api/v1/operations/" + op.operationId())).build());
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("/{projectId}/move")
     @Operation(summary = "Move a lab to another server (placement chooses unless targetServerId)",
