@@ -32,6 +32,22 @@ command -v kubectl >/dev/null || die "kubectl is missing: it renders the overlay
 say "docker-compose config: deploy/compose/docker-compose.yml"
 docker-compose -f "$ROOT/deploy/compose/docker-compose.yml" config -q \
   || die "deploy/compose/docker-compose.yml does not validate (docker-compose config)"
+say "compose: every LABFLEET_*_URL a service reads is set for it"
+# (PyYAML comes with Debian's docker-compose)
+missing=$(docker-compose -f "$ROOT/deploy/compose/docker-compose.yml" config | python3 -c '
+import re, sys, yaml, pathlib
+root = pathlib.Path(sys.argv[1])
+services = yaml.safe_load(sys.stdin)["services"]
+for name, svc in services.items():
+    props = root / name / "src/main/resources/application.properties"
+    if not props.is_file():
+        continue
+    env = svc.get("environment") or {}
+    for var in sorted(set(re.findall(r"\$\{(LABFLEET_[A-Z]+_URL)[:}]", props.read_text()))):
+        if var != "LABFLEET_GNS3_URL" and var not in env:
+            print(name + ": " + var)
+' "$ROOT")
+[ -z "$missing" ] || die "deploy/compose/docker-compose.yml leaves service URLs at their localhost defaults: $(echo $missing)"
 
 cd "$ROOT/deploy/test"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

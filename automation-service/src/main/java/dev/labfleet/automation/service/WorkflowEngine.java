@@ -287,7 +287,16 @@ public class WorkflowEngine {
             case "applyTopology" -> needLab(projectId).chain(() -> lab.topology(HttpMethod.PUT,
                             "/api/v1/projects/" + projectId + "/topology", render(s.spec(), data, "spec"), key,
                             "apply topology", Duration.ofMinutes(30)))
-                    .map(answer -> Done.ok(answer.path("status").asText(null), answer.toString()));
+                    .map(answer -> {
+                        // 207: PARTIAL or FAILED (some changes failed or were skipped): the step failed, and a retry
+                        // applies again, which finishes the job (stable ids)
+                        String status = answer.path("status").asText("");
+                        return status.equals("APPLIED") || status.equals("UNCHANGED")
+                                ? Done.ok(status, answer.toString())
+                                : new Done(false, status, answer.toString(), "apply ended " + status + " ("
+                                + answer.path("failed").asInt() + " failed, " + answer.path("skipped").asInt()
+                                + " skipped)", Map.of(), null, false);
+                    });
             case "startNodes", "stopNodes" -> needLab(projectId).chain(() -> {
                 ObjectNode body = mapper.createObjectNode();
                 if (s.batchSize() != null) {
@@ -343,7 +352,10 @@ public class WorkflowEngine {
             return Uni.createFrom().item(Done.ok(null, null)).onItem()
                     .delayIt().by(Duration.ofMillis(Math.round(s.seconds() * 1000)));
         }
-        Duration timeout = Duration.ofMillis(Math.round((s.timeoutSeconds() == null ? 300 : s.timeoutSeconds()) * 1000));
+        double seconds = s.timeoutSeconds() == null ? 300 : s.timeoutSeconds();
+        Duration timeout = Duration.ofMillis(Math.round(seconds * 1000));
+        // what the last look saw, for the failure: Mutiny's expiry replaces the failure with its own message
+        java.util.concurrent.atomic.AtomicReference<String> lastSeen = new java.util.concurrent.atomic.AtomicReference<>();
         return needLab(projectId).chain(() -> lab.project(projectId)).chain(project -> {
             UUID serverId = UUID.fromString(project.path("serverId").asText());
             return Uni.createFrom().deferred(() -> lab.nodes(serverId, projectId)).map(nodes -> {
@@ -351,8 +363,8 @@ public class WorkflowEngine {
                             boolean selected = s.nodes() == null || s.nodes().contains(n.path("name").asText())
                                     || s.nodes().contains(n.path("node_id").asText());
                             if (selected && !s.untilStatus().equals(n.path("status").asText())) {
-                                throw new IllegalStateException(n.path("name").asText() + " is "
-                                        + n.path("status").asText());
+                                lastSeen.set(n.path("name").asText() + " is " + n.path("status").asText());
+                                throw new IllegalStateException(lastSeen.get());
                             }
                         }
                         return Done.ok(null, "every node is " + s.untilStatus());
@@ -360,7 +372,9 @@ public class WorkflowEngine {
                     .onFailure(IllegalStateException.class).retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(2))
                     .expireIn(timeout.toMillis())
                     .onFailure(IllegalStateException.class).recoverWithItem(e -> Done.failed("nodes did not reach "
-                            + s.untilStatus() + " within " + timeout.toSeconds() + " s (" + e.getMessage() + ")"));
+                            + s.untilStatus() + " within " + java.math.BigDecimal.valueOf(seconds).stripTrailingZeros()
+                            .toPlainString() + " s (" + (lastSeen.get() == null ? e.getMessage() : lastSeen.get())
+                            + ")"));
         });
     }
 

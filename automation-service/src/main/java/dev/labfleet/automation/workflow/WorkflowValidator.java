@@ -26,6 +26,8 @@ public final class WorkflowValidator {
 
     public static final Set<String> KINDS = Set.of("runScript", "validate", "createLab", "applyTopology", "startNodes",
             "stopNodes", "snapshot", "restoreSnapshot", "wait", "setVariable", "approval");
+    /** What GNS3 reports as a node's status, so what a wait can wait for. */
+    private static final List<String> NODE_STATUSES = List.of("started", "stopped", "suspended");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
     private static final Pattern REFERENCE = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)[.}]");
     /** Names every step can use: the execution and the lab it works on. */
@@ -149,6 +151,13 @@ public final class WorkflowValidator {
                 }
                 if (s.seconds() != null && (s.seconds() < 0 || s.seconds() > 86_400)) {
                     v.add(new Problem.Violation(at + ".seconds", "must be between 0 and 86400"));
+                }
+                if (s.untilStatus() != null && !NODE_STATUSES.contains(s.untilStatus())) {
+                    v.add(new Problem.Violation(at + ".untilStatus", "must be one of " + NODE_STATUSES
+                            + " (GNS3's node statuses)"));
+                }
+                if (s.timeoutSeconds() != null && (s.timeoutSeconds() <= 0 || s.timeoutSeconds() > 86_400)) {
+                    v.add(new Problem.Violation(at + ".timeoutSeconds", "must be above 0 and at most 86400"));
                 }
             }
             case "setVariable" -> {

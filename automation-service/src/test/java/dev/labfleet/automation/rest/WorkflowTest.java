@@ -189,4 +189,62 @@ class WorkflowTest {
         given().when().get("/api/v1/executions?projectId=" + lab.projectId()).then().body("size()", equalTo(1));
         given().when().get("/q/metrics").then().body(containsString("labfleet_automation_workflow_leases_taken_over_total"));
     }
+
+    static String startRun(String workflowId, String projectId) {
+        return given().contentType(ContentType.JSON).body(Map.of("projectId", projectId))
+                .when().post("/api/v1/workflows/" + workflowId + "/executions").then().statusCode(202)
+                .extract().path("id");
+    }
+
+    static JsonPath runView(String run) {
+        return given().when().get("/api/v1/workflow-executions/" + run).then().statusCode(200).extract().jsonPath();
+    }
+
+    @Test
+    void aWaitUntilStatusPollsTheNodesUntilTheyGetThereAndFailsNamingTheNodeThatDidNot() {
+        SimLabs.Lab lab = SimLabs.pairs(2);
+        SimLabs.stop(lab, "PC2");
+        String workflowId = post(Map.of("name", unique("wf-wait"), "steps", List.of(
+                step("id", "pc1", "kind", "wait", "untilStatus", "started", "nodes", List.of("PC1"),
+                        "timeoutSeconds", 10),
+                step("id", "pc2", "kind", "wait", "untilStatus", "started", "nodes", List.of("PC2"),
+                        "timeoutSeconds", 60),
+                step("id", "all", "kind", "wait", "untilStatus", "started", "timeoutSeconds", 10))), 201)
+                .getString("id");
+        String run = startRun(workflowId, lab.projectId());
+        // the run waits on PC2 (stopped) ...
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            JsonPath r = runView(run);
+            return "pc2".equals(r.getString("nextStepId")) && "running".equals(r.getString("steps[1].status"));
+        });
+        assertThat(runView(run).getString("steps[0].status")).isEqualTo("succeeded");
+        // ... and still does a moment later: it is not a step that passes by itself
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(250))
+                .until(() -> "running".equals(runView(run).getString("steps[1].status")));
+        // PC2 started by someone else: the wait sees it and the run goes on
+        SimLabs.gns3().when().post("/v2/projects/" + lab.projectId() + "/nodes/" + lab.node("PC2") + "/start")
+                .then().statusCode(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "succeeded".equals(runView(run).getString("status")));
+        assertThat(runView(run).getList("steps.status")).containsExactly("succeeded", "succeeded", "succeeded");
+        assertThat(runView(run).getString("steps[2].output")).isEqualTo("every node is started");
+
+        // a node that never gets there fails the step after its timeout, naming the node and its status
+        SimLabs.stop(lab, "PC1");
+        String failing = post(Map.of("name", unique("wf-wait"), "steps", List.of(
+                step("id", "never", "kind", "wait", "untilStatus", "started", "timeoutSeconds", 1.5),
+                step("id", "after", "kind", "wait", "seconds", 0.1))), 201).getString("id");
+        String second = startRun(failing, lab.projectId());
+        await().atMost(Duration.ofSeconds(30)).until(() -> "failed".equals(runView(second).getString("status")));
+        JsonPath failed = runView(second);
+        assertThat(failed.getString("steps[0].status")).isEqualTo("failed");
+        assertThat(failed.getString("steps[0].error")).contains("did not reach started within 1.5 s")
+                .contains("PC1 is stopped");
+        assertThat(failed.getString("error")).startsWith("step never (wait) failed");
+        assertThat(failed.getList("steps")).hasSize(1);
+
+        // a status GNS3 never reports is refused when the workflow is saved
+        JsonPath refused = post(Map.of("name", unique("wf-wait"), "steps", List.of(
+                step("id", "typo", "kind", "wait", "untilStatus", "strated"))), 400);
+        assertThat(refused.getString("violations[0].field")).isEqualTo("steps[0] (typo).untilStatus");
+    }
 }
