@@ -19,11 +19,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,7 +35,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * previous release being the commit before migrations were introduced) upgrades to the current schema, both when
  * Flyway's history says V1 and when there is no history at all (a database Hibernate created: Flyway baselines it at
  * V1, as the service is configured to do);</li>
- * <li>two replicas migrating the same empty database at once apply every version exactly once (Flyway's lock).</li>
  * </ul>
  */
 public interface SchemaMigrationContract {
@@ -109,43 +103,6 @@ public interface SchemaMigrationContract {
             assertThat(catalogue(schema)).as("baselined and upgraded schema vs the schema this service started on")
                     .containsExactlyElementsOf(catalogue("public"));
         } finally {
-            drop(schema);
-        }
-    }
-
-    @Test
-    default void replicasMigratingAtOnceApplyEachVersionOnce() throws Exception {
-        String schema = scratchSchema("replicas");
-        ExecutorService replicas = Executors.newFixedThreadPool(2);
-        try {
-            // the schema exists before the race, as a service's database does
-            execute("CREATE SCHEMA " + schema);
-            CyclicBarrier start = new CyclicBarrier(2);
-            List<CompletableFuture<Integer>> runs = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
-                Flyway flyway = flyway(schema).load();
-                runs.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        start.await(30, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                    return flyway.migrate().migrationsExecuted;
-                }, replicas));
-            }
-            int executed = 0;
-            for (CompletableFuture<Integer> run : runs) {
-                executed += run.get(120, TimeUnit.SECONDS);
-            }
-            Flyway flyway = flyway(schema).load();
-            int versions = flyway.info().applied().length;
-            assertThat(executed).as("migrations executed by both replicas together").isEqualTo(versions);
-            assertThat(query("SELECT version || ':' || count(*) FROM " + schema + ".flyway_schema_history"
-                    + " WHERE version IS NOT NULL GROUP BY version ORDER BY 1"))
-                    .as("history rows per version").allMatch(row -> row.endsWith(":1")).hasSize(versions);
-            assertThat(catalogue(schema)).containsExactlyElementsOf(catalogue("public"));
-        } finally {
-            replicas.shutdownNow();
             drop(schema);
         }
     }
@@ -225,9 +182,23 @@ public interface SchemaMigrationContract {
                 + " AND tablename <> 'flyway_schema_history'"));
         List<String> normalised = new ArrayList<>();
         for (String line : lines) {
-            normalised.add(line.replace(schema + ".", "").replace("public.", ""));
+            String l = line.replace(schema + ".", "").replace("public.", "");
+            if (l.startsWith("constraint ")) {
+                l = equivalentCasts(l);
+            }
+            normalised.add(l);
         }
         normalised.sort(null);
         return normalised;
+    }
+
+    /**
+     * PostgreSQL writes one CHECK two ways: {@code (ARRAY['A'::character varying])::text[]} as Hibernate's DDL left
+     * it, {@code ARRAY[('A'::character varying)::text]} when it parses that same text again (as a migration does).
+     * Both test the same thing: the casts and parentheses go, the values and operators stay.
+     */
+    private static String equivalentCasts(String constraint) {
+        return constraint.replace("::character varying", "").replace("::text[]", "").replace("::text", "")
+                .replace("(", "").replace(")", "").replace(" ", "");
     }
 }

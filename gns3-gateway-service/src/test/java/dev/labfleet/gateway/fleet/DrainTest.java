@@ -70,8 +70,11 @@ class DrainTest {
 
             Api.json().post(server + "/undrain").then().statusCode(200).body("draining", equalTo(false))
                     .body("drainingSince", nullValue()).body("reason", nullValue());
-            Api.json().body(here).post("/api/v1/placements").then().statusCode(200)
-                    .body("serverId", equalTo(id.toString()));
+            // placement takes it again once its health and breaker are back from the outage above
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .pollInterval(java.time.Duration.ofMillis(250)).untilAsserted(() ->
+                            Api.json().body(here).post("/api/v1/placements").then().statusCode(200)
+                                    .body("serverId", equalTo(id.toString())));
             Api.json().post(server + "/undrain").then().statusCode(200).body("draining", equalTo(false));
             Api.json().delete(server).then().statusCode(204);
         }
