@@ -23,8 +23,10 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -125,8 +127,8 @@ public class OutboxRelay {
     }
 
     /**
-     * Sends the whole batch in seq order without waiting between records (the producer keeps one key's records in
-     * order: idempotence, acks=all), then awaits every acknowledgement. A row is marked published when Kafka
+     * Sends the batch in seq order, keys in parallel and each key's records one after the other (the next once Kafka
+     * acknowledged the previous one), then awaits every acknowledgement. A row is marked published when Kafka
      * acknowledged it and no earlier row of its key in this batch failed; the others go again at the next tick, so a
      * key's events never leave out of order (a record sent again after a partial failure may reach consumers twice:
      * delivery is at least once).
@@ -136,10 +138,16 @@ public class OutboxRelay {
             return Uni.createFrom().item(0);
         }
         List<CompletableFuture<Throwable>> acks = new ArrayList<>(rows.size());
+        Map<String, CompletableFuture<Throwable>> lastOfKey = new HashMap<>();
         for (OutboxEvent row : rows) {
-            // subscribed one after the other: the emitter hands the records to the producer in this order
-            acks.add(send(row).map(ok -> (Throwable) null).onFailure().recoverWithItem(e -> e)
-                    .subscribeAsCompletionStage());
+            // keys go in parallel, one key's records one after the other: a record that fails before it reaches the
+            // producer's queue (no metadata yet, as Kafka comes back) must not let the next one of its key overtake it
+            String key = row.topic + "\u0000" + row.recordKey;
+            CompletableFuture<Throwable> before = lastOfKey.get(key);
+            CompletableFuture<Throwable> ack = before == null ? ack(row)
+                    : before.thenCompose(failed -> failed != null ? CompletableFuture.completedFuture(failed) : ack(row));
+            lastOfKey.put(key, ack);
+            acks.add(ack);
         }
         // the acknowledgements complete on Kafka's threads: the session's rows are touched back on its own context
         Context context = Vertx.currentContext();
@@ -183,6 +191,12 @@ public class OutboxRelay {
             LOG.info("outbox: Kafka acknowledges again");
         }
         return done;
+    }
+
+    /** Sends a row; completes with null once Kafka acknowledged it, with the failure otherwise (never exceptionally). */
+    private CompletableFuture<Throwable> ack(OutboxEvent row) {
+        return send(row).map(ok -> (Throwable) null).onFailure().recoverWithItem(e -> e)
+                .subscribeAsCompletionStage();
     }
 
     private Uni<Void> send(OutboxEvent row) {

@@ -43,6 +43,8 @@ class StatusEventRetryTest {
     void aStatusEventIsRecordedOnceTheDatabaseAcceptsItAgain() throws Exception {
         String id = given().contentType(ContentType.JSON).body(Map.of("name", "retry-" + UUID.randomUUID()))
                 .when().post("/api/v1/projects").then().statusCode(201).extract().path("projectId");
+        // GNS3's events about a lab count only from the server holding it (a moved lab's old copy must not change it)
+        String serverId = given().when().get("/api/v1/projects/" + id).then().statusCode(200).extract().path("serverId");
         String guard = "test_refuse_" + UUID.randomUUID().toString().replace("-", "");
         sql("create function " + guard + "() returns trigger language plpgsql as $$ begin "
                 + "if new.id = '" + id + "'::uuid then raise exception 'refused by the test'; end if; "
@@ -52,7 +54,7 @@ class StatusEventRetryTest {
             try (KafkaProducer<String, CloudEvent> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new CloudEventSerializer())) {
                 producer.send(new ProducerRecord<>("gns3.events", id, CloudEvent.of(
-                        URI.create("urn:labfleet:gns3-server:" + UUID.randomUUID()), "gns3.project.closed", id,
+                        URI.create("urn:labfleet:gns3-server:" + serverId), "gns3.project.closed", id,
                         JsonNodeFactory.instance.objectNode().put("project_id", id).put("status", "closed")))).get();
             }
             // refused for five seconds: far longer than the old retries (about 1.5 s) lasted
