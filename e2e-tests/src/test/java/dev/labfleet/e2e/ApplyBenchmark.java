@@ -230,6 +230,7 @@ class ApplyBenchmark {
         // the same HTTP client as the direct side, so neither pays for a heavier client library
         HttpRequest apply = HttpRequest.newBuilder(URI.create(topology + "/api/v1/projects/" + projectId + "/topology"))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + E2e.token("bench", "admin"))
                 .PUT(HttpRequest.BodyPublishers.ofString(spec)).build();
         long writes = Suite.current().simulator().requests().writes();
         long start = System.nanoTime();

@@ -64,7 +64,9 @@ class KafkaOutageIT {
             services.put(s.shortName(), new ServiceProcess(s.module(), s.shortName(), s.port() + PORT_SHIFT, Map.of(
                     // unknown URI parameters reach PostgreSQL as session settings: every table lives in SCHEMA
                     "DB_URL", database(s.shortName()) + "?search_path=" + SCHEMA,
-                    "QUARKUS_HIBERNATE_ORM_SCHEMA_MANAGEMENT_STRATEGY", "drop-and-create",
+                    // JDBC (Flyway's connection) knows no search_path parameter: the migrations are told the schema
+                    "QUARKUS_FLYWAY_SCHEMAS", SCHEMA,
+                    "QUARKUS_FLYWAY_DEFAULT_SCHEMA", SCHEMA,
                     "KAFKA_BOOTSTRAP", kafka.bootstrap(),
                     "LABFLEET_GNS3_URL", simulator.baseUrl(),
                     "LABFLEET_GATEWAY_URL", gatewayUrl,

@@ -104,7 +104,8 @@ class TopologyApplyIT {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
                         Suite.current().service("topology").baseUrl() + links + "/" + linkId + "/pcap"))
-                .timeout(Duration.ofSeconds(10)).GET().build();
+                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + E2e.token("e2e-pcap", "admin"))
+                .GET().build();
         try {
             java.net.http.HttpResponse<java.io.InputStream> response = http.send(request,
                     java.net.http.HttpResponse.BodyHandlers.ofInputStream());
