@@ -75,8 +75,10 @@ public class SnapshotService {
     }
 
     public Uni<ProjectView> restore(UUID projectId, UUID snapshotId, String user) {
+        // GNS3 closes and reopens the project on a restore, so the gns3.events consumer may write the lab's row while
+        // this transaction does: a clash of versions is retried on a fresh read (as ProjectService.write does).
         return projects.find(projectId).chain(p -> gateway.restoreSnapshot(p.serverId, p.id, snapshotId)
-                .chain(gns3 -> Panache.withTransaction(() -> SnapshotRecord.<SnapshotRecord>findById(snapshotId)
+                .chain(gns3 -> Uni.createFrom().deferred(() -> Panache.withTransaction(() -> SnapshotRecord.<SnapshotRecord>findById(snapshotId)
                         .chain(record -> {
                             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
                             if (record != null) {
@@ -96,6 +98,7 @@ public class SnapshotService {
                                 return events.publish(EventTypes.LAB_SNAPSHOT_RESTORED, stored, data).replaceWith(stored);
                             });
                         })))
+                        .onFailure(ProjectService::isOptimisticLock).retry().atMost(3))
                 .map(ProjectView::of));
     }
 
