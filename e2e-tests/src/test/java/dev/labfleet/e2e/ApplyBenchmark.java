@@ -228,7 +228,7 @@ class ApplyBenchmark {
                 .then().statusCode(201).extract().path("projectId");
         String spec = spec();
         // the same HTTP client as the direct side, so neither pays for a heavier client library
-        HttpRequest apply = HttpRequest.newBuilder(URI.create(topology + "/api/v1/projects/" + projectId + "/topology"))
+        HttpRequest apply = HttpRequest.newBuilder(URI.create(topology + "/api/v1/projects/" + projectId + "/topology?wait=10m"))
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + E2e.token("bench", "admin"))
                 .PUT(HttpRequest.BodyPublishers.ofString(spec)).build();

@@ -47,7 +47,7 @@ class EventContractIT {
         String spec = service("topology").body(Map.of("shape", "spine-leaf", "name", "fabric", "spines", 1,
                 "leaves", 2, "hostsPerLeaf", 1)).when().post("/api/v1/topologies/generate").then().statusCode(200)
                 .extract().asString();
-        service("topology").body(spec).when().put(lab + "/topology").then().statusCode(200)
+        service("topology").queryParam("wait", "5m").body(spec).when().put(lab + "/topology").then().statusCode(200)
                 .body("status", equalTo("APPLIED"));
         String x1 = service("topology").body(Map.of("name", "X1", "node_type", "vpcs")).when().post(lab + "/nodes")
                 .then().statusCode(201).extract().path("node_id");

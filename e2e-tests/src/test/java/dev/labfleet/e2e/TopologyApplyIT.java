@@ -48,9 +48,9 @@ class TopologyApplyIT {
         String topology = "/api/v1/projects/" + projectId + "/topology";
         service("topology").queryParam("dryRun", true).body(spec).when().put(topology).then().statusCode(200)
                 .body("summary.nodesToCreate", equalTo(20)).body("summary.linksToCreate", equalTo(links));
-        service("topology").header("X-Labfleet-User", "e2e").body(spec).when().put(topology).then().statusCode(200)
+        service("topology").header("X-Labfleet-User", "e2e").queryParam("wait", "5m").body(spec).when().put(topology).then().statusCode(200)
                 .body("status", equalTo("APPLIED")).body("done", equalTo(20 + links));
-        service("topology").body(spec).when().put(topology).then().statusCode(200)
+        service("topology").queryParam("wait", "5m").body(spec).when().put(topology).then().statusCode(200)
                 .body("status", equalTo("UNCHANGED"));
         service("topology").when().get(topology + "/drift").then().statusCode(200).body("inSync", equalTo(true));
         service("project").when().get("/api/v1/projects/" + projectId).then().statusCode(200)

@@ -285,7 +285,8 @@ public class WorkflowEngine {
                                 labId, false));
             }
             case "applyTopology" -> needLab(projectId).chain(() -> lab.topology(HttpMethod.PUT,
-                            "/api/v1/projects/" + projectId + "/topology", render(s.spec(), data, "spec"), key,
+                            // the apply runs as an operation at topology-service; waiting up to the step's own limit
+                            "/api/v1/projects/" + projectId + "/topology?wait=30m", render(s.spec(), data, "spec"), key,
                             "apply topology", Duration.ofMinutes(30)))
                     .map(answer -> {
                         // 207: PARTIAL or FAILED (some changes failed or were skipped): the step failed, and a retry

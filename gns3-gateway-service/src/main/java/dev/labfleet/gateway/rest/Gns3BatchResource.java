@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 import java.util.UUID;
 
@@ -41,9 +42,11 @@ public class Gns3BatchResource {
     @Operation(summary = "Run GNS3 calls concurrently (never two at once on one node); every call's result",
             description = "Nodes, links and drawings of a project, and node start/stop/suspend/reload. 200 with a "
                     + "result per operation, in order: GNS3's status and body, or the problem the single call would "
-                    + "have answered. An invalid operation makes the whole batch a 400 and nothing runs.")
+                    + "have answered. An invalid operation makes the whole batch a 400 and nothing runs. A caller that "
+                    + "closes its connection stops the batch: calls in flight end, no further call is sent.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = BatchResponse.class)))
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = BatchRequest.class)))
+    @Cancellable // a caller that goes away (its replica died, its client gave up) stops the calls not yet sent
     public Uni<Response> run(@PathParam("serverId") UUID serverId, byte[] request) {
         // read as bytes: the gateway streams through the batch once and keeps each call's body as sent
         return batch.run(serverId, request).map(answer -> Response.ok(answer, MediaType.APPLICATION_JSON).build());

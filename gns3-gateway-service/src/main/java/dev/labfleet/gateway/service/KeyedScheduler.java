@@ -41,6 +41,8 @@ final class KeyedScheduler<T, R> {
     private int inFlight;
     private int finished;
     private boolean failed;
+    /** The caller went away (its request was cancelled): no further task starts; those in flight end on their own. */
+    private boolean cancelled;
     private boolean draining;
     private boolean again;
     private UniEmitter<? super List<R>> emitter;
@@ -90,6 +92,7 @@ final class KeyedScheduler<T, R> {
         return Uni.createFrom().emitter(emitter -> {
             KeyedScheduler<T, R> scheduler = new KeyedScheduler<>(tasks, keys, work, concurrency);
             scheduler.emitter = emitter;
+            emitter.onTermination(scheduler::cancel);
             scheduler.dispatch();
         });
     }
@@ -109,7 +112,7 @@ final class KeyedScheduler<T, R> {
         while (true) {
             List<Integer> start = new ArrayList<>();
             synchronized (lock) {
-                while (!failed && inFlight < concurrency) {
+                while (!failed && !cancelled && inFlight < concurrency) {
                     int next = ready.nextSetBit(lowestReady);
                     if (next < 0) {
                         break;
@@ -136,6 +139,13 @@ final class KeyedScheduler<T, R> {
                 }
                 again = false;
             }
+        }
+    }
+
+    /** Called when the run ends for any reason; it only matters when the subscriber cancelled. */
+    private void cancel() {
+        synchronized (lock) {
+            cancelled = true;
         }
     }
 

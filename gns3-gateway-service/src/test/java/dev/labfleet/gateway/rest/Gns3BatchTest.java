@@ -53,6 +53,36 @@ class Gns3BatchTest {
         return Map.of("node_id", nodeId, "adapter_number", 0, "port_number", port);
     }
 
+    /** A caller that closes its connection (its replica died, its client gave up) stops the batch at the gateway. */
+    @Test
+    void aBatchWhoseCallerWentAwaySendsNoFurtherCall() throws Exception {
+        String p = "/projects/" + projectId;
+        Simulators.a().faults().latency("POST /v2/projects/" + projectId + "/nodes", 1_000);
+        List<Map<String, Object>> ops = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ops.add(op("pc" + i, "POST", p + "/nodes", Map.of("node_id", UUID.randomUUID().toString(),
+                    "name", "PC" + i, "node_type", "vpcs", "compute_id", "local")));
+        }
+        byte[] body = new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsBytes(Map.of("operations", ops, "concurrency", 1));
+        String creates = "POST /v2/projects/{project_id}/nodes";
+        long before = Simulators.a().requests().count(creates);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST " + base + "/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> Simulators.a().requests().count(creates) - before >= 1);
+        }
+        // one call a second if the batch went on; the one in flight (and at most one racing the close) ends
+        org.awaitility.Awaitility.await().during(java.time.Duration.ofSeconds(5)).atMost(java.time.Duration.ofSeconds(7))
+                .until(() -> Simulators.a().requests().count(creates) - before <= 2);
+        Api.json().get(base + "/projects/" + projectId + "/nodes").then().statusCode(200)
+                .body("size()", org.hamcrest.Matchers.lessThanOrEqualTo(2));
+    }
+
     @Test
     void nodesThenTheirLinksInOneBatchEachCallAnswered() {
         String p = "/projects/" + projectId;

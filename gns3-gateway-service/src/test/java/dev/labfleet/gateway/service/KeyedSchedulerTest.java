@@ -16,6 +16,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class KeyedSchedulerTest {
 
+    /** A cancelled run (its caller went away) starts no further task; those in flight end on their own. */
+    @Test
+    void aCancelledRunStartsNoFurtherTask() {
+        List<java.util.concurrent.CompletableFuture<Integer>> pending = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.smallrye.mutiny.subscription.Cancellable run = KeyedScheduler.run(IntStream.range(0, 10).boxed().toList(),
+                        i -> Set.of("n" + i), i -> {
+                            java.util.concurrent.CompletableFuture<Integer> call = new java.util.concurrent.CompletableFuture<>();
+                            pending.add(call);
+                            return call;
+                        }, 2)
+                .subscribe().with(results -> { }, failure -> { });
+        assertThat(pending).hasSize(2);
+
+        run.cancel();
+        pending.get(0).complete(0);
+        pending.get(1).complete(1);
+
+        assertThat(pending).as("tasks started after the cancel").hasSize(2);
+    }
+
     /** Links on a few shared switches: at most 4 calls in flight, never two on one switch, results in order. */
     @Test
     void boundedConcurrencyNeverTwoCallsOnOneKeyAndResultsInOrder() {

@@ -54,9 +54,20 @@ public interface TopologyConfig {
         @WithDefault("5000")
         int batchSize();
 
-        /** How long one apply may hold its project's apply lock before another replica may take it over. */
-        @WithDefault("30m")
+        /**
+         * How long an apply holds its lab's lock (and its operation) without a heartbeat: a replica that dies mid-apply
+         * frees the lab, and its apply is reported interrupted, about this long after its last heartbeat.
+         */
+        @WithDefault("15s")
         Duration lockLease();
+
+        /** How often a running apply renews its lock and its operation's lease (well under {@link #lockLease()}). */
+        @WithDefault("5s")
+        Duration lockHeartbeat();
+
+        /** The longest {@code ?wait=} an apply request may ask for. */
+        @WithDefault("30m")
+        Duration maxWait();
     }
 
     /** Calls to the gateway ({@code quarkus.rest-client.gateway.url}). */

@@ -13,6 +13,7 @@ import dev.labfleet.topology.client.GatewayApi;
 import dev.labfleet.topology.client.LabClient;
 import dev.labfleet.topology.config.TopologyConfig;
 import dev.labfleet.topology.domain.AppliedTopology;
+import dev.labfleet.topology.domain.ApplyOperation;
 import dev.labfleet.topology.domain.ApplyStatus;
 import dev.labfleet.topology.messaging.TopologyEvents;
 import dev.labfleet.topology.plan.Action;
@@ -23,6 +24,7 @@ import dev.labfleet.topology.plan.PlannedNode;
 import dev.labfleet.topology.plan.TopologyPlan;
 import dev.labfleet.topology.plan.TopologyPlanner;
 import dev.labfleet.topology.repository.AppliedTopologyRepository;
+import dev.labfleet.topology.rest.ApplyOperationView;
 import dev.labfleet.topology.rest.ApplyReport;
 import dev.labfleet.topology.rest.ApplyReport.Outcome;
 import dev.labfleet.topology.rest.ApplyReport.Result;
@@ -45,6 +47,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -77,11 +80,12 @@ public class TopologyApplier {
     private final TopologyConfig config;
     private final MeterRegistry meters;
     private final TopologyCache cache;
+    private final ApplyRuns runs;
     private final String replica = "topology-" + UUID.randomUUID();
 
     public TopologyApplier(LabClient labs, GatewayApi gateway, TemplateCatalogueService templates,
                            AppliedTopologyRepository applied, TopologyEvents events, TopologyConfig config,
-                           MeterRegistry meters, TopologyCache cache) {
+                           MeterRegistry meters, TopologyCache cache, ApplyRuns runs) {
         this.labs = labs;
         this.gateway = gateway;
         this.templates = templates;
@@ -90,14 +94,22 @@ public class TopologyApplier {
         this.config = config;
         this.meters = meters;
         this.cache = cache;
+        this.runs = runs;
+    }
+
+    /** An accepted apply: its operation as accepted (running), and its outcome when the background run ends. */
+    public record Started(ApplyOperationView accepted, CompletableFuture<ApplyOperationView> finished) {
     }
 
     /**
+     * Checks the spec and the lab, takes the lab's apply lock, records the apply as a running operation and runs it
+     * in the background ({@link ApplyRuns}): the caller may answer at once (202) or wait for {@link Started#finished()}.
+     *
      * @param user who applies (recorded with the spec), or null
      * @throws ProblemException 400 for an invalid spec, 404 for an unknown lab, 409 while another apply of the
      *                          same lab runs, 502/503/504 when the lab cannot be read
      */
-    public Uni<ApplyReport> apply(UUID projectId, String specText, String mediaType, String user) {
+    public Uni<Started> begin(UUID projectId, String specText, String mediaType, String user) {
         long received = System.nanoTime();
         TopologySpec spec = SpecCodec.parse(specText, SpecCodec.Format.ofMediaType(mediaType));
         // the catalogue and the lab are looked up at once; an invalid spec is still reported before an unknown lab
@@ -115,24 +127,82 @@ public class TopologyApplier {
                             + (status.equalsIgnoreCase("closed") ? ": open it (POST /api/v1/projects/" + projectId
                             + "/open) before applying a spec" : " on its GNS3 server")));
                 }
-                String owner = replica + "/" + UUID.randomUUID();
+                UUID applyId = UUID.randomUUID();
+                String owner = replica + "/" + applyId;
                 return applied.lock(projectId, owner, config.apply().lockLease()).chain(locked -> {
                     if (!locked) {
                         return Uni.createFrom().failure(ProblemException.conflict(
                                 "another apply of lab " + projectId + " is running; apply again when it has ended"));
                     }
-                    return run(projectId, serverId, spec, resolved, catalogue, user, received)
-                            // the lab changed (or may have, if the apply failed half-way): cached reads are stale;
-                            // both are done at once
-                            .eventually(() -> Uni.combine().all().unis(
-                                    cache.invalidate(projectId).onFailure().recoverWithNull(),
-                                    applied.unlock(projectId, owner)
-                                            .onFailure().invoke(e -> LOG.warnf("apply lock of %s not released: %s",
-                                                    projectId, e))
-                                            .onFailure().recoverWithNull()).discardItems());
+                    Uni<Void> release = Uni.combine().all().unis(
+                            cache.invalidate(projectId).onFailure().recoverWithNull(),
+                            applied.unlock(projectId, owner)
+                                    .onFailure().invoke(e -> LOG.warnf("apply lock of %s not released: %s",
+                                            projectId, e))
+                                    .onFailure().recoverWithNull()).discardItems();
+                    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+                    ApplyOperation op = new ApplyOperation();
+                    op.id = applyId;
+                    op.projectId = projectId;
+                    op.status = ApplyOperation.RUNNING;
+                    op.appliedBy = user;
+                    op.owner = owner;
+                    op.leaseUntil = now.plus(config.apply().lockLease());
+                    op.createdAt = now;
+                    return Panache.withTransaction(() -> op.persist())
+                            .onFailure().call(() -> release)
+                            .map(ignored -> new Started(ApplyOperationView.of(op, null),
+                                    runs.launch(applyId, projectId, owner, () -> run(applyId, owner, projectId,
+                                                    serverId, spec, resolved, catalogue, user, received)
+                                            // the lab changed (or may have, if the apply failed half-way): cached
+                                            // reads are stale; both are done at once
+                                            .onFailure().call(e -> fail(applyId, owner, e))
+                                            .eventually(() -> release))));
                 });
             });
         });
+    }
+
+    /** One apply as recorded, for any replica to report. */
+    public Uni<ApplyOperationView> operation(UUID projectId, UUID applyId) {
+        return Panache.withSession(() -> ApplyOperation.<ApplyOperation>findById(applyId))
+                .map(op -> {
+                    if (op == null || !op.projectId.equals(projectId)) {
+                        throw new ProblemException(ProblemException.notFound("lab " + projectId
+                                + " has no apply " + applyId).problem().with("projectId", projectId));
+                    }
+                    return ApplyOperationView.of(op, readReport(op.report));
+                });
+    }
+
+    /** The apply could not proceed (the lab could not be read, the lock was lost): recorded with its problem. */
+    private Uni<Void> fail(UUID applyId, String owner, Throwable e) {
+        int status = e instanceof ProblemException p ? p.problem().status() : 502;
+        String detail = e instanceof ProblemException p ? p.problem().detail()
+                : "failed: " + dev.labfleet.common.problem.UpstreamProblems.describe(e);
+        return Panache.withTransaction(() -> ApplyOperation.<ApplyOperation>findById(applyId).invoke(op -> {
+                    if (op != null && ApplyOperation.RUNNING.equals(op.status) && owner.equals(op.owner)) {
+                        op.status = ApplyOperation.ERROR;
+                        op.error = detail == null ? null : detail.length() > 2000 ? detail.substring(0, 2000) : detail;
+                        op.errorStatus = status;
+                        op.finishedAt = OffsetDateTime.now(ZoneOffset.UTC);
+                        op.owner = null;
+                        op.leaseUntil = null;
+                    }
+                })).replaceWithVoid()
+                .onFailure().invoke(f -> LOG.warnf("apply %s: its failure could not be recorded: %s", applyId, f))
+                .onFailure().recoverWithNull();
+    }
+
+    private static ApplyReport readReport(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return CloudEventCodec.mapper().readValue(json, ApplyReport.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable apply report", e);
+        }
     }
 
     /** The lab lookup's answer or failure, held until the spec has been checked. */
@@ -142,8 +212,9 @@ public class TopologyApplier {
         }
     }
 
-    private Uni<ApplyReport> run(UUID projectId, UUID serverId, TopologySpec spec, ResolvedTopology resolved,
-                                 TemplateCatalogue catalogue, String user, long received) {
+    private Uni<ApplyOperationView> run(UUID applyId, String owner, UUID projectId, UUID serverId, TopologySpec spec,
+                                        ResolvedTopology resolved, TemplateCatalogue catalogue, String user,
+                                        long received) {
         OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
         long start = System.nanoTime();
         // where the time went, for the log: checks (parse, catalogue, lab lookup, lock), reading the live lab,
@@ -153,18 +224,18 @@ public class TopologyApplier {
                 .invoke(() -> at[0] = System.nanoTime())
                 .map(t -> TopologyPlanner.plan(projectId, resolved, LabTopologyService.toLive(t.getItem1(), t.getItem2())))
                 .invoke(() -> at[1] = System.nanoTime())
-                .chain(plan -> new Execution(projectId, serverId, plan).run().map(results -> {
+                .chain(plan -> new Execution(projectId, serverId, plan, () -> runs.held(applyId)).run().map(results -> {
                     at[2] = System.nanoTime();
                     long millis = (at[2] - start) / 1_000_000;
                     return report(projectId, serverId, plan, results, startedAt, millis);
                 }))
-                .call(report -> record(report, spec, user, priorities(spec)))
-                .invoke(this::measure)
-                .invoke(report -> LOG.infof("applied spec to lab %s: %s, %d done, %d failed, %d skipped in %d ms "
-                                + "(checks %d, read %d, plan %d, GNS3 calls %d, record %d)",
-                        projectId, report.status(), report.done(), report.failed(), report.skipped(), report.durationMs(),
-                        ms(start - received), ms(at[0] - start), ms(at[1] - at[0]), ms(at[2] - at[1]),
-                        ms(System.nanoTime() - at[2])));
+                .chain(report -> record(applyId, owner, report, spec, user, priorities(spec))
+                        .invoke(() -> measure(report))
+                        .invoke(() -> LOG.infof("applied spec to lab %s: %s, %d done, %d failed, %d skipped in %d ms "
+                                        + "(checks %d, read %d, plan %d, GNS3 calls %d, record %d)",
+                                projectId, report.status(), report.done(), report.failed(), report.skipped(),
+                                report.durationMs(), ms(start - received), ms(at[0] - start), ms(at[1] - at[0]),
+                                ms(at[2] - at[1]), ms(System.nanoTime() - at[2]))));
     }
 
     private static long ms(long nanos) {
@@ -214,7 +285,14 @@ public class TopologyApplier {
         return out;
     }
 
-    private Uni<Void> record(ApplyReport report, TopologySpec spec, String user, Map<String, Integer> priorities) {
+    private Uni<ApplyOperationView> record(UUID applyId, String owner, ApplyReport report, TopologySpec spec,
+                                           String user, Map<String, Integer> priorities) {
+        String reportJson;
+        try {
+            reportJson = CloudEventCodec.mapper().writeValueAsString(report);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Uni.createFrom().failure(new IllegalStateException("unwritable apply report", e));
+        }
         return Panache.withTransaction(() -> applied.findById(report.projectId()).chain(existing -> {
             AppliedTopology row = existing != null ? existing : new AppliedTopology();
             row.projectId = report.projectId();
@@ -230,6 +308,16 @@ public class TopologyApplier {
                     report.status() == ApplyStatus.FAILED ? EventTypes.LAB_TOPOLOGY_APPLY_FAILED
                             : EventTypes.LAB_TOPOLOGY_APPLIED,
                     report.projectId().toString(), eventData(report, priorities)));
+        }).chain(() -> ApplyOperation.<ApplyOperation>findById(applyId)).map(op -> {
+            // the operation ends with the record, in one transaction (unless it was swept as interrupted meanwhile)
+            if (op != null && ApplyOperation.RUNNING.equals(op.status) && owner.equals(op.owner)) {
+                op.status = report.status().name();
+                op.report = reportJson;
+                op.finishedAt = OffsetDateTime.now(ZoneOffset.UTC);
+                op.owner = null;
+                op.leaseUntil = null;
+            }
+            return ApplyOperationView.of(op, report);
         }));
     }
 
@@ -265,12 +353,21 @@ public class TopologyApplier {
         final Set<String> notCreated = ConcurrentHashMap.newKeySet();
         /** Batch operation ids, unique within this apply. */
         int sequence;
+        /** False once the lab's apply lock was taken by another apply: no further step goes to the gateway. */
+        final java.util.function.BooleanSupplier held;
 
-        Execution(UUID projectId, UUID serverId, TopologyPlan plan) {
+        Execution(UUID projectId, UUID serverId, TopologyPlan plan, java.util.function.BooleanSupplier held) {
             this.projectId = projectId;
             this.serverId = serverId;
             this.plan = plan;
+            this.held = held;
             this.base = "/projects/" + projectId;
+        }
+
+        Uni<Void> stillHeld() {
+            return held.getAsBoolean() ? Uni.createFrom().voidItem()
+                    : Uni.createFrom().failure(ProblemException.conflict("the apply lock of lab " + projectId
+                    + " was taken by another apply while this one ran (its heartbeat lapsed): this apply stopped"));
         }
 
         Uni<List<Result>> run() {
@@ -280,16 +377,20 @@ public class TopologyApplier {
                     .filter(c -> c.action() == Action.DELETE && c.cascade()).toList();
             List<Result> results = new ArrayList<>();
             return step(linkDeletes, this::deleteLink, (c, body) -> done(c), this::linkDeleteFailed, results)
+                    .call(this::stillHeld)
                     .chain(() -> step(plan.nodes(Action.DELETE), c -> op("DELETE", "/nodes/" + c.nodeId(), null),
                             (c, body) -> done(c, c.nodeId(), null),
                             (c, e) -> status(e) == 404 ? done(c, c.nodeId(), "already gone") : failed(c, c.nodeId(), e),
                             results))
                     // GNS3 deletes a node's links with it: these mostly find nothing left to delete
+                    .call(this::stillHeld)
                     .chain(() -> step(cascadeDeletes, this::deleteLink, (c, body) -> done(c), this::linkDeleteFailed,
                             results))
+                    .call(this::stillHeld)
                     // template-made nodes first: their links need the ids GNS3 gives them
                     .chain(() -> createNodes(plan.nodes(Action.CREATE).stream().filter(this::fromTemplate).toList())
                             .invoke(results::addAll))
+                    .call(this::stillHeld)
                     .chain(() -> build(results))
                     .replaceWith(results);
         }

@@ -76,7 +76,7 @@ class TopologyApplyTest {
     private static Response apply(String projectId, String spec) {
         return given().contentType("application/yaml").header("X-Labfleet-User", "alice")
                 .body(spec.getBytes(StandardCharsets.UTF_8))
-                .when().put("/api/v1/projects/" + projectId + "/topology");
+                .queryParam("wait", "5m").when().put("/api/v1/projects/" + projectId + "/topology");
     }
 
     @AfterEach
