@@ -285,18 +285,22 @@ public class WorkflowEngine {
                                 labId, false));
             }
             case "applyTopology" -> needLab(projectId).chain(() -> lab.topology(HttpMethod.PUT,
-                            // the apply runs as an operation at topology-service; waiting up to the step's own limit
-                            "/api/v1/projects/" + projectId + "/topology?wait=30m", render(s.spec(), data, "spec"), key,
-                            "apply topology", Duration.ofMinutes(30)))
+                            // the apply is an operation at topology-service: a short wait answers most applies at
+                            // once, a longer one is followed through its operation (no request held for minutes)
+                            "/api/v1/projects/" + projectId + "/topology?wait=20s", render(s.spec(), data, "spec"),
+                            key, "apply topology", Duration.ofMinutes(1)))
+                    .chain(answer -> applied(projectId, answer))
                     .map(answer -> {
-                        // 207: PARTIAL or FAILED (some changes failed or were skipped): the step failed, and a retry
-                        // applies again, which finishes the job (stable ids)
+                        // PARTIAL or FAILED (some changes failed or were skipped): the step failed, and a retry
+                        // applies again, which finishes the job (stable ids); INTERRUPTED (topology-service's
+                        // replica died) and ERROR likewise
                         String status = answer.path("status").asText("");
                         return status.equals("APPLIED") || status.equals("UNCHANGED")
                                 ? Done.ok(status, answer.toString())
-                                : new Done(false, status, answer.toString(), "apply ended " + status + " ("
-                                + answer.path("failed").asInt() + " failed, " + answer.path("skipped").asInt()
-                                + " skipped)", Map.of(), null, false);
+                                : new Done(false, status, answer.toString(), "apply ended " + status
+                                + (answer.hasNonNull("error") ? ": " + answer.path("error").asText()
+                                : " (" + answer.path("failed").asInt() + " failed, "
+                                + answer.path("skipped").asInt() + " skipped)"), Map.of(), null, false);
                     });
             case "startNodes", "stopNodes" -> needLab(projectId).chain(() -> {
                 ObjectNode body = mapper.createObjectNode();
@@ -460,6 +464,26 @@ public class WorkflowEngine {
                     return view;
                 })
                 .onFailure(IllegalStateException.class).retry().withBackOff(Duration.ofMillis(300), Duration.ofSeconds(1))
+                .indefinitely();
+    }
+
+    /** An apply's operation once it ended: polled at topology-service while it still runs (status RUNNING). */
+    private Uni<JsonNode> applied(UUID projectId, JsonNode answer) {
+        String applyId = answer.path("applyId").asText(null);
+        if (applyId == null || !"RUNNING".equals(answer.path("status").asText())) {
+            return Uni.createFrom().item(answer);
+        }
+        String path = "/api/v1/projects/" + projectId + "/topology/applies/" + applyId;
+        return Uni.createFrom().deferred(() -> lab.topology(HttpMethod.GET, path, null, null, "apply progress",
+                        Duration.ofSeconds(15)))
+                .map(view -> {
+                    if ("RUNNING".equals(view.path("status").asText())) {
+                        throw new IllegalStateException("running");
+                    }
+                    return view;
+                })
+                // an apply always ends: a dead topology-service replica's apply reads INTERRUPTED within its lease
+                .onFailure(IllegalStateException.class).retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(2))
                 .indefinitely();
     }
 

@@ -2,6 +2,7 @@ package dev.labfleet.automation.rest;
 
 import dev.labfleet.automation.support.LabStandIn;
 import dev.labfleet.automation.support.SimLabs;
+import dev.labfleet.automation.support.TopologyStandIn;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -246,5 +247,35 @@ class WorkflowTest {
         JsonPath refused = post(Map.of("name", unique("wf-wait"), "steps", List.of(
                 step("id", "typo", "kind", "wait", "untilStatus", "strated"))), 400);
         assertThat(refused.getString("violations[0].field")).isEqualTo("steps[0] (typo).untilStatus");
+    }
+
+    @Test
+    void anApplyTopologyStepFollowsTheApplyOperationUntilItEndsAndFailsOnAPartialApply() {
+        SimLabs.Lab lab = SimLabs.pairs(2);
+        Map<String, Object> spec = Map.of("nodes", List.of(Map.of("name", "R1", "template", "vpcs")));
+        String workflowId = post(Map.of("name", unique("wf-apply"), "steps", List.of(
+                step("id", "apply", "kind", "applyTopology", "spec", spec))), 201).getString("id");
+        String run = startRun(workflowId, lab.projectId());
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> !"running".equals(runView(run).getString("status")));
+        // topology-service answered 202 (the apply still running): the step read the operation until it ended
+        JsonPath done = runView(run);
+        assertThat(done.getString("status")).isEqualTo("succeeded");
+        assertThat(done.getString("steps[0].output")).contains("\"status\":\"APPLIED\"");
+        assertThat(LabStandIn.topology().polls(lab.projectId())).isEqualTo(TopologyStandIn.POLLS + 1);
+        // no request held for the whole apply: the PUT asked topology-service for a short wait only
+        assertThat(LabStandIn.topology().requests).anyMatch(r -> r.equals("PUT /api/v1/projects/" + lab.projectId()
+                + "/topology?wait=20s"));
+
+        // an apply that ends PARTIAL fails the step, saying how many changes failed
+        SimLabs.Lab other = SimLabs.pairs(2);
+        Map<String, Object> broken = Map.of("nodes", List.of(Map.of("name", "broken", "template", "vpcs")));
+        String failing = post(Map.of("name", unique("wf-apply"), "steps", List.of(
+                step("id", "apply", "kind", "applyTopology", "spec", broken))), 201).getString("id");
+        String second = startRun(failing, other.projectId());
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> "failed".equals(runView(second).getString("status")));
+        assertThat(runView(second).getString("steps[0].error")).isEqualTo("apply ended PARTIAL (1 failed, 0 skipped)");
+        assertThat(LabStandIn.topology().polls(other.projectId())).isEqualTo(TopologyStandIn.POLLS + 1);
     }
 }

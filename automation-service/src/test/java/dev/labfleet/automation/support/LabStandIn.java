@@ -8,23 +8,30 @@ import java.util.Map;
 
 /**
  * project-service's lab lookup and the gateway's GNS3 calls over a simulated GNS3 (whose started VPCS have real
- * telnet consoles), for automation-service's tests.
+ * telnet consoles), and topology-service's applies ({@link TopologyStandIn}), for automation-service's tests.
  */
 public class LabStandIn implements QuarkusTestResourceLifecycleManager {
 
     private static Gns3Simulator simulator;
+    private static TopologyStandIn topology;
     private LabfleetFacade facade;
 
     public static Gns3Simulator simulator() {
         return simulator;
     }
 
+    public static TopologyStandIn topology() {
+        return topology;
+    }
+
     @Override
     public Map<String, String> start() {
         simulator = Gns3Simulator.start();
         facade = LabfleetFacade.start(simulator);
+        topology = TopologyStandIn.start();
         return Map.of("quarkus.rest-client.gateway.url", facade.baseUrl(),
-                "quarkus.rest-client.projects.url", facade.baseUrl());
+                "quarkus.rest-client.projects.url", facade.baseUrl(),
+                "quarkus.rest-client.topology.url", topology.baseUrl());
     }
 
     @Override
@@ -34,6 +41,9 @@ public class LabStandIn implements QuarkusTestResourceLifecycleManager {
         }
         if (simulator != null) {
             simulator.close();
+        }
+        if (topology != null) {
+            topology.close();
         }
     }
 }
