@@ -52,20 +52,23 @@ import java.util.concurrent.ConcurrentHashMap;
 public class DashboardCache {
 
     private static final Logger LOG = Logger.getLogger(DashboardCache.class);
-    private static final Duration DEBOUNCE = Duration.ofMillis(200);
+    private static final long DEBOUNCE_MS = 200;
 
     private final DashboardService dashboards;
     private final SearchConfig config;
     private final ReactiveValueCommands<String, String> redis;
     private final Vertx vertx;
-    private final Cache<String, Dashboard> local;
-    private final Map<String, Uni<Dashboard>> inFlight = new ConcurrentHashMap<>();
+    private final Cache<String, Entry> local;
+    private final Map<String, Uni<Entry>> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastRefresh = new ConcurrentHashMap<>();
+    private final Map<String, Long> changedAt = new ConcurrentHashMap<>();
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final Set<String> stale = ConcurrentHashMap.newKeySet();
     private final Counter localHit;
     private final Counter localMiss;
     private final Counter redisHit;
     private final Counter redisMiss;
+    private final Counter computations;
     private final ReactivePubSubCommands<String> pubsub;
     private final String replicaId = UUID.randomUUID().toString();
     private long warmTimer = -1;
@@ -83,6 +86,8 @@ public class DashboardCache {
         this.localMiss = counter(registry, "local", "miss");
         this.redisHit = counter(registry, "redis", "hit");
         this.redisMiss = counter(registry, "redis", "miss");
+        this.computations = Counter.builder("labfleet_search_dashboard_computations")
+                .description("Dashboards computed (warming, invalidation, cold reads)").register(registry);
         ratio(registry, "local", localHit, localMiss);
         ratio(registry, "redis", redisHit, redisMiss);
     }
@@ -130,9 +135,44 @@ public class DashboardCache {
         }
     }
 
+    /**
+     * A dashboard as served: its figures, where they came from, and its JSON. The figures are serialised once when a
+     * tier takes them ({@link Entry}); an answer only appends its {@code cache} object, so a warm read costs a map
+     * lookup and a byte copy, never a serialisation of the sections.
+     */
+    public record Served(Dashboard dashboard, Dashboard.CacheInfo cache, byte[] figures) {
+
+        /** The answer's body: the figures' JSON with {@code "cache": {...}} as its last member. */
+        public byte[] body() {
+            byte[] tail = ("\"cache\":{\"tier\":\"" + cache.tier() + "\",\"ageMs\":" + cache.ageMs() + ",\"stale\":"
+                    + cache.stale() + "}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            int end = figures.length - 1; // the figures' closing brace
+            boolean empty = end == 1; // "{}"
+            byte[] out = new byte[end + (empty ? 0 : 1) + tail.length];
+            System.arraycopy(figures, 0, out, 0, end);
+            int at = end;
+            if (!empty) {
+                out[at++] = ',';
+            }
+            System.arraycopy(tail, 0, out, at, tail.length);
+            return out;
+        }
+
+        public Dashboard withCache() {
+            return dashboard.with(cache);
+        }
+    }
+
+    /** One dashboard's figures and their JSON (without {@code cache}), as a tier keeps them. */
+    record Entry(Dashboard dashboard, byte[] json) {
+        static Entry of(Dashboard d) {
+            return new Entry(d, write(d).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
     /** The dashboard from the nearest tier that has it, computing it when none does. */
-    public Uni<Dashboard> get(String name) {
-        Dashboard cached = local.getIfPresent(name);
+    public Uni<Served> get(String name) {
+        Entry cached = local.getIfPresent(name);
         if (cached != null) {
             localHit.increment();
             return Uni.createFrom().item(answer(cached, "local"));
@@ -147,43 +187,60 @@ public class DashboardCache {
                     Dashboard fromRedis = json == null ? null : read(json);
                     if (fromRedis != null) {
                         redisHit.increment();
-                        local.put(name, fromRedis);
-                        return Uni.createFrom().item(answer(fromRedis, "redis"));
+                        Entry entry = new Entry(fromRedis, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        local.put(name, entry);
+                        return Uni.createFrom().item(answer(entry, "redis"));
                     }
                     redisMiss.increment();
-                    return refresh(name).map(d -> d.with(new Dashboard.CacheInfo("computed", 0, false)));
+                    return refreshEntry(name).map(e -> new Served(e.dashboard(),
+                            new Dashboard.CacheInfo("computed", 0, false), e.json()));
                 });
     }
 
-    /** The cached figures with their age; past fresh-for, a background refresh starts. */
-    private Dashboard answer(Dashboard d, String tier) {
+    /** The cached figures with their age; past fresh-for, a background refresh starts (one at a time). */
+    private Served answer(Entry e, String tier) {
+        Dashboard d = e.dashboard();
         long age = Duration.between(d.computedAt(), OffsetDateTime.now(ZoneOffset.UTC)).toMillis();
         boolean old = age > config.dashboards().freshFor().toMillis();
-        if (old) {
-            refresh(d.name()).subscribe().with(x -> { }, e -> { });
+        if (old && !inFlight.containsKey(d.name())) {
+            refresh(d.name()).subscribe().with(x -> { }, x -> { });
         }
-        return d.with(new Dashboard.CacheInfo(tier, Math.max(0, age), old || stale.contains(d.name())));
+        return new Served(d, new Dashboard.CacheInfo(tier, Math.max(0, age), old || stale.contains(d.name())), e.json());
     }
 
     /** Computes a dashboard once however many ask at the same time, and stores it in both tiers. */
     public Uni<Dashboard> refresh(String name) {
-        return inFlight.computeIfAbsent(name, n -> dashboards.compute(n)
-                .call(d -> {
-                    local.put(n, d);
-                    stale.remove(n);
-                    return redis.setex(key(n), Math.max(1, config.dashboards().redisTtl().toSeconds()), write(d))
-                            .call(() -> tell("refreshed", n))
-                            .onFailure().recoverWithNull();
-                })
-                .eventually(() -> {
-                    inFlight.remove(n); // a Runnable: the removed Uni must not be awaited by itself
-                })
-                .memoize().indefinitely());
+        return refreshEntry(name).map(Entry::dashboard);
+    }
+
+    private Uni<Entry> refreshEntry(String name) {
+        return inFlight.computeIfAbsent(name, n -> {
+            long started = System.nanoTime();
+            computations.increment();
+            return dashboards.compute(n)
+                    .map(Entry::of)
+                    .call(e -> {
+                        local.put(n, e);
+                        lastRefresh.put(n, started);
+                        if (changedAt.getOrDefault(n, Long.MIN_VALUE) - started < 0) {
+                            stale.remove(n); // no change came in while it was computed
+                        }
+                        return redis.setex(key(n), Math.max(1, config.dashboards().redisTtl().toSeconds()),
+                                        new String(e.json(), java.nio.charset.StandardCharsets.UTF_8))
+                                .call(() -> tell("refreshed", n))
+                                .onFailure().recoverWithNull();
+                    })
+                    .eventually(() -> {
+                        inFlight.remove(n); // a Runnable: the removed Uni must not be awaited by itself
+                    })
+                    .memoize().indefinitely();
+        });
     }
 
     /** Drops a dashboard from both tiers: the next reader computes it (tests, and an operator's escape hatch). */
     public Uni<Void> evict(String name) {
         local.invalidate(name);
+        lastRefresh.remove(name);
         return redis.getdel(key(name)).onFailure().recoverWithNull().replaceWithVoid();
     }
 
@@ -203,13 +260,36 @@ public class DashboardCache {
         }
     }
 
+    /**
+     * Marks a dashboard stale at once (here and, through Redis, on the other replicas) and schedules its refresh:
+     * {@value #DEBOUNCE_MS} ms after the change, but never sooner than {@code refresh-after-change} after the previous
+     * refresh. While events stream in (a fleet's burst, a reindex) a dashboard is thus recomputed at most once per
+     * that interval, instead of every debounce window: each computation runs aggregates over the whole index and
+     * calls every service, and recomputing them several times a second took the CPU and database time the indexing
+     * needed (the index lag benchmark's consumer fell behind by tens of seconds). Readers meanwhile get the previous
+     * figures marked {@code stale: true}.
+     */
     public void invalidate(String name) {
-        tell("invalidated", name).subscribe().with(x -> { }, e -> { });
-        stale.add(name);
+        changedAt.put(name, System.nanoTime());
+        if (stale.add(name)) {
+            // tell the peers once per refresh cycle, not once per consumed batch
+            tell("invalidated", name).subscribe().with(x -> { }, e -> { });
+        }
         if (pending.add(name)) {
-            vertx.setTimer(DEBOUNCE.toMillis(), id -> {
+            long now = System.nanoTime();
+            long minGap = config.dashboards().refreshAfterChange().toNanos();
+            Long last = lastRefresh.get(name);
+            long wait = DEBOUNCE_MS;
+            if (last != null) {
+                wait = Math.max(wait, (last + minGap - now) / 1_000_000);
+            }
+            vertx.setTimer(Math.max(1, wait), id -> {
                 pending.remove(name);
-                refresh(name).subscribe().with(d -> { }, e -> LOG.debugf("dashboard %s: %s", name, e.toString()));
+                // a refresh already under way started before this change: the next one must follow it
+                Uni<Entry> running = inFlight.get(name);
+                Uni<Entry> after = running == null ? refreshEntry(name)
+                        : running.onItemOrFailure().transformToUni((x, e) -> refreshEntry(name));
+                after.subscribe().with(d -> { }, e -> LOG.debugf("dashboard %s: %s", name, e.toString()));
             });
         }
     }

@@ -41,6 +41,10 @@ public interface SearchConfig {
         /** Most fields in one document, fragments counted each time they are spread. */
         @WithDefault("200")
         int maxComplexity();
+
+        /** Largest accepted request body in bytes (1 MiB); larger is a 413 problem. */
+        @WithDefault("1048576")
+        long maxBodySize();
     }
 
     interface Query {
@@ -95,6 +99,13 @@ public interface SearchConfig {
         /** Age after which a cached dashboard is refreshed in the background (readers still get it, with its age). */
         @WithDefault("10s")
         Duration freshFor();
+
+        /**
+         * Shortest time between two refreshes of a dashboard caused by index changes: while events stream in, a
+         * dashboard is recomputed at most this often (readers get the previous figures marked stale meanwhile).
+         */
+        @WithDefault("1s")
+        Duration refreshAfterChange();
 
         /** How long the in-process tier keeps an answer. */
         @WithDefault("2s")

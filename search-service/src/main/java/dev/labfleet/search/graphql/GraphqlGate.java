@@ -52,12 +52,57 @@ public class GraphqlGate {
     public GraphqlGate(SearchConfig config) {
         this.maxDepth = config.graphql().maxDepth();
         this.maxComplexity = config.graphql().maxComplexity();
-        this.maxBody = 1024 * 1024;
+        this.maxBody = config.graphql().maxBodySize();
     }
 
     void install(@Observes Router router) {
-        // ahead of SmallRye GraphQL's route on the same path; its own body handler sees the body already read
-        router.route(PATH).order(-1).handler(BodyHandler.create(false).setBodyLimit(maxBody)).handler(this::check);
+        // ahead of SmallRye GraphQL's route on the same path; its own body handler sees the body already read. A body
+        // over the limit is a 413 problem: a declared length is refused before the body is read (tooLarge), a chunked
+        // one when the body handler reaches the limit (it fails the route with 413, answered by the failure handler
+        // instead of Vert.x' empty 413)
+        router.route(PATH).order(-2).handler(this::tooLarge);
+        router.route(PATH).order(-1).handler(BodyHandler.create(false).setBodyLimit(maxBody)).handler(this::check)
+                .failureHandler(this::failed);
+    }
+
+    /** A declared body over the limit: refused before it is read (the connection is closed: the body stays unread). */
+    private void tooLarge(RoutingContext context) {
+        String length = context.request().getHeader("Content-Length");
+        if (length != null) {
+            try {
+                long declared = Long.parseLong(length.trim());
+                if (declared > maxBody) {
+                    refuseTooLarge(context, declared + " bytes");
+                    return;
+                }
+            } catch (NumberFormatException e) {
+                // HttpLimits (service-support) answers a malformed Content-Length before this route
+            }
+        }
+        context.next();
+    }
+
+    private void failed(RoutingContext context) {
+        if (context.statusCode() == 413 && !context.response().ended()) {
+            refuseTooLarge(context, "more than " + maxBody + " bytes");
+            return;
+        }
+        context.next();
+    }
+
+    private void refuseTooLarge(RoutingContext context, String size) {
+        Problem problem = Problem.of(ProblemTypes.PAYLOAD_TOO_LARGE, "the GraphQL request body is " + size
+                + "; at most " + maxBody + " are accepted at " + PATH).withTraceId(ProblemMappers.traceId());
+        context.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE)
+                .putHeader("Connection", "close").end(Buffer.buffer(json(problem)));
+    }
+
+    private static byte[] json(Problem problem) {
+        try {
+            return CloudEventCodec.mapper().writeValueAsBytes(problem);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return new byte[0];
+        }
     }
 
     private void check(RoutingContext context) {
@@ -203,13 +248,7 @@ public class GraphqlGate {
         Problem problem = Problem.of(ProblemTypes.VALIDATION, field + ": " + message)
                 .withViolations(List.of(new Problem.Violation(field, message)))
                 .withTraceId(ProblemMappers.traceId());
-        byte[] body;
-        try {
-            body = CloudEventCodec.mapper().writeValueAsBytes(problem);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            body = new byte[0];
-        }
         context.response().setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                .end(Buffer.buffer(body));
+                .end(Buffer.buffer(json(problem)));
     }
 }

@@ -58,6 +58,54 @@ public class IndexWriter {
                 indexed_at = clock_timestamp()
             WHERE d.version_time <= EXCLUDED.version_time""";
 
+    /**
+     * {@link #UPSERT} for many documents in one statement: the rows come as one JSON array (jsonb_to_recordset), so
+     * a consumed batch is one statement instead of one per document. The rows of one statement have distinct ids and
+     * none reads a row written by the same statement (see {@link #chunks}), so it writes what the one-row statements
+     * applied in order would.
+     */
+    static final String UPSERT_MANY = """
+            INSERT INTO search_document AS d (id, kind, entity_id, server_id, project_id, name, name_terms, tag_terms,
+                body_terms, status, node_type, template, template_id, labels, data, link, occurred_at, version_time, deleted)
+            SELECT r.id, r.kind, r.entity_id, r.server_id, r.project_id,
+                coalesce(r.name, (SELECT string_agg(n.name, ' - ' ORDER BY n.name) FROM search_document n
+                                  WHERE n.id = ANY(r.node_refs))),
+                coalesce(r.name_terms, (SELECT string_agg(n.name_terms, ' ') FROM search_document n
+                                        WHERE n.id = ANY(r.node_refs))),
+                CASE WHEN r.template IS NULL AND r.template_id IS NOT NULL
+                     THEN concat_ws(' ', r.tag_terms, (SELECT t.terms FROM search_template t WHERE t.template_id = r.template_id))
+                     ELSE r.tag_terms END,
+                r.body_terms, r.status, r.node_type,
+                coalesce(r.template, (SELECT t.name FROM search_template t WHERE t.template_id = r.template_id)),
+                r.template_id, r.labels, coalesce(r.data, '{}'::jsonb), r.link,
+                coalesce(r.occurred_at, r.version_time), r.version_time, false
+            FROM jsonb_to_recordset($1::text::jsonb) AS r(id text, kind text, entity_id text, server_id uuid,
+                project_id uuid, name text, name_terms text, tag_terms text, body_terms text, status text,
+                node_type text, template text, template_id uuid, labels text[], node_refs text[], data jsonb,
+                link text, occurred_at timestamptz, version_time timestamptz)
+            WHERE NOT EXISTS (SELECT 1 FROM search_document l WHERE r.project_id IS NOT NULL AND r.kind <> 'lab'
+                              AND r.kind <> 'event' AND l.id = 'lab:' || r.project_id::text AND l.deleted
+                              AND l.version_time >= r.version_time)
+            ON CONFLICT (id) DO UPDATE SET
+                server_id = coalesce(EXCLUDED.server_id, d.server_id),
+                project_id = coalesce(EXCLUDED.project_id, d.project_id),
+                name = coalesce(EXCLUDED.name, d.name),
+                name_terms = coalesce(EXCLUDED.name_terms, d.name_terms),
+                tag_terms = coalesce(EXCLUDED.tag_terms, d.tag_terms),
+                body_terms = coalesce(EXCLUDED.body_terms, d.body_terms),
+                status = coalesce(EXCLUDED.status, d.status),
+                node_type = coalesce(EXCLUDED.node_type, d.node_type),
+                template = coalesce(EXCLUDED.template, d.template),
+                template_id = coalesce(EXCLUDED.template_id, d.template_id),
+                labels = coalesce(EXCLUDED.labels, d.labels),
+                data = CASE WHEN d.deleted THEN EXCLUDED.data ELSE d.data || EXCLUDED.data END,
+                link = coalesce(EXCLUDED.link, d.link),
+                occurred_at = EXCLUDED.occurred_at,
+                version_time = EXCLUDED.version_time,
+                deleted = false,
+                indexed_at = clock_timestamp()
+            WHERE d.version_time <= EXCLUDED.version_time""";
+
     static final String DELETE = """
             INSERT INTO search_document AS d (id, kind, entity_id, project_id, occurred_at, version_time, deleted)
             VALUES ($1, $2, $3, $4, $5, $5, true)
@@ -105,17 +153,90 @@ public class IndexWriter {
         int i = 0;
         while (i < ops.size()) {
             String sql = sql(ops.get(i));
-            List<Tuple> batch = new ArrayList<>();
             int j = i;
             while (j < ops.size() && sql.equals(sql(ops.get(j)))) {
-                batch.addAll(tuples(ops.get(j)));
                 j++;
             }
-            List<Tuple> tuples = batch;
-            chain = chain.chain(() -> conn.preparedQuery(sql).executeBatch(tuples).replaceWithVoid());
+            List<IndexOp> run = ops.subList(i, j);
+            if (sql.equals(UPSERT)) {
+                // consecutive upserts: one statement per chunk of rows that may be written together
+                for (List<IndexDoc> chunk : chunks(run.stream().map(op -> ((IndexOp.Upsert) op).doc()).toList())) {
+                    String rows = rows(chunk);
+                    chain = chain.chain(() -> conn.preparedQuery(UPSERT_MANY).execute(Tuple.of(rows)).replaceWithVoid());
+                }
+            } else {
+                List<Tuple> batch = new ArrayList<>();
+                run.forEach(op -> batch.addAll(tuples(op)));
+                chain = chain.chain(() -> conn.preparedQuery(sql).executeBatch(batch).replaceWithVoid());
+            }
             i = j;
         }
         return chain;
+    }
+
+    /**
+     * Splits consecutive upserts, in order, into chunks that one statement can write: a document starts a new chunk
+     * when the chunk already writes its id (one INSERT ... ON CONFLICT may touch a row once), when it is named after
+     * nodes the chunk writes (a link named from its nodes reads their rows), or when the chunk writes its lab (a
+     * child is checked against its lab's tombstone). A statement does not see its own writes; across chunks, order
+     * is kept, so the result is the one of applying the documents one by one.
+     */
+    static List<List<IndexDoc>> chunks(List<IndexDoc> docs) {
+        List<List<IndexDoc>> out = new ArrayList<>();
+        List<IndexDoc> current = new ArrayList<>();
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (IndexDoc doc : docs) {
+            boolean conflict = ids.contains(doc.id())
+                    || (doc.projectId() != null && ids.contains(IndexDoc.id(Kind.LAB, doc.projectId().toString())));
+            if (!conflict && doc.name() == null && doc.nodeRefs() != null) {
+                for (String node : doc.nodeRefs()) {
+                    if (ids.contains(IndexDoc.id(Kind.NODE, node))) {
+                        conflict = true;
+                        break;
+                    }
+                }
+            }
+            if (conflict || current.size() >= MAX_ROWS) {
+                out.add(current);
+                current = new ArrayList<>();
+                ids.clear();
+            }
+            current.add(doc);
+            ids.add(doc.id());
+        }
+        if (!current.isEmpty()) {
+            out.add(current);
+        }
+        return out;
+    }
+
+    /** The rows of {@link #UPSERT_MANY}: the same values {@link #upsert} binds, as one JSON array. */
+    static String rows(List<IndexDoc> docs) {
+        com.fasterxml.jackson.databind.node.ArrayNode rows = CloudEventCodec.mapper().createArrayNode();
+        for (IndexDoc doc : docs) {
+            Object[] v = values(doc);
+            com.fasterxml.jackson.databind.node.ObjectNode r = rows.addObject();
+            for (int k = 0; k < COLUMNS.length; k++) {
+                Object value = v[k];
+                if (value == null) {
+                    r.putNull(COLUMNS[k]);
+                } else if (value instanceof String[] array) {
+                    com.fasterxml.jackson.databind.node.ArrayNode a = r.putArray(COLUMNS[k]);
+                    for (String item : array) {
+                        a.add(item);
+                    }
+                } else if (value instanceof JsonObject json) {
+                    r.set(COLUMNS[k], CloudEventCodec.mapper().valueToTree(json.getMap()));
+                } else if (value instanceof java.time.OffsetDateTime t) {
+                    // microseconds, as PostgreSQL keeps them (the one-row statement binds them the same way)
+                    r.put(COLUMNS[k], t.truncatedTo(java.time.temporal.ChronoUnit.MICROS)
+                            .format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+                } else {
+                    r.put(COLUMNS[k], value.toString());
+                }
+            }
+        }
+        return rows.toString();
     }
 
     private static String sql(IndexOp op) {
@@ -149,7 +270,19 @@ public class IndexWriter {
         return List.of(Tuple.of(t.templateId(), t.name(), Terms.joined(t.name())));
     }
 
+    /** Rows per multi-row statement (a statement of a few hundred rows is already cheap per row). */
+    static final int MAX_ROWS = 1000;
+
+    /** The record columns of {@link #UPSERT_MANY}, in the order of {@link #values}. */
+    static final String[] COLUMNS = {"id", "kind", "entity_id", "server_id", "project_id", "name", "name_terms",
+            "tag_terms", "body_terms", "status", "node_type", "template", "template_id", "labels", "node_refs", "data",
+            "link", "occurred_at", "version_time"};
+
     private static Tuple upsert(IndexDoc doc) {
+        return Tuple.wrap(values(doc));
+    }
+
+    private static Object[] values(IndexDoc doc) {
         String nameTerms = doc.name() == null ? null : Terms.joined(doc.name());
         String tagTerms = null;
         if (doc.labels() != null || doc.status() != null || doc.nodeType() != null || doc.template() != null) {
@@ -173,6 +306,6 @@ public class IndexWriter {
                 doc.data() == null ? null : new JsonObject(CloudEventCodec.mapper().convertValue(doc.data(),
                         java.util.Map.class)),
                 doc.link(), doc.occurredAt(), doc.versionTime()};
-        return Tuple.wrap(values);
+        return values;
     }
 }

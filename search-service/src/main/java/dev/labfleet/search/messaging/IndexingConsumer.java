@@ -41,6 +41,8 @@ public class IndexingConsumer {
     private final Timer lag;
     private final Counter applied;
     private final Counter failed;
+    private final Timer batchTime;
+    private final io.micrometer.core.instrument.DistributionSummary batchSize;
     private final AtomicLong lastLagMs = new AtomicLong();
 
     public IndexingConsumer(IndexWriter writer, Event<IndexChanged> changed, MeterRegistry registry) {
@@ -54,6 +56,11 @@ public class IndexingConsumer {
                 .description("Events whose batch could not be applied (skipped; the next reindex repairs)")
                 .register(registry);
         registry.gauge("labfleet_search_index_lag_last_ms", lastLagMs);
+        this.batchTime = Timer.builder("labfleet_search_index_batch_duration")
+                .description("Time to apply one consumed batch to the index (one transaction)")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        this.batchSize = io.micrometer.core.instrument.DistributionSummary.builder("labfleet_search_index_batch_events")
+                .description("Events per consumed batch").register(registry);
     }
 
     @Incoming("gns3-events")
@@ -95,8 +102,11 @@ public class IndexingConsumer {
         if (ops.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        long started = System.nanoTime();
         return writer.apply(ops)
                 .invoke(() -> {
+                    batchTime.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    batchSize.record(present.size());
                     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
                     for (CloudEvent event : present) {
                         if (event.time() != null) {

@@ -46,8 +46,12 @@ public class DashboardResource {
             + "services, each under its own timeout: a source that is down or late makes its section unavailable "
             + "(with the reason) and the rest answers. Served from the cache with its age (cache.ageMs); stale "
             + "figures are refreshed in the background.")
-    public Uni<Dashboard> fleet(@PathParam("name") String name) {
-        return cache.get(name);
+    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "200", description = "The dashboard",
+            content = @org.eclipse.microprofile.openapi.annotations.media.Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(implementation = Dashboard.class)))
+    public Uni<Response> fleet(@PathParam("name") String name) {
+        // the cached JSON as it is (serialised once per refresh), with this answer's cache object appended
+        return cache.get(name).map(served -> Response.ok(served.body(), MediaType.APPLICATION_JSON_TYPE).build());
     }
 
     @GET

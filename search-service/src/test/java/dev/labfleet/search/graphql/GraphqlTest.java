@@ -41,6 +41,12 @@ class GraphqlTest {
     @Inject
     IndexingConsumer indexing;
 
+    @Inject
+    GraphqlWarmup warmup;
+
+    @Inject
+    io.smallrye.graphql.execution.ExecutionService execution;
+
     private static String token(String prefix) {
         return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     }
@@ -190,7 +196,9 @@ class GraphqlTest {
                 "{ search(q: \"r1 & 1=1; drop table x\") { total } }",
                 "{ nodes(after: \"not-a-cursor\") { nextCursor } }",
                 "{ nodes(projectId: \"not-a-uuid\") { nextCursor } }",
-                "{ labs(first: 100000) { nextCursor } }")) {
+                "{ labs(first: 100000) { nextCursor } }",
+                "{ search(q: \"" + "a".repeat(10_000) + "\") { total } }",
+                "{ search(q: \"&|!():*\") { total } }")) {
             String body = post(bad, null).statusCode(200).extract().asString();
             JsonPath json = JsonPath.from(body);
             assertThat(json.getList("errors")).as(bad).hasSize(1);
@@ -201,6 +209,48 @@ class GraphqlTest {
         }
         String body = post("{ search(q: \"a\\\\b\") { total } }", null).statusCode(200).extract().asString();
         assertThat(JsonPath.from(body).getString("errors[0].message")).startsWith("q: character");
+    }
+
+    /** A body over 1 MiB is a 413 problem, whether its length is declared or it comes chunked. */
+    @Test
+    void aBodyOverOneMebibyteIsA413Problem() throws Exception {
+        String big = "{\"query\":\"{ servers { nextCursor } }\",\"variables\":{\"pad\":\"" + "x".repeat(1024 * 1024)
+                + "\"}}";
+        RestAssured.given().contentType(ContentType.JSON).body(big.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/graphql").then().statusCode(413).contentType(startsWith("application/problem+json"))
+                .body("status", equalTo(413)).body("detail", startsWith("the GraphQL request body is "))
+                .body("detail", org.hamcrest.Matchers.containsString("at most 1048576"));
+        // without a declared length (chunked): refused once the limit is reached while reading
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        java.net.http.HttpResponse<String> chunked = client.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/graphql"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        big.getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).isEqualTo(413);
+        assertThat(chunked.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(JsonPath.from(chunked.body()).getString("detail")).startsWith("the GraphQL request body is more than");
+        // just under the limit is read and runs
+        String fits = "{\"query\":\"{ servers { nextCursor } }\",\"variables\":{\"pad\":\"" + "x".repeat(1000 * 1000)
+                + "\"}}";
+        RestAssured.given().contentType(ContentType.JSON).body(fits.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/graphql").then().statusCode(200).body("errors", org.hamcrest.Matchers.nullValue());
+    }
+
+    /** SmallRye builds graphql-java's engine on first use; it is built at start, not inside a request on the loop. */
+    @Test
+    void theEngineIsBuiltAtStartNotByTheFirstRequest() throws Exception {
+        assertThat(warmup.warmedAt()).as("GraphqlWarmup ran at start").isNotNull();
+        Object target = execution;
+        if (target instanceof io.quarkus.arc.ClientProxy proxy) {
+            target = proxy.arc_contextualInstance();
+        }
+        java.lang.reflect.Field engine = io.smallrye.graphql.execution.ExecutionService.class.getDeclaredField("graphQL");
+        engine.setAccessible(true);
+        assertThat(engine.get(target)).as("the graphql-java engine exists").isNotNull();
     }
 
     @Test
