@@ -214,13 +214,13 @@ class Gns3ProxyTest {
             URI pcap = URI.create(root.toString()).resolve(p.substring(1) + "/links/" + link + "/pcap");
             // the first capture opened warms the gateway's path up (class loading and JIT take their time on a
             // loaded machine); it must still answer, not hang as a quiet capture did
-            try (InputStream cold = openPcap(pcap, Duration.ofSeconds(5))) {
+            try (InputStream cold = openPcap(pcap, Duration.ofSeconds(15))) {
                 assertThat(cold).isNotNull();
             }
-            long start = System.nanoTime();
-            try (InputStream in = openPcap(pcap, Duration.ofSeconds(1))) {
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("status, headers and the pcap header")
-                        .isLessThan(Duration.ofSeconds(1));
+            // The link is quiet (nothing is sent on it until the ping below), so a header that waited for the first
+            // packet would never come: getting it at all proves it is sent at once. The bound is generous so that a
+            // loaded CI machine does not fail it; answering within a second is what a lightly loaded one shows.
+            try (InputStream in = openPcap(pcap, Duration.ofSeconds(5))) {
 
                 // the first frame brings GNS3's own header with it: the client gets the frames, not a second header
                 assertThat(VpcsConsole.run(consoleA, "ping 10.0.0.2 -c 1")).contains("icmp_seq=1 ttl=64");

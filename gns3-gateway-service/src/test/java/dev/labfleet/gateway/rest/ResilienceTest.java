@@ -51,18 +51,14 @@ class ResilienceTest {
 
         long reachedBefore = Simulators.b().requests().count("GET /v2/projects");
         for (int i = 0; i < 5; i++) {
-            long start = System.nanoTime();
             Response open = Api.json().get("/api/v1/servers/" + b + "/projects");
-            long millis = (System.nanoTime() - start) / 1_000_000;
             open.then().statusCode(503).contentType("application/problem+json")
                     .header("Retry-After", notNullValue())
                     .body("detail", containsString("circuit breaker open"))
                     .body("serverId", equalTo(b.toString()));
-            // failing fast: the call never waits for the 1.5 s read timeout (a loaded machine may take some
-            // hundreds of ms to answer anything, so the bound is the timeout, not a speed figure)
-            assertThat(millis).as("an open breaker does not wait for the server").isLessThan(1500);
         }
-        // and it never reached the server
+        // failing fast: no call reached (or waited for) the server; a wall-clock bound would only measure how busy
+        // the machine is
         assertThat(Simulators.b().requests().count("GET /v2/projects")).isEqualTo(reachedBefore);
         // the other server is not affected
         Api.json().get("/api/v1/servers/" + a + "/version").then().statusCode(200);
@@ -86,12 +82,13 @@ class ResilienceTest {
         // monitor /version and /computes) in the background; a second timeout of theirs would be a second breaker
         // failure in the 4-call window and open the breaker, which is right, but not what this test is about
         Simulators.c().requests().clear();
-        Simulators.c().faults().latency("GET /v2/templates", 4000);
+        // the server would answer after 30 s: a 504 well before that can only come from the gateway's own timeout
+        Simulators.c().faults().latency("GET /v2/templates", 30_000);
         long start = System.nanoTime();
         Api.json().get("/api/v1/servers/" + c + "/templates").then().statusCode(504)
                 .contentType("application/problem+json")
                 .body("detail", containsString("1500 ms"));
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(3500));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
         // a timeout is not retried (a slow server stays slow): one call reached GNS3
         assertThat(Simulators.c().requests().count("GET /v2/templates")).isEqualTo(1);
         // one timeout alone does not open the breaker

@@ -188,12 +188,11 @@ class LinkResourceTest {
         URI pcap = URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port
                 + links(lab.id()) + "/" + link + "/pcap");
         // the first capture opened warms the path up (class loading and JIT are slow on a loaded machine)
+        openPcapHeader(pcap, Duration.ofSeconds(15)).close();
+        // The link is quiet (nothing is sent on it), so a header that waited for the first packet would never come:
+        // getting it at all proves it is sent at once. The bound is generous so that a loaded CI machine does not
+        // fail it; a lightly loaded one answers within a second.
         openPcapHeader(pcap, Duration.ofSeconds(5)).close();
-        long start = System.nanoTime();
-        try (InputStream in = openPcapHeader(pcap, Duration.ofSeconds(1))) {
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("status, headers and the pcap header")
-                    .isLessThan(Duration.ofSeconds(1));
-        }
         given().when().post(links(lab.id()) + "/" + link + "/capture/stop").then().statusCode(200);
     }
 
