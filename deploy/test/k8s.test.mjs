@@ -54,7 +54,7 @@ for (const overlay of OVERLAYS) {
   test(`${overlay}: every workload is hardened (security context, probes, resources, spread, PDB, HPA v2, policies)`, () => {
     const objects = kustomize(overlay);
     const of = (kind) => objects.filter((o) => o.kind === kind);
-    const deployments = of("Deployment");
+    const deployments = of("Deployment").filter((d) => d.metadata.labels?.["app.kubernetes.io/component"] === "service");
     assert.equal(deployments.length, 6, "one Deployment per service");
     const problems = [];
     const need = (ok, what) => { if (!ok) problems.push(what); };
@@ -77,6 +77,16 @@ for (const overlay of OVERLAYS) {
         }
       }
     };
+    // the dev overlay's built-in dev issuer: one replica by design (its key lives in the pod), hardened all the same
+    for (const d of of("Deployment").filter((x) => !deployments.includes(x))) {
+      const name = d.metadata.name;
+      need(overlay.endsWith("dev") && name === "dev-issuer", `${name}: a Deployment that is not a service's (only dev's dev-issuer)`);
+      podRules(name, d.spec.template.spec);
+      const labels = d.spec.template.metadata.labels;
+      need(of("Service").some((s) => Object.entries(s.spec.selector).every(([k, v]) => labels[k] === v)), `${name}: a Service`);
+      need(of("NetworkPolicy").some((p) => Object.keys(p.spec.podSelector.matchLabels ?? {}).length && selects(p.spec.podSelector, labels)),
+        `${name}: its own NetworkPolicy`);
+    }
     for (const d of deployments) {
       const name = d.metadata.name;
       const pod = d.spec.template.spec;
@@ -117,7 +127,7 @@ for (const overlay of OVERLAYS) {
     if (job) podRules("job/" + job.metadata.name, job.spec.template.spec);
     // every Secret a pod names exists in the overlay (dev) or is documented as made outside git (prod)
     const named = new Set();
-    for (const w of [...deployments, ...of("Job")]) {
+    for (const w of [...of("Deployment"), ...of("Job")]) {
       for (const c of w.spec.template.spec.containers) {
         for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) named.add(e.valueFrom.secretKeyRef.name);
       }

@@ -53,7 +53,7 @@ import java.util.stream.Stream;
  * or {@code LABFLEET_ISSUER_CLIENT_SECRET}.
  *
  * <pre>
- * java -cp common-api.jar dev.labfleet.common.security.DevIssuer serve  --dir D [--port 8090] [--issuer URL]
+ * java -cp common-api.jar dev.labfleet.common.security.DevIssuer serve  --dir D [--host 127.0.0.1] [--port 8090] [--issuer URL]
  * java -cp common-api.jar dev.labfleet.common.security.DevIssuer token  --dir D --user alice --role operator [--group ccna] [--ttl 8h]
  * java -cp common-api.jar dev.labfleet.common.security.DevIssuer rotate --dir D [--keep 2]
  * </pre>
@@ -78,9 +78,17 @@ public final class DevIssuer implements AutoCloseable {
 
     /** Starts an issuer on 127.0.0.1:{@code port} (0: any free port) with its keys in {@code dir}. */
     public static DevIssuer start(Path dir, int port, String issuerUrl) throws IOException {
+        return start(dir, "127.0.0.1", port, issuerUrl);
+    }
+
+    /**
+     * Starts an issuer listening on {@code host} (0.0.0.0 in a container, where the services reach it by its
+     * service name; {@code issuerUrl} is then that name's URL, as tokens carry it in {@code iss}).
+     */
+    public static DevIssuer start(Path dir, String host, int port, String issuerUrl) throws IOException {
         ensureKeys(dir);
         clientSecret(dir);
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
         String issuer = issuerUrl != null ? issuerUrl : "http://127.0.0.1:" + server.getAddress().getPort();
         DevIssuer dev = new DevIssuer(dir, issuer, server);
         server.createContext("/.well-known/openid-configuration", dev::discovery);
@@ -453,7 +461,7 @@ public final class DevIssuer implements AutoCloseable {
         String issuer = one(opts, "issuer", "http://127.0.0.1:" + port);
         switch (args[0]) {
             case "serve" -> {
-                DevIssuer dev = start(dir, port, issuer);
+                DevIssuer dev = start(dir, one(opts, "host", "127.0.0.1"), port, issuer);
                 System.out.println("dev issuer " + dev.issuer() + " (keys in " + dir.resolve("keys") + ")");
                 Runtime.getRuntime().addShutdownHook(new Thread(dev::close));
                 Thread.currentThread().join();
