@@ -144,8 +144,9 @@ create_databases() {
         if not exists (select from pg_roles where rolname = '$user') then create role $user login password '$DB_PASSWORD';
         else alter role $user login password '$DB_PASSWORD'; end if; end \$\$;" >/dev/null \
       || die "cannot create role $user: '$PG_SUPERUSER' needs CREATEROLE (set PG_SUPERUSER)"
-    # _bench: benchmarks' own databases, so a run never writes into the suite's (or the tests') data
-    for db in "labfleet_$svc" "labfleet_${svc}_test" "labfleet_${svc}_bench"; do
+    # _bench: benchmarks' own databases, so a run never writes into the suite's (or the tests') data; _replica: the
+    # e2e ReplicaIT's two replicas of every service, which run beside the e2e suite on the _test ones
+    for db in "labfleet_$svc" "labfleet_${svc}_test" "labfleet_${svc}_bench" "labfleet_${svc}_replica"; do
       if [ -z "$(psql_super -c "select 1 from pg_database where datname = '$db'")" ]; then
         psql_super -c "create database $db owner $user" >/dev/null \
           || die "cannot create database $db: '$PG_SUPERUSER' needs CREATEDB (set PG_SUPERUSER)"
@@ -155,7 +156,7 @@ create_databases() {
       -c 'select 1' >/dev/null 2>&1 \
       || die "PostgreSQL refuses user $user on database labfleet_$svc: allow password (md5/scram) logins for it in pg_hba.conf"
   done
-  log "PostgreSQL: databases labfleet_<service>, labfleet_<service>_test and labfleet_<service>_bench ready for: ${SERVICES[*]}"
+  log "PostgreSQL: databases labfleet_<service>, labfleet_<service>_test, _bench and _replica ready for: ${SERVICES[*]}"
 }
 
 # ---------------------------------------------------------------- Redis

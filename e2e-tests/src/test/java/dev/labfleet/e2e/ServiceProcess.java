@@ -55,7 +55,7 @@ final class ServiceProcess implements AutoCloseable {
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(logs.resolve(logName()).toFile());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(logName()).toFile()));
         Map<String, String> environment = builder.environment();
         environment.put("PORT", Integer.toString(port));
         environment.put("LOG_JSON", "false");
@@ -122,6 +122,27 @@ final class ServiceProcess implements AutoCloseable {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** Kills the process at once (SIGKILL): no shutdown hook runs, as when a node or a container dies. */
+    void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Sets (or, with null, removes) an environment variable for the next {@link #start()}. */
+    ServiceProcess env(String name, String value) {
+        if (value == null) {
+            env.remove(name);
+        } else {
+            env.put(name, value);
+        }
+        return this;
     }
 
     boolean isAlive() {
