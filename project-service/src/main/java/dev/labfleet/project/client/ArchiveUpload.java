@@ -22,12 +22,21 @@ public final class ArchiveUpload {
     private final HttpServerRequest source;
     private final long limit;
     private boolean started;
+    private final Promise<Long> received = Promise.promise();
 
     /** Pauses {@code source} at once: nothing is read until {@link #sendTo} has somewhere to write it. */
     public ArchiveUpload(HttpServerRequest source, long limit) {
         this.source = source;
         this.limit = limit;
         source.pause();
+    }
+
+    /**
+     * Completes with the archive's size once the client sent all of it (and it was not refused): from then on the
+     * import no longer needs the client's connection. Never completes for an upload refused or cut short.
+     */
+    public Future<Long> received() {
+        return received.future();
     }
 
     /** The bytes the client declared (Content-Length), or -1 for a chunked body. */
@@ -82,7 +91,9 @@ public final class ArchiveUpload {
             }
         });
         source.exceptionHandler(e -> {
-            answer.tryFail(e);
+            // the client's connection closed mid-upload (or broke): the import cannot finish, and says why
+            answer.tryFail(ProblemException.badRequest("the archive's upload ended early: the client's connection "
+                    + "closed after " + read[0] + " bytes"));
             out.reset();
         });
         source.endHandler(v -> {
@@ -96,6 +107,7 @@ public final class ArchiveUpload {
                 return;
             }
             out.end();
+            received.tryComplete(read[0]);
         });
         out.response().onComplete(response -> {
             if (response.succeeded()) {

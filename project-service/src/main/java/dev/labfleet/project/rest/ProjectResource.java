@@ -7,11 +7,14 @@ import dev.labfleet.common.page.CursorPage;
 import dev.labfleet.support.http.HttpLimits;
 import dev.labfleet.common.problem.ValidName;
 import dev.labfleet.common.problem.ValidText;
+import dev.labfleet.common.problem.ProblemException;
+import dev.labfleet.common.problem.Waits;
 import dev.labfleet.project.client.ArchiveUpload;
 import dev.labfleet.project.domain.ProjectStatus;
 import dev.labfleet.project.fleet.MoveRequest;
 import dev.labfleet.project.fleet.MoveService;
 import dev.labfleet.project.fleet.MoveView;
+import dev.labfleet.project.service.ImportService;
 import dev.labfleet.project.service.OperationService;
 import dev.labfleet.project.service.ProjectService;
 import dev.labfleet.project.service.SyncService;
@@ -36,10 +39,15 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestMulti;
 
 import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -55,9 +63,11 @@ public class ProjectResource {
     private final SyncService sync;
     private final HttpLimits limits;
     private final MoveService moves;
+    private final ImportService imports;
 
     public ProjectResource(ProjectService projects, OperationService operations, SyncService sync,
-                           HttpLimits limits, MoveService moves) {
+                           HttpLimits limits, MoveService moves, ImportService imports) {
+        this.imports = imports;
         this.projects = projects;
         this.operations = operations;
         this.sync = sync;
@@ -160,23 +170,99 @@ public class ProjectResource {
     @POST
     @Path("/import")
     @Consumes({"application/gns3project", "application/zip", MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(summary = "Import a .gns3project archive as a new lab", description = "Placed like a create unless "
-            + "serverId is given; GNS3 gives the lab new node and link ids and leaves it closed. The archive streams "
-            + "to the lab's GNS3 server as it arrives (labfleet.http.max-upload-size at most: 413 beyond).")
+    @Operation(summary = "Import a .gns3project archive as a new lab, as an operation",
+            description = "Placed like a create unless serverId is given; GNS3 gives the lab new node and link ids "
+                    + "and leaves it closed. The archive streams to the lab's GNS3 server as it arrives "
+                    + "(labfleet.http.max-upload-size at most: 413 beyond, nothing imported). Once the whole archive "
+                    + "was received the answer is 202 with the import (Location: /api/v1/projects/imports/{importId},"
+                    + " readable from any replica) while GNS3 unpacks it and the lab is recorded. wait=<seconds, or "
+                    + "30s, 5m> blocks up to that long: 201 with the ended import (Location of the new lab), the "
+                    + "import's problem when it failed (409 for an archive GNS3 refuses or a name taken meanwhile), "
+                    + "202 if it still runs. Refusals before the archive is read (400, 409 name taken, 413 declared "
+                    + "too large, 503 no server) and during its upload (413, 502/503/504) are answered at once. A "
+                    + "failed import leaves nothing behind: no lab, no GNS3 project; one whose replica stopped "
+                    + "mid-way ends failed within labfleet.project.jobs.lease (upload it again). importId=<uuid> names the "
+                    + "import, so a client can follow it before it is answered; an importId already used is a 409.")
+    @APIResponse(responseCode = "201", description = "imported (with wait)",
+            content = @Content(schema = @Schema(implementation = ImportView.class)))
+    @APIResponse(responseCode = "202", description = "received: the import runs",
+            content = @Content(schema = @Schema(implementation = ImportView.class)))
     public Uni<Response> importArchive(
             @QueryParam("name") @NotNull @ValidName
             @Pattern(regexp = "[^/\\\\]*", message = "must not contain / or \\") String name,
             @QueryParam("serverId") String serverId,
             @QueryParam("owner") @ValidName(max = 200) String owner,
+            @QueryParam("wait") String wait,
+            @QueryParam("importId") String importId,
             @Context HttpServerRequest request) {
         ArchiveUpload archive = new ArchiveUpload(request, limits.limitOf(request.path()));
+        Duration waitFor;
+        UUID id;
+        try {
+            waitFor = Waits.parse("wait", wait, MAX_WAIT);
+            id = Ids.parseParameter("importId", importId);
+        } catch (ProblemException e) {
+            archive.discard();
+            throw e;
+        }
         if (archive.declaredLength() == 0) {
             archive.discard();
-            throw dev.labfleet.common.problem.ProblemException.invalid("body", "the .gns3project archive is missing");
+            throw ProblemException.invalid("body", "the .gns3project archive is missing");
         }
-        return projects.importArchive(name, Ids.parseParameter("serverId", serverId), owner, archive)
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        return Uni.createFrom().deferred(() -> imports.begin(name, Ids.parseParameter("serverId", serverId), owner,
+                        id, archive))
                 .onFailure().invoke(archive::discard)
-                .map(view -> Response.created(URI.create("/api/v1/projects/" + view.projectId())).entity(view).build());
+                .chain(begun -> {
+                    // a copy of the ending: this request giving up cancels its wait, never the import
+                    CompletableFuture<ImportView> ended = begun.finished().thenApply(view -> view);
+                    CompletableFuture<ImportView> answer = waitFor == null || waitFor.isZero()
+                            // the 202 once the archive is all here; a failure before that is answered as such
+                            ? CompletableFuture.anyOf(begun.received().toCompletableFuture(), ended)
+                            .thenApply(done -> done instanceof ImportView view ? view : begun.accepted())
+                            : ended;
+                    Uni<ImportView> first = Uni.createFrom().completionStage(() -> answer)
+                            .emitOn(command -> context.runOnContext(ignored -> command.run()));
+                    // without wait, no time limit of its own: the upload is bounded by the gateway's transfer timeout
+                    return (waitFor == null || waitFor.isZero() ? first
+                            : first.ifNoItem().after(waitFor).recoverWithItem(() -> null))
+                            .map(view -> view == null ? accepted(begun.accepted()) : answered(view))
+                            .onFailure(e -> !(e instanceof ProblemException)).transform(e -> ProblemException
+                                    .unavailable("import " + begun.accepted().importId() + ": its outcome could not "
+                                            + "be read; follow it at /api/v1/projects/imports/"
+                                            + begun.accepted().importId(), 5));
+                });
+    }
+
+    /** The longest {@code ?wait=} an import may ask for (the edge gives long requests 660 s). */
+    private static final Duration MAX_WAIT = Duration.ofMinutes(10);
+
+    private static Response accepted(ImportView view) {
+        return Response.accepted(view).location(URI.create("/api/v1/projects/imports/" + view.importId())).build();
+    }
+
+    /** An import as it is: 201 when it succeeded, its problem when it failed, 202 while it runs. */
+    private static Response answered(ImportView view) {
+        if ("succeeded".equals(view.status())) {
+            return Response.created(URI.create("/api/v1/projects/" + view.projectId())).entity(view).build();
+        }
+        if ("failed".equals(view.status())) {
+            int status = view.errorStatus() == null ? 502 : view.errorStatus();
+            throw new ProblemException(new dev.labfleet.common.problem.Problem(
+                    dev.labfleet.common.problem.ProblemTypes.forStatus(status).type(),
+                    dev.labfleet.common.problem.ProblemTypes.forStatus(status).title(), status, view.error(), null,
+                    null, null, null).with("importId", view.importId()));
+        }
+        return accepted(view);
+    }
+
+    @GET
+    @Path("/imports/{importId}")
+    @Operation(summary = "One import: running, succeeded (projectId is the new lab) or failed (error, errorStatus)",
+            description = "Readable from any replica. attempts above 1: the replica receiving the archive stopped and "
+                    + "another one ended the import.")
+    public Uni<ImportView> importStatus(@PathParam("importId") UUID importId) {
+        return imports.get(importId);
     }
 
     @RolesAllowed(Roles.OPERATOR)

@@ -73,18 +73,43 @@ public class ProjectService {
                 .map(response -> new ExportStream(p.name.replaceAll("[^A-Za-z0-9._-]", "_") + ".gns3project", response)));
     }
 
-    /** Imports a .gns3project archive as a new lab, placed like a create (GNS3 leaves it closed). */
-    public Uni<ProjectView> importArchive(String name, UUID serverId, String owner, ArchiveUpload archive) {
+    /** Where an import goes and whose lab it makes: checked before a byte of the archive is read. */
+    record ImportTarget(String owner, UUID serverId) {
+    }
+
+    /**
+     * The lab owner an import records and the server it goes to (placed like a create unless {@code serverId}):
+     * 409 when the owner already has a lab of that name, 503 when no server can take it.
+     */
+    Uni<ImportTarget> importTarget(String name, UUID serverId, String owner) {
         String who = ownerFor(owner);
-        UUID id = UUID.randomUUID();
-        CreateProjectRequest request = new CreateProjectRequest(id, name, who, serverId, null, null, null, null, null);
+        CreateProjectRequest request = new CreateProjectRequest(null, name, who, serverId, null, null, null, null, null);
         return Panache.withSession(() -> repository.findByOwnerAndName(who, name)).chain(taken -> taken != null
                 ? Uni.createFrom().failure(nameTaken(name, taken.id))
-                : chooseServer(request).chain(server -> streams.importArchive(server, id, name, archive)
-                        // a fresh id: the project on GNS3 is this call's own, undone when it cannot be recorded
-                        .chain(gns3 -> persistNew(id, who, server, request, gns3)
-                                .onFailure().call(e -> compensate(server, id, e))
-                                .onFailure(ProjectService::isUniqueViolation).transform(e -> nameTaken(name, null)))));
+                : chooseServer(request).map(server -> new ImportTarget(who, server)));
+    }
+
+    /** Streams the archive to GNS3 as project {@code projectId}; answers GNS3's project. */
+    Uni<JsonNode> importToGns3(UUID serverId, UUID projectId, String name, ArchiveUpload archive) {
+        return streams.importArchive(serverId, projectId, name, archive);
+    }
+
+    /**
+     * Records an imported project as a new lab, in one transaction with its event and {@code alsoInTransaction}
+     * (the import's own fenced ending): when that fails, nothing is recorded. A name taken meanwhile is a 409.
+     */
+    Uni<ProjectView> recordImported(UUID projectId, String owner, UUID serverId, String name, JsonNode gns3,
+                                    java.util.function.Supplier<Uni<Void>> alsoInTransaction) {
+        CreateProjectRequest request = new CreateProjectRequest(projectId, name, owner, serverId, null, null, null,
+                null, null);
+        return persistNew(projectId, owner, serverId, request, gns3, alsoInTransaction)
+                .onFailure(ProjectService::isUniqueViolation).transform(e -> nameTaken(name, null));
+    }
+
+    /** Removes a GNS3 project nobody recorded; one already gone counts as removed. */
+    Uni<Void> removeFromGns3(UUID serverId, UUID projectId) {
+        return gateway.deleteProject(serverId, projectId).replaceWithVoid()
+                .onFailure(e -> e instanceof ProblemException p && p.problem().status() == 404).recoverWithNull();
     }
 
     @WithSession
@@ -237,6 +262,11 @@ public class ProjectService {
 
     private Uni<ProjectView> persistNew(UUID id, String owner, UUID serverId, CreateProjectRequest request,
                                         JsonNode gns3) {
+        return persistNew(id, owner, serverId, request, gns3, () -> Uni.createFrom().voidItem());
+    }
+
+    private Uni<ProjectView> persistNew(UUID id, String owner, UUID serverId, CreateProjectRequest request,
+                                        JsonNode gns3, java.util.function.Supplier<Uni<Void>> alsoInTransaction) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         Project p = new Project();
         p.id = id;
@@ -250,8 +280,8 @@ public class ProjectService {
         p.autoClose = request.autoClose() == null || request.autoClose();
         p.createdAt = now;
         p.updatedAt = now;
-        return Panache.withTransaction(() -> repository.persist(p).chain(() -> events.publish(
-                        EventTypes.LAB_PROJECT_CREATED, p)))
+        return Panache.withTransaction(() -> alsoInTransaction.get().chain(() -> repository.persist(p))
+                        .chain(() -> events.publish(EventTypes.LAB_PROJECT_CREATED, p)))
                 .map(ignored -> ProjectView.of(p));
     }
 

@@ -244,11 +244,15 @@ class ProjectLifecycleTest {
         }
         assertThat(entries).contains("project.gns3");
 
-        String imported = given().contentType("application/gns3project").body(archive)
-                .queryParam("name", "imported-" + UUID.randomUUID())
+        // a caller that blocks (wait) is answered the ended import, with the new lab's location
+        var answer = given().contentType("application/gns3project").body(archive)
+                .queryParam("name", "imported-" + UUID.randomUUID()).queryParam("wait", "60s")
                 .when().post("/api/v1/projects/import")
-                .then().statusCode(201).body("status", equalTo("closed")).extract().path("projectId");
+                .then().statusCode(201).body("status", equalTo("succeeded")).extract();
+        String imported = answer.path("projectId");
+        assertThat(answer.header("Location")).endsWith("/api/v1/projects/" + imported);
         assertThat(imported).isNotEqualTo(id);
+        given().when().get("/api/v1/projects/" + imported).then().statusCode(200).body("status", equalTo("closed"));
         // GNS3 counts nothing in a closed project: no count rather than a wrong 0
         given().when().get("/api/v1/projects/" + imported).then().statusCode(200)
                 .body("nodeCount", org.hamcrest.Matchers.nullValue());
@@ -256,8 +260,9 @@ class ProjectLifecycleTest {
         given().when().get("/api/v1/projects/" + imported).then().statusCode(200).body("nodeCount", equalTo(2));
 
         given().contentType("application/gns3project").body("not a zip".getBytes())
-                .queryParam("name", "garbage-" + UUID.randomUUID())
-                .when().post("/api/v1/projects/import").then().statusCode(409);
+                .queryParam("name", "garbage-" + UUID.randomUUID()).queryParam("wait", "60s")
+                .when().post("/api/v1/projects/import").then().statusCode(409)
+                .contentType("application/problem+json").body("importId", org.hamcrest.Matchers.notNullValue());
         given().when().get("/api/v1/projects/" + UUID.randomUUID() + "/export").then().statusCode(404)
                 .contentType("application/problem+json");
         given().contentType("application/gns3project").body(archive)

@@ -101,6 +101,23 @@ public class JobRunner {
     }
 
     /**
+     * Runs {@code work} where it is subscribed (for a job whose work cannot move to a context of its own, such as an
+     * import fed by its request's body), renewing the job's lease until the work ends, fails or is cancelled.
+     */
+    public <T> Uni<T> hold(JobLease lease, Uni<T> work) {
+        return Uni.createFrom().deferred(() -> {
+            Running entry = new Running(lease, new CompletableFuture<>());
+            if (running.putIfAbsent(lease.jobId(), entry) != null) {
+                return Uni.createFrom().failure(new JobLease.Inactive(lease.jobId()));
+            }
+            return work.onTermination().invoke(() -> {
+                running.remove(lease.jobId(), entry);
+                entry.ended().complete(null);
+            });
+        });
+    }
+
+    /**
      * Claims up to {@code labfleet.project.jobs.claim-batch} jobs of {@code table} whose lease ran out and runs
      * {@code work} for each. Answers how many were claimed.
      */
