@@ -24,13 +24,16 @@ public class GatewayClient {
 
     private final GatewayRestClient gateway;
     private final ProjectRestClient projects;
+    private final TopologyRestClient topology;
     private final Duration timeout;
 
     public GatewayClient(@RestClient GatewayRestClient gateway, @RestClient ProjectRestClient projects,
+                         @RestClient TopologyRestClient topology,
                          @ConfigProperty(name = "labfleet.monitoring.gateway-timeout", defaultValue = "10s")
                          Duration timeout) {
         this.gateway = gateway;
         this.projects = projects;
+        this.topology = topology;
         this.timeout = timeout;
     }
 
@@ -80,6 +83,11 @@ public class GatewayClient {
 
     public Uni<JsonNode> getLab(UUID projectId) {
         return call("read lab", "project-service", () -> projects.get(projectId, false));
+    }
+
+    /** topology-service's drift report of a lab (404 before its first apply). */
+    public Uni<JsonNode> drift(UUID projectId) {
+        return call("read drift", "topology-service", () -> topology.drift(projectId));
     }
 
     private <T> Uni<T> call(String what, String who, Supplier<Uni<T>> call) {

@@ -25,6 +25,27 @@ public interface MonitoringConfig {
 
     Alerts alerts();
 
+    Drift drift();
+
+    /** Drift of opened labs from the topology last applied to them (topology-service), part of their health. */
+    interface Drift {
+        /** How often the leader asks topology-service about each opened lab; 0 turns drift checks off. */
+        @WithDefault("30s")
+        Duration interval();
+
+        /** Labs asked at once. */
+        @WithDefault("4")
+        int concurrency();
+
+        /** Points a difference costs a lab's health score. */
+        @WithDefault("5")
+        int pointsPerDifference();
+
+        /** Most points drift can cost. */
+        @WithDefault("25")
+        int maxPoints();
+    }
+
     interface Anomalies {
         /** How long after a node stopped a lab stop or close (project-service) still explains it. */
         @WithDefault("10s")

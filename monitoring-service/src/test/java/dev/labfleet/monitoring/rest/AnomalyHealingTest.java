@@ -103,9 +103,11 @@ class AnomalyHealingTest {
         for (Call c : mine) {
             assertThat(c.signature()).isEqualTo(AlertDeliverer.sign(SECRET, c.timestamp(), c.body()));
         }
-        given().queryParam("anomalyId", anomalyId).get("/api/v1/monitoring/alert-deliveries").then()
+        // the receiver's 200 is seen before the deliverer has written it down: await the record
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().queryParam("anomalyId", anomalyId)
+                .get("/api/v1/monitoring/alert-deliveries").then()
                 .body("[0].status", equalTo("delivered")).body("[0].attempts", equalTo(4))
-                .body("[0].id", equalTo(mine.get(0).key()));
+                .body("[0].id", equalTo(mine.get(0).key())));
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() ->
                 calls.stream().filter(c -> c.body().contains(anomalyId)).count() == 4);
         given().delete("/api/v1/monitoring/alert-rules/" + rule).then().statusCode(204);

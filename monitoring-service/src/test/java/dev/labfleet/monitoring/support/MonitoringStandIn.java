@@ -21,6 +21,7 @@ public class MonitoringStandIn implements QuarkusTestResourceLifecycleManager {
     private static Gns3Simulator simulator;
     private static GatewayFront front;
     private static NotificationBridge bridge;
+    private static TopologyStandIn topology;
     private LabfleetFacade facade;
 
     public static Gns3Simulator simulator() {
@@ -52,13 +53,15 @@ public class MonitoringStandIn implements QuarkusTestResourceLifecycleManager {
         front = new GatewayFront(facade.baseUrl(), simulator.baseUrl());
         String bootstrap = System.getenv().getOrDefault("KAFKA_BOOTSTRAP", "127.0.0.1:9092");
         bridge = new NotificationBridge(simulator.baseUrl(), SERVER_ID, bootstrap);
+        topology = new TopologyStandIn();
         return Map.of("quarkus.rest-client.gateway.url", front.baseUrl(),
-                "quarkus.rest-client.projects.url", facade.baseUrl());
+                "quarkus.rest-client.projects.url", facade.baseUrl(),
+                "quarkus.rest-client.topology.url", topology.baseUrl());
     }
 
     @Override
     public void stop() {
-        for (AutoCloseable c : new AutoCloseable[]{bridge, front, facade, simulator}) {
+        for (AutoCloseable c : new AutoCloseable[]{bridge, front, facade, simulator, topology}) {
             if (c != null) {
                 try {
                     c.close();
