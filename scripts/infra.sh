@@ -263,7 +263,7 @@ EOF
 }
 # Topics exist before any service starts: a consumer that subscribes to a topic nobody has written yet would
 # only notice it at its next metadata refresh (minutes). One list, then one create per missing topic.
-TOPICS=${LABFLEET_TOPICS:-"gns3.events lab.projects lab.topology lab.automation lab.monitoring"}
+TOPICS=${LABFLEET_TOPICS:-"gns3.events lab.projects lab.topology lab.automation lab.monitoring lab.audit"}
 TOPIC_PARTITIONS=${LABFLEET_TOPIC_PARTITIONS:-6}
 create_topics() {
   local existing topic

@@ -69,6 +69,15 @@ final class ServiceProcess implements AutoCloseable {
         // secret from it; every request of the tests carries an admin's token (E2e.issuer sets it up)
         environment.put("LABFLEET_OIDC_ISSUER", E2e.issuer().issuer());
         environment.put("LABFLEET_SERVICE_CLIENT_SECRET_FILE", E2e.issuer().dir().resolve("client-secret").toString());
+        // the guard (common-api): its own Redis keys; limits no e2e test reaches (they run from one address, the
+        // benchmarks too); the test client's own address is never banned (FuzzIT sends its bad tokens from
+        // documentation addresses through X-Forwarded-For, which it may, from loopback)
+        environment.put("LABFLEET_GUARD_KEY_PREFIX", "labfleet:guard:e2e" + E2e.DB_SUFFIX + ":");
+        for (String limit : List.of("READS", "WRITES", "EXPENSIVE")) {
+            environment.put("LABFLEET_RATE_LIMIT_" + limit, "100000");
+            environment.put("LABFLEET_RATE_LIMIT_" + limit + "_BURST", "100000");
+        }
+        environment.put("LABFLEET_BAN_IGNORE", "127.0.0.1,::1,0:0:0:0:0:0:0:1");
         environment.putAll(env);
         process = builder.start();
         return this;

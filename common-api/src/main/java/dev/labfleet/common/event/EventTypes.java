@@ -32,6 +32,13 @@ public final class EventTypes {
     public static final String LAB_LINK_UPDATED = "lab.topology.link-updated";
     public static final String LAB_LINK_DELETED = "lab.topology.link-deleted";
 
+    /** A mutating, denied or unauthenticated request (common-api's guard). */
+    public static final String LAB_AUDIT_REQUEST_RECORDED = "lab.audit.request-recorded";
+    /** An address was banned after repeated authentication failures, or by an admin. */
+    public static final String LAB_AUDIT_ADDRESS_BANNED = "lab.audit.address-banned";
+    /** An admin lifted a ban. */
+    public static final String LAB_AUDIT_BAN_LIFTED = "lab.audit.ban-lifted";
+
     private EventTypes() {
     }
 

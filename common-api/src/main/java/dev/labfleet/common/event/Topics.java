@@ -14,6 +14,9 @@ public final class Topics {
     /** Health, traffic and anomaly events of monitoring-service. */
     public static final String LAB_MONITORING = "lab.monitoring";
 
+    /** Audit events of every service (common-api's guard): mutating, denied and unauthenticated requests, bans. */
+    public static final String LAB_AUDIT = "lab.audit";
+
     private Topics() {
     }
 }

@@ -18,6 +18,10 @@ public final class ProblemTypes {
     public static final Kind CONFLICT = new Kind("conflict", "Conflict with the current state", 409);
     public static final Kind PAYLOAD_TOO_LARGE = new Kind("payload-too-large", "Request body too large", 413);
     public static final Kind URI_TOO_LONG = new Kind("uri-too-long", "Request URI too long", 414);
+    /** The caller's rate limit for this route class is spent (common-api's guard); {@code Retry-After} says when to retry. */
+    public static final Kind RATE_LIMITED = new Kind("rate-limited", "Too many requests", 429);
+    /** The client address is banned after repeated authentication failures (common-api's guard). */
+    public static final Kind ADDRESS_BANNED = new Kind("address-banned", "Address banned", 403);
     public static final Kind UNSUPPORTED_MEDIA_TYPE = new Kind("unsupported-media-type", "Unsupported media type", 415);
     public static final Kind UPSTREAM_ERROR = new Kind("upstream-error", "Upstream server failed", 502);
     public static final Kind UPSTREAM_UNAVAILABLE = new Kind("upstream-unavailable", "Upstream server unavailable", 503);
@@ -40,6 +44,7 @@ public final class ProblemTypes {
             case 413 -> PAYLOAD_TOO_LARGE;
             case 414 -> URI_TOO_LONG;
             case 415 -> UNSUPPORTED_MEDIA_TYPE;
+            case 429 -> RATE_LIMITED;
             case 502 -> UPSTREAM_ERROR;
             case 503 -> UPSTREAM_UNAVAILABLE;
             case 504 -> UPSTREAM_TIMEOUT;

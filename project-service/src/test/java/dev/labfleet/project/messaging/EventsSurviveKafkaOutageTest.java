@@ -51,18 +51,29 @@ class EventsSurviveKafkaOutageTest {
         KafkaOutageProfile.broker.start();
 
         Map<String, List<CloudEvent>> byProject = new HashMap<>();
+        Map<String, List<CloudEvent>> auditByProject = new HashMap<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaOutageProfile.broker.bootstrap(),
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of("lab.projects"));
+            // lab.audit too: the audit events of these requests share the outbox (and its batches) with the labs'
+            // own events, and must neither be lost nor disturb the labs' order
+            consumer.subscribe(List.of("lab.projects", "lab.audit"));
             await().atMost(Duration.ofSeconds(90)).until(() -> {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(250))) {
                     EventContract.assertValid(r.topic(), r.key(), r.value());
-                    byProject.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(CloudEventCodec.fromBytes(r.value()));
+                    (r.topic().equals("lab.audit") ? auditByProject : byProject)
+                            .computeIfAbsent(r.key(), k -> new ArrayList<>()).add(CloudEventCodec.fromBytes(r.value()));
                 }
-                return projects.stream().allMatch(p -> byProject.getOrDefault(p, List.of()).size() >= 4);
+                return projects.stream().allMatch(p -> byProject.getOrDefault(p, List.of()).size() >= 4
+                        && auditByProject.getOrDefault(p, List.of()).size() >= 3);
             });
+        }
+        for (String project : projects) {
+            // the two updates and the close of each lab (its creation names no lab in its path: keyed by address)
+            assertThat(auditByProject.get(project)).as("audit events of " + project).hasSize(3)
+                    .allSatisfy(e -> assertThat(e.data().path("outcome").asText()).isEqualTo("succeeded"))
+                    .extracting(e -> e.data().path("method").asText()).containsExactlyInAnyOrder("PUT", "PUT", "POST");
         }
         for (String project : projects) {
             List<CloudEvent> events = byProject.get(project);

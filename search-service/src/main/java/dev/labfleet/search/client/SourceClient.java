@@ -66,8 +66,12 @@ public class SourceClient {
     }
 
     private Uni<io.vertx.mutiny.core.buffer.Buffer> raw(String baseUrl, String path, Duration timeout, String accept) {
+        // Vert.x' own timeout as well as the Uni's: on expiry it closes the request's connection. The Uni's alone
+        // only stopped waiting, so a neighbour that never answers kept each call's pooled connection busy for good:
+        // after 16 such calls every source on that address queued behind them and timed out (ReindexTest saw it
+        // after DashboardTest's hanging source)
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(baseUrl + path)
-                .putHeader("Accept", accept);
+                .setTimeout(timeout.toMillis()).putHeader("Accept", accept);
         // the caller's token (the sources apply its roles and groups), the service account's for reindex and warming
         return auth.sign(options).chain(signed -> client.request(signed))
                 .chain(request -> request.send())

@@ -1,5 +1,8 @@
 package dev.labfleet.search.dashboard;
 
+import dev.labfleet.support.guard.BanStore;
+import dev.labfleet.search.security.AuditIndex;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.labfleet.search.client.SourceClient;
 import dev.labfleet.search.config.SearchConfig;
@@ -45,9 +48,14 @@ public class DashboardService {
     private final SearchConfig config;
     private final String bootstrap;
     private volatile Admin admin;
+    private final AuditIndex audit;
+    private final BanStore bans;
 
     public DashboardService(Pool pool, IndexSchema schema, SourceClient client, SearchConfig config,
-                            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+                            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, AuditIndex audit,
+                            BanStore bans) {
+        this.audit = audit;
+        this.bans = bans;
         this.pool = pool;
         this.schema = schema;
         this.client = client;
@@ -94,6 +102,7 @@ public class DashboardService {
             case "kafkaLag" -> "kafka";
             case "outbox" -> "services";
             case "servers", "trafficTop", "busiestLinks" -> "monitoring-service";
+            case "bans" -> "redis";
             default -> "index";
         };
     }
@@ -262,14 +271,16 @@ public class DashboardService {
 
     private Map<String, Supplier<Uni<Section>>> security() {
         Map<String, Supplier<Uni<Section>>> s = new LinkedHashMap<>();
-        String none = "no service publishes it yet";
-        s.put("authenticationFailures", () -> Uni.createFrom().item(Section.empty("none", none)));
-        s.put("rateLimitHits", () -> Uni.createFrom().item(Section.empty("none", none)));
+        // denials and bans come from the audit index (lab.audit) and the guard's ban store (Redis)
+        s.put("authenticationFailures", () -> audit.failures(Duration.ofHours(1)).map(f -> Section.ok("index", f)));
+        s.put("rateLimitHits", () -> audit.search(null, null, "rate-limited", null,
+                OffsetDateTime.now(ZoneOffset.UTC).minusHours(1), 20).map(r -> Section.ok("index", r)));
+        s.put("bans", () -> bans.list().map(b -> Section.ok("redis", b)));
         s.put("scansAndFloods", () -> counts("SELECT data->>'type' AS k, count(*) AS n FROM search_document"
                 + " WHERE kind = 'event' AND NOT deleted AND occurred_at > now() - interval '24 hours'"
                 + " AND (data->>'type' LIKE 'lab.monitoring.%scan%' OR data->>'type' LIKE 'lab.monitoring.%flood%')"
                 + " GROUP BY 1 ORDER BY 2 DESC"));
-        s.put("recentAdminActions", () -> Uni.createFrom().item(Section.empty("none", none)));
+        s.put("recentAdminActions", () -> audit.adminActions(20).map(a -> Section.ok("index", a)));
         return s;
     }
 

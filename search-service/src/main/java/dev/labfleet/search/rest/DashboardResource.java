@@ -50,6 +50,12 @@ public class DashboardResource {
             content = @org.eclipse.microprofile.openapi.annotations.media.Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(implementation = Dashboard.class)))
     public Uni<Response> fleet(@PathParam("name") String name) {
+        // the security dashboard names callers and addresses (failures, bans, admin actions): admins only
+        io.quarkus.security.identity.SecurityIdentity identity = dev.labfleet.support.security.Caller.current();
+        if ("security".equals(name) && identity != null && !identity.hasRole(Roles.ADMIN)) {
+            throw new ProblemException(dev.labfleet.common.problem.Problem.of(
+                    dev.labfleet.common.problem.ProblemTypes.FORBIDDEN, "the security dashboard needs the admin role"));
+        }
         // the cached JSON as it is (serialised once per refresh), with this answer's cache object appended
         return cache.get(name).map(served -> Response.ok(served.body(), MediaType.APPLICATION_JSON_TYPE).build());
     }

@@ -83,9 +83,11 @@ class DashboardTest {
         } finally {
             SourcesStandIn.mode("project", SourcesStandIn.Mode.UP);
         }
-        // security: sections without a source are empty, never errors
+        // security: denials and admin actions from the audit index, bans from the guard's store
         JsonPath security = get("security");
-        assertThat(security.getString("sections.authenticationFailures.status")).isEqualTo("empty");
+        assertThat(security.getString("sections.authenticationFailures.status")).isEqualTo("ok");
+        assertThat(security.getString("sections.bans.status")).isEqualTo("ok");
+        assertThat(security.getString("sections.recentAdminActions.status")).isEqualTo("ok");
         assertThat(security.getString("sections.scansAndFloods.status")).isEqualTo("ok");
     }
 
