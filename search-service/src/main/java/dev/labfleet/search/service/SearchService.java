@@ -63,7 +63,7 @@ public class SearchService {
     }
 
     public Uni<SearchPage> search(SearchRequest request) {
-        Where where = where(request);
+        Where where = visibleTo(where(request), dev.labfleet.support.security.Caller.current());
         Uni<List<SearchHit>> page = timed(conn -> page(conn, request, where));
         Uni<Map<String, Map<String, Long>>> facets = request.facets().isEmpty()
                 ? Uni.createFrom().item(Map.of()) : timed(conn -> facets(conn, request, where));
@@ -103,6 +103,25 @@ public class SearchService {
 
     /** The WHERE clause and its parameters ($1 is the tsquery when the query has words). */
     record Where(String sql, List<Object> params) {
+    }
+
+    /**
+     * Ownership (docs/security.md): a caller who is not an admin finds only what belongs to no lab (servers,
+     * templates...) and what belongs to a lab it owns or that is labelled with one of its groups, as the lab's own
+     * index document says (project-service's owner and tags, from lab.projects). Hits, totals and facets alike.
+     */
+    static Where visibleTo(Where where, io.quarkus.security.identity.SecurityIdentity caller) {
+        if (caller == null || dev.labfleet.support.security.LabAccess.seesAll(caller)) {
+            return where;
+        }
+        List<Object> params = new ArrayList<>(where.params());
+        params.add(dev.labfleet.support.security.Caller.name(caller));
+        int owner = params.size();
+        params.add(dev.labfleet.support.security.LabAccess.groupTags(caller).toArray(String[]::new));
+        int groups = params.size();
+        return new Where(where.sql() + " AND (d.project_id IS NULL OR d.project_id IN (SELECT l.project_id"
+                + " FROM search_document l WHERE l.kind = '" + Kind.LAB.wire() + "' AND NOT l.deleted"
+                + " AND (l.data->>'owner' = $" + owner + " OR l.labels && $" + groups + "::text[])))", params);
     }
 
     static Where where(SearchRequest r) {

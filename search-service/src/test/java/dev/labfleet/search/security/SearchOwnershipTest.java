@@ -1,0 +1,83 @@
+package dev.labfleet.search.security;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.labfleet.common.event.CloudEvent;
+import dev.labfleet.common.testing.SecuredProfile;
+import dev.labfleet.common.testing.TestIssuer;
+import dev.labfleet.search.messaging.IndexingConsumer;
+import dev.labfleet.search.support.Events;
+import dev.labfleet.search.support.SourcesStandIn;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Ownership in search (docs/security.md), with real tokens: an operator finds what belongs to labs it owns or that are
+ * labelled with one of its groups, never another group's labs or their nodes (hits, totals and facets alike); an admin
+ * finds everything.
+ */
+@QuarkusTest
+@TestProfile(SecuredProfile.class)
+@QuarkusTestResource(SourcesStandIn.class)
+class SearchOwnershipTest {
+
+    @Inject
+    IndexingConsumer indexing;
+
+    private final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+
+    private static CloudEvent lab(UUID projectId, String name, String owner, String... tags) {
+        ObjectNode lab = Events.lab(projectId, name, "opened", tags).put("owner", owner);
+        return Events.event("/labfleet/project-service", "lab.project.created", projectId.toString(), lab, Events.now());
+    }
+
+    private static CloudEvent node(UUID projectId, String name) {
+        ObjectNode node = Events.gns3Node(projectId, UUID.randomUUID(), name, "vpcs", "stopped");
+        node.putObject("labels");
+        return Events.event("/labfleet/topology-service", "lab.topology.node-created", node.get("node_id").asText(),
+                node, Events.now());
+    }
+
+    private Response search(String token, String q) {
+        return given().header("Authorization", "Bearer " + token).queryParam("q", q).queryParam("facets", "kind")
+                .when().get("/api/v1/search");
+    }
+
+    @Test
+    void anOperatorFindsItsOwnAndItsGroupsLabsOnly() {
+        UUID ccna = UUID.randomUUID();
+        UUID ospf = UUID.randomUUID();
+        UUID own = UUID.randomUUID();
+        String word = "owned" + run;
+        indexing.index(List.of(
+                lab(ccna, word + "ccna", "alice-" + run, "group:ccna-" + run),
+                lab(ospf, word + "ospf", "bob-" + run, "group:ospf-" + run),
+                lab(own, word + "own", "carol-" + run),
+                node(ccna, word + "r1"), node(ospf, word + "r2"), node(own, word + "r3")))
+                .await().atMost(Duration.ofSeconds(60));
+
+        String carol = TestIssuer.operator("carol-" + run, "ccna-" + run);
+        Response found = search(carol, word);
+        found.then().statusCode(200);
+        assertThat(found.jsonPath().getList("items.name", String.class))
+                .containsExactlyInAnyOrder(word + "ccna", word + "own", word + "r1", word + "r3");
+        assertThat(found.jsonPath().getLong("total")).isEqualTo(4);
+        assertThat(found.jsonPath().getLong("facets.kind.lab")).isEqualTo(2);
+
+        String dave = TestIssuer.viewer("dave-" + run, "bgp-" + run);
+        assertThat(search(dave, word).jsonPath().getList("items", Object.class)).isEmpty();
+
+        String admin = TestIssuer.admin("ada-" + run);
+        assertThat(search(admin, word).jsonPath().getList("items.name", String.class)).hasSize(6);
+    }
+}
