@@ -86,7 +86,7 @@ public class Gns3Client {
                         System.nanoTime() - start);
                 result.complete(response);
             } else if (request.idempotent() && config.retry().maxRetries() > 0 && retryable(e)) {
-                finish(channel, request, retries(Uni.createFrom().completionStage(() -> attempt(channel, request))),
+                finish(channel, request, retries(Uni.createFrom().completionStage(() -> attempt(channel, request)), e),
                         start).subscribe().with(result::complete, result::completeExceptionally);
             } else {
                 result.completeExceptionally(failed(channel, request, e, start));
@@ -162,18 +162,25 @@ public class Gns3Client {
         if (!request.idempotent() || config.retry().maxRetries() <= 0) {
             return attempt;
         }
-        return attempt.onFailure(Gns3Client::retryable).recoverWithUni(first -> retries(attempt));
+        return attempt.onFailure(Gns3Client::retryable).recoverWithUni(first -> retries(attempt, first));
     }
 
-    /** The retries after a first attempt that failed with what a retry may fix. */
-    private <T> Uni<T> retries(Uni<T> attempt) {
+    /**
+     * The retries after a first attempt that failed with what a retry may fix. When the breaker opens during them
+     * (the server's faults, this call's own included, crossed its ratio), the retries end and the caller hears the
+     * server's last fault (a 502 with GNS3's status), not the breaker's refusal: the refusal is for the calls after.
+     */
+    private <T> Uni<T> retries(Uni<T> attempt, Throwable first) {
         GatewayConfig.Retry retry = config.retry();
-        Uni<T> retries = retry.maxRetries() == 1 ? attempt : attempt.onFailure(Gns3Client::retryable).retry()
+        java.util.concurrent.atomic.AtomicReference<Throwable> lastFault = new java.util.concurrent.atomic.AtomicReference<>(first);
+        Uni<T> tracked = attempt.onFailure(Gns3Client::retryable).invoke(lastFault::set);
+        Uni<T> retries = retry.maxRetries() == 1 ? tracked : tracked.onFailure(Gns3Client::retryable).retry()
                 .withBackOff(retry.initialBackoff().multipliedBy(2), retry.maxBackoff())
                 .withJitter(retry.jitter())
                 .atMost(retry.maxRetries() - 1);
         return Uni.createFrom().voidItem().onItem().delayIt().by(jittered(retry.initialBackoff(), retry.jitter()))
-                .chain(() -> retries);
+                .chain(() -> retries)
+                .onFailure(e -> unwrap(e) instanceof CircuitBreakerOpenException).transform(e -> lastFault.get());
     }
 
     private static Duration jittered(Duration delay, double jitter) {

@@ -115,6 +115,27 @@ class ResilienceTest {
     }
 
     @Test
+    void aBreakerOpeningDuringACallsRetriesAnswersTheServersFaultNotTheRefusal() {
+        UUID c = Api.server("sim-c", Simulators.c().baseUrl());
+        client.forget(c);
+        // two good calls, then a route that always fails: its first two attempts make 2 faults in the last 4 calls
+        // (the test profile's window, ratio 0.5), so the breaker opens before the third attempt; that attempt is
+        // refused, and the caller must still hear what the server did (a 502 with GNS3's 500), as the log will
+        Api.json().get("/api/v1/servers/" + c + "/version").then().statusCode(200);
+        Api.json().get("/api/v1/servers/" + c + "/version").then().statusCode(200);
+        Simulators.c().requests().clear();
+        Simulators.c().faults().errors("GET /v2/templates", 1.0);
+        Api.json().get("/api/v1/servers/" + c + "/templates").then().statusCode(502)
+                .contentType("application/problem+json")
+                .body("gns3Status", equalTo(500))
+                .body("detail", not(containsString("circuit breaker")));
+        assertThat(Simulators.c().requests().count("GET /v2/templates")).isBetween(1L, 3L);
+        // the calls after it are refused without reaching the server
+        Api.json().get("/api/v1/servers/" + c + "/templates").then().statusCode(503)
+                .body("detail", containsString("circuit breaker open"));
+    }
+
+    @Test
     void nonIdempotentCallsAreNotRetried() {
         UUID c = Api.server("sim-c", Simulators.c().baseUrl());
         client.forget(c);
