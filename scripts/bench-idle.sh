@@ -20,7 +20,10 @@ for m in "${MODULES[@]}"; do
   jar="$m/target/quarkus-app/quarkus-run.jar"; [ -f "$jar" ] || { echo "$jar missing: package first" >&2; exit 1; }
   svc=${m%-service}; svc=${svc#gns3-}   # gns3-gateway-service -> gateway, project-service -> project
   # its own database (never the suite's: DDL at start, schedulers, outbox relays) and no events into the suite's topics
-  DB_URL=postgresql://127.0.0.1:${PG_PORT:-5432}/labfleet_${svc}_bench MP_MESSAGING_OUTGOING_GNS3_EVENTS_TOPIC=bench.gns3.events \
+  # (the gateway's gns3-events channel only: for a service without that channel the variable would name a channel
+  # "gns3" of its own, which has no connector, and the service would not start)
+  topic=(); [ "$m" = gns3-gateway-service ] && topic=(MP_MESSAGING_OUTGOING_GNS3_EVENTS_TOPIC=bench.gns3.events)
+  env DB_URL=postgresql://127.0.0.1:${PG_PORT:-5432}/labfleet_${svc}_bench "${topic[@]}" \
   PORT=$port LOG_JSON=false LABFLEET_KAFKA_GROUP=${LABFLEET_KAFKA_GROUP:-labfleet-bench-idle} \
     LABFLEET_TOPOLOGY_CACHE_KEY_PREFIX=labfleet:topology:bench-idle: \
     java $JAVA_OPTS -XX:NativeMemoryTracking=summary -jar "$jar" >"$log" 2>&1 &
