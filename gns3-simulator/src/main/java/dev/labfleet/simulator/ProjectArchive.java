@@ -152,6 +152,8 @@ final class ProjectArchive {
             }
             Model.Link l = api.newLink(p, body);
             l.json.put("capturing", false);
+            // GNS3 2.2 loads a link's filters from the project file, not its suspension (docs/real-gns3.md)
+            l.json.put("suspend", false);
         }
         for (JsonNode drawing : topology.path("drawings")) {
             ObjectNode d = ((ObjectNode) drawing).deepCopy();

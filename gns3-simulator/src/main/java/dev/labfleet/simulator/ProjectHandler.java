@@ -150,6 +150,10 @@ final class ProjectHandler {
                 }
                 api.notifications.project(p.id(), "node.created", n.json);
             }
+            for (Model.Link l : p.links.values()) {
+                // GNS3 2.2 opens a project from its file, which keeps a link's filters but not its suspension
+                l.json.put("suspend", false);
+            }
             api.notifications.controller("project.opened", p.json);
             // GNS3 then reports its VPCS as updated (09-notifications.json), not its switches, hubs and clouds.
             for (Model.Node n : p.nodes.values()) {

@@ -31,6 +31,8 @@ public final class EventTypes {
     public static final String LAB_LINK_CREATED = "lab.topology.link-created";
     public static final String LAB_LINK_UPDATED = "lab.topology.link-updated";
     public static final String LAB_LINK_DELETED = "lab.topology.link-deleted";
+    /** Links suspended again by topology-service after the lab was opened or restored (GNS3 forgets suspension). */
+    public static final String LAB_LINKS_RESUSPENDED = "lab.topology.links-resuspended";
 
     /** A mutating, denied or unauthenticated request (common-api's guard). */
     public static final String LAB_AUDIT_REQUEST_RECORDED = "lab.audit.request-recorded";

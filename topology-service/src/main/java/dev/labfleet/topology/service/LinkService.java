@@ -45,14 +45,16 @@ public class LinkService {
     private final TopologyCache cache;
     private final TopologyEvents events;
     private final ObjectMapper mapper;
+    private final LinkSuspensions suspensions;
 
     public LinkService(LabClient labs, GatewayApi gateway, TopologyCache cache, TopologyEvents events,
-                       ObjectMapper mapper) {
+                       ObjectMapper mapper, LinkSuspensions suspensions) {
         this.labs = labs;
         this.gateway = gateway;
         this.cache = cache;
         this.events = events;
         this.mapper = mapper;
+        this.suspensions = suspensions;
     }
 
     private Uni<UUID> serverOf(UUID projectId) {
@@ -118,6 +120,8 @@ public class LinkService {
                                     "link " + a.describe() + " to " + b.describe())
                             .map(link -> view(projectId, link, byId(nodes)))
                             .call(view -> recorded(projectId, EventTypes.LAB_LINK_CREATED, view))
+                            .call(view -> Boolean.TRUE.equals(request.suspend())
+                                    ? suspensions.remember(projectId, view.linkId(), true) : Uni.createFrom().voidItem())
                             .map(view -> new Created(view, true));
                 }));
     }
@@ -140,7 +144,8 @@ public class LinkService {
 
     public Uni<LinkView> suspend(UUID projectId, UUID linkId, boolean suspend) {
         ObjectNode body = mapper.createObjectNode().put("suspend", suspend);
-        return update(projectId, linkId, body, (suspend ? "suspend" : "resume") + " link " + linkId);
+        return update(projectId, linkId, body, (suspend ? "suspend" : "resume") + " link " + linkId)
+                .call(() -> suspensions.remember(projectId, linkId, suspend));
     }
 
     public Uni<LinkView> startCapture(UUID projectId, UUID linkId, StartCaptureRequest request) {
