@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -74,14 +77,26 @@ public class OutboxRelay {
     private final Counter published;
     private final Counter failures;
     private final AtomicBoolean warnedDown = new AtomicBoolean();
+    private final Duration pollInterval;
+    private final Duration initialDelay;
+    private final Vertx vertx;
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private volatile long timer = -1;
     /** Set when the application stops: ticks then do nothing, and one caught mid-way is not worth a warning. */
     private volatile boolean stopping;
 
     public OutboxRelay(@Channel("outbox") MutinyEmitter<byte[]> emitter,
                        @ConfigProperty(name = "labfleet.outbox.batch-size", defaultValue = "200") int batchSize,
                        @ConfigProperty(name = "labfleet.outbox.retention", defaultValue = "P1D") Duration retention,
-                       MeterRegistry registry) {
+                       @ConfigProperty(name = "labfleet.outbox.poll-interval", defaultValue = "0.2s")
+                       Duration pollInterval,
+                       @ConfigProperty(name = "labfleet.outbox.initial-delay", defaultValue = "1s")
+                       Duration initialDelay,
+                       Vertx vertx, MeterRegistry registry) {
         this.emitter = emitter;
+        this.pollInterval = pollInterval;
+        this.initialDelay = initialDelay;
+        this.vertx = vertx;
         this.batchSize = batchSize;
         this.retention = retention;
         this.published = Counter.builder("labfleet_outbox_published").description("Outbox events acknowledged by Kafka")
@@ -90,8 +105,30 @@ public class OutboxRelay {
                 .description("Outbox sends that failed and will be retried").register(registry);
     }
 
-    @Scheduled(every = "${labfleet.outbox.poll-interval:0.2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            delayed = "${labfleet.outbox.initial-delay:3s}")
+    /**
+     * Starts the relay's timer once the application has started: this observer runs after SmallRye Reactive
+     * Messaging has wired its channels (at {@code LIBRARY_BEFORE}), so the {@code outbox} emitter is connected when
+     * this bean is built. (A {@code @Scheduled} tick could come first on a slow start and fail with SRMSG00019 until
+     * the wiring was done; Quarkus' scheduler also runs sub-second {@code every} values only once a second.)
+     */
+    void onStart(@Observes StartupEvent event) {
+        timer = vertx.setTimer(Math.max(1, initialDelay.toMillis()), t -> {
+            if (!stopping) {
+                timer = vertx.setPeriodic(Math.max(10, pollInterval.toMillis()), p -> tickOnFreshContext());
+            }
+        });
+    }
+
+    /** A tick on a duplicated context of its own (a reactive session's home); skipped while the previous one runs. */
+    private void tickOnFreshContext() {
+        if (stopping || !busy.compareAndSet(false, true)) {
+            return;
+        }
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        context.runOnContext(ignored -> tick().subscribe().with(ok -> busy.set(false), e -> busy.set(false)));
+    }
+
     Uni<Void> tick() {
         if (stopping) {
             return Uni.createFrom().voidItem();
@@ -110,6 +147,7 @@ public class OutboxRelay {
 
     void onStop(@Observes ShutdownEvent event) {
         stopping = true;
+        vertx.cancelTimer(timer);
     }
 
     /** Publishes one batch; returns how many events were acknowledged. */
