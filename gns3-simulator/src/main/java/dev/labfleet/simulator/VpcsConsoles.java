@@ -54,6 +54,8 @@ final class VpcsConsoles {
     private final String host;
     private final Map<String, Console> consoles = new HashMap<>();
     private final List<Future<Void>> binding = new ArrayList<>();
+    /** A stopped node's console server still closing: a restart listens on its port only once it is closed. */
+    private final Map<String, Future<Void>> closing = new HashMap<>();
 
     /** One running VPCS: its address and its console server. */
     static final class Console {
@@ -93,10 +95,15 @@ final class VpcsConsoles {
         int port = n.json.path("console").asInt(0);
         NetServer server = vertx.createNetServer().connectHandler(socket -> connected(console, socket));
         console.server = server;
-        Future<Void> bound = server.listen(port, host).<Void>mapEmpty().recover(e -> server.listen(0, host).onSuccess(s -> {
-            // the recorded port is taken on this machine (another simulator?): use a free one and say so
-            n.json.put("console", s.actualPort());
-        }).<Void>mapEmpty()).otherwiseEmpty();
+        // a node stopped and started again: its old console server may still be closing on the same port (a listen
+        // then joined the closing server and the restarted console refused connections), so wait for that close
+        Future<Void> previous = closing.remove(n.id());
+        Future<Void> bound = (previous == null ? Future.<Void>succeededFuture() : previous.otherwiseEmpty())
+                .compose(v -> server.listen(port, host)).<Void>mapEmpty()
+                .recover(e -> server.listen(0, host).onSuccess(s -> {
+                    // the recorded port is taken on this machine (another simulator?): use a free one and say so
+                    n.json.put("console", s.actualPort());
+                }).<Void>mapEmpty()).otherwiseEmpty();
         binding.add(bound);
     }
 
@@ -132,7 +139,7 @@ final class VpcsConsoles {
     void stopped(Model.Node n) {
         Console console = consoles.remove(n.id());
         if (console != null && console.server != null) {
-            console.server.close();
+            closing.put(n.id(), console.server.close());
         }
     }
 
