@@ -17,7 +17,7 @@ import java.util.UUID;
 /**
  * Publishes bridged GNS3 notifications and resync snapshots on {@code gns3.events}, keyed by GNS3 project id (server
  * id when none), and counts what Kafka acknowledged. These are telemetry of GNS3's own state, not Labfleet domain
- * changes, so they go straight to Kafka (no outbox): a send that fails makes the {@link NotificationBridge} resync
+ * changes, so they go straight to Kafka (no outbox): a send that fails makes the bridge ({@link ServerResync}) resync
  * the server once Kafka acknowledges again.
  */
 @ApplicationScoped

@@ -34,6 +34,6 @@ public class PlacementResource {
     @POST
     @Operation(summary = "Choose a server for a lab (503 when none is eligible), with reasons and runners-up")
     public Uni<PlacementView> place(@Valid @NotNull PlacementRequest request) {
-        return placement.place(request);
+        return placement.place(PlacementMapper.needs(request)).map(PlacementMapper::view);
     }
 }

@@ -56,20 +56,20 @@ public class ServerResource {
     @POST
     @Operation(summary = "Register a GNS3 server (409 when its name or URL is taken)")
     public Uni<Response> create(@Valid @NotNull CreateServerRequest request, @Context UriInfo uri) {
-        return servers.create(request).map(view -> Response.created(uri.getAbsolutePathBuilder()
+        return servers.create(ServerMapper.settings(request)).map(ServerMapper::view).map(view -> Response.created(uri.getAbsolutePathBuilder()
                 .path(view.id().toString()).build()).entity(view).build());
     }
 
     @GET
     @Operation(summary = "List registered GNS3 servers, by name, a page at a time")
     public Uni<CursorPage<ServerView>> list(@QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
-        return servers.list(cursor, limit);
+        return servers.list(cursor, limit).map(page -> page.map(ServerMapper::view));
     }
 
     @GET
     @Path("/{serverId}")
     public Uni<ServerView> get(@PathParam("serverId") UUID serverId) {
-        return servers.get(serverId);
+        return servers.get(serverId).map(ServerMapper::view);
     }
 
     @RolesAllowed(Roles.ADMIN)
@@ -77,7 +77,7 @@ public class ServerResource {
     @Path("/{serverId}")
     @Operation(summary = "Change a GNS3 server; absent fields stay as they are")
     public Uni<ServerView> update(@PathParam("serverId") UUID serverId, @Valid @NotNull UpdateServerRequest request) {
-        return servers.update(serverId, request);
+        return servers.update(serverId, ServerMapper.settings(request)).map(ServerMapper::view);
     }
 
     @RolesAllowed(Roles.ADMIN)
@@ -92,14 +92,14 @@ public class ServerResource {
     @Path("/{serverId}/test")
     @Operation(summary = "Check reachability, version, computes and latency now")
     public Uni<ServerTestResult> test(@PathParam("serverId") UUID serverId) {
-        return servers.test(serverId);
+        return servers.test(serverId).map(ServerMapper::view);
     }
 
     @GET
     @Path("/{serverId}/health")
     @Operation(summary = "Health status, 24 h uptime and the latest checks")
     public Uni<ServerHealthView> health(@PathParam("serverId") UUID serverId) {
-        return health.view(serverId);
+        return health.view(serverId).map(ServerMapper::view);
     }
 
     @RolesAllowed(Roles.ADMIN)
@@ -107,7 +107,7 @@ public class ServerResource {
     @Path("/{serverId}/drain")
     @Operation(summary = "Drain a server: placement skips it, its labs keep working until moved (body optional: reason)")
     public Uni<ServerDrainView> drain(@PathParam("serverId") UUID serverId, @Valid DrainServerRequest request) {
-        return drains.drain(serverId, request == null ? null : request.reason());
+        return drains.drain(serverId, request == null ? null : request.reason()).map(ServerMapper::view);
     }
 
     @RolesAllowed(Roles.ADMIN)
@@ -115,13 +115,13 @@ public class ServerResource {
     @Path("/{serverId}/undrain")
     @Operation(summary = "End a drain: placement may choose the server again")
     public Uni<ServerDrainView> undrain(@PathParam("serverId") UUID serverId) {
-        return drains.undrain(serverId);
+        return drains.undrain(serverId).map(ServerMapper::view);
     }
 
     @GET
     @Path("/{serverId}/drain")
     @Operation(summary = "Drain state and the labs still on the server (as its GNS3 lists them)")
     public Uni<ServerDrainView> drainStatus(@PathParam("serverId") UUID serverId) {
-        return drains.status(serverId);
+        return drains.status(serverId).map(ServerMapper::view);
     }
 }

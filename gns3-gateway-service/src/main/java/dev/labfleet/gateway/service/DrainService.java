@@ -2,7 +2,6 @@ package dev.labfleet.gateway.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.labfleet.common.gns3.ServerDrainView;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.gateway.client.Gns3Client;
 import dev.labfleet.gateway.client.Gns3Request;
@@ -43,7 +42,7 @@ public class DrainService {
         this.mapper = mapper;
     }
 
-    public Uni<ServerDrainView> drain(UUID serverId, String reason) {
+    public Uni<DrainState> drain(UUID serverId, String reason) {
         return Panache.withTransaction(() -> servers.find(serverId).invoke(server -> {
             if (!server.draining) {
                 server.draining = true;
@@ -56,7 +55,7 @@ public class DrainService {
         })).invoke(() -> directory.invalidate(serverId)).chain(this::view);
     }
 
-    public Uni<ServerDrainView> undrain(UUID serverId) {
+    public Uni<DrainState> undrain(UUID serverId) {
         return Panache.withTransaction(() -> servers.find(serverId).invoke(server -> {
             if (server.draining) {
                 LOG.infof("GNS3 server %s (%s) is no longer draining", server.name, server.id);
@@ -67,28 +66,28 @@ public class DrainService {
         })).invoke(() -> directory.invalidate(serverId)).chain(this::view);
     }
 
-    public Uni<ServerDrainView> status(UUID serverId) {
+    public Uni<DrainState> status(UUID serverId) {
         return Panache.withSession(() -> servers.find(serverId)).chain(this::view);
     }
 
-    private Uni<ServerDrainView> view(Gns3Server server) {
-        Uni<List<ServerDrainView.Lab>> labs = Uni.createFrom().deferred(() -> client.send(directory.toEndpoint(server),
+    private Uni<DrainState> view(Gns3Server server) {
+        Uni<List<DrainState.Lab>> labs = Uni.createFrom().deferred(() -> client.send(directory.toEndpoint(server),
                         Gns3Request.get("/projects", "drain.projects")))
                 .map(response -> labs(response.body().getBytes()));
-        return labs.map(list -> new ServerDrainView(server.id, server.name, server.draining, server.drainingSince,
+        return labs.map(list -> new DrainState(server.id, server.name, server.draining, server.drainingSince,
                         server.drainReason, list, null))
-                .onFailure().recoverWithItem(e -> new ServerDrainView(server.id, server.name,
+                .onFailure().recoverWithItem(e -> new DrainState(server.id, server.name,
                         server.draining, server.drainingSince, server.drainReason, null,
                         "the labs on it are unknown: " + (e instanceof ProblemException p ? p.problem().detail()
                                 : "its GNS3 could not be asked")));
     }
 
-    private List<ServerDrainView.Lab> labs(byte[] body) {
-        List<ServerDrainView.Lab> labs = new ArrayList<>();
+    private List<DrainState.Lab> labs(byte[] body) {
+        List<DrainState.Lab> labs = new ArrayList<>();
         try {
             for (JsonNode p : mapper.readTree(body)) {
                 try {
-                    labs.add(new ServerDrainView.Lab(UUID.fromString(p.path("project_id").asText()),
+                    labs.add(new DrainState.Lab(UUID.fromString(p.path("project_id").asText()),
                             p.path("name").asText(null), p.path("status").asText(null)));
                 } catch (IllegalArgumentException e) {
                     // a project id GNS3 would never give: not a lab we can name
@@ -97,7 +96,7 @@ public class DrainService {
         } catch (IOException e) {
             throw ProblemException.upstream("GNS3's project list is not JSON");
         }
-        labs.sort(Comparator.comparing(ServerDrainView.Lab::name, Comparator.nullsLast(String::compareTo)));
+        labs.sort(Comparator.comparing(DrainState.Lab::name, Comparator.nullsLast(String::compareTo)));
         return labs;
     }
 }

@@ -7,7 +7,6 @@ import dev.labfleet.common.event.CloudEvent;
 import dev.labfleet.common.event.CloudEventCodec;
 import dev.labfleet.common.event.EventTypes;
 import dev.labfleet.common.event.Topics;
-import dev.labfleet.common.gns3.ServerHealthView;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.gateway.client.Gns3Client;
 import dev.labfleet.gateway.client.Gns3Endpoint;
@@ -144,17 +143,17 @@ public class HealthService {
     }
 
     @WithSession
-    public Uni<ServerHealthView> view(UUID serverId) {
+    public Uni<ServerHealth> view(UUID serverId) {
         return servers.findById(serverId).onItem().ifNull().failWith(() ->
                         ProblemException.notFound("no GNS3 server " + serverId + " is registered"))
                 .chain(server -> checks.recent(serverId, 20).chain(recent -> checks.uptimePercent(serverId,
                         OffsetDateTime.now(ZoneOffset.UTC).minusHours(24)).map(uptime -> {
-                    List<ServerHealthView.HealthCheckView> views = new ArrayList<>();
+                    List<ServerHealth.Check> views = new ArrayList<>();
                     for (HealthCheck c : recent) {
-                        views.add(new ServerHealthView.HealthCheckView(c.at, c.status.name(), c.latencyMs,
+                        views.add(new ServerHealth.Check(c.at, c.status.name(), c.latencyMs,
                                 c.cpuPercent, c.memoryPercent, c.error));
                     }
-                    return new ServerHealthView(server.id, server.name, server.status.name(), server.latencyMs,
+                    return new ServerHealth(server.id, server.name, server.status.name(), server.latencyMs,
                             server.lastSeen, server.consecutiveFailures, uptime, client.breakerState(serverId).name(),
                             views);
                 })));

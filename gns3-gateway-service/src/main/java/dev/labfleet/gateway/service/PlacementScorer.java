@@ -1,7 +1,5 @@
 package dev.labfleet.gateway.service;
 
-import dev.labfleet.common.gns3.PlacementRequest;
-import dev.labfleet.common.gns3.PlacementView;
 import dev.labfleet.gateway.domain.ServerStatus;
 
 import java.util.ArrayList;
@@ -45,19 +43,19 @@ public final class PlacementScorer {
         }
     }
 
-    /** The outcome: the chosen server (empty when none is eligible) and the full view. */
-    public record Outcome(Optional<UUID> chosen, PlacementView view) {
+    /** The outcome: the chosen server (empty when none is eligible) and the full placement. */
+    public record Outcome(Optional<UUID> chosen, Placement placement) {
     }
 
-    public static Outcome place(List<Candidate> servers, PlacementRequest request, String strategy,
+    public static Outcome place(List<Candidate> servers, PlacementNeeds request, String strategy,
                                 long roundRobinTicket, double nodeWeight) {
         int labNodes = request.nodeCount() == null ? 0 : request.nodeCount();
-        List<PlacementView.Candidate> rejected = new ArrayList<>();
+        List<Placement.Considered> rejected = new ArrayList<>();
         List<Scored> eligible = new ArrayList<>();
         for (Candidate c : servers) {
             String why = ineligible(c, request);
             if (why != null) {
-                rejected.add(new PlacementView.Candidate(c.serverId(), c.name(), null, List.of(why)));
+                rejected.add(new Placement.Considered(c.serverId(), c.name(), null, List.of(why)));
             } else {
                 eligible.add(score(c, labNodes, nodeWeight));
             }
@@ -66,7 +64,7 @@ public final class PlacementScorer {
                 .thenComparing(s -> s.candidate().name()).thenComparing(s -> s.candidate().serverId());
         eligible.sort(byScore);
         if (eligible.isEmpty()) {
-            return new Outcome(Optional.empty(), new PlacementView(null, null, strategy, null,
+            return new Outcome(Optional.empty(), new Placement(null, null, strategy, null,
                     List.of("no eligible server"), List.of(), rejected));
         }
         Scored chosen;
@@ -86,7 +84,7 @@ public final class PlacementScorer {
                 if (match.isEmpty()) {
                     String why = rejected.stream().filter(r -> r.serverId().equals(pinned)).findFirst()
                             .map(r -> r.reasons().get(0)).orElse("not registered");
-                    return new Outcome(Optional.empty(), new PlacementView(null, null, strategy, null,
+                    return new Outcome(Optional.empty(), new Placement(null, null, strategy, null,
                             List.of("pinned server " + pinned + " is not eligible: " + why), List.of(), rejected));
                 }
                 chosen = match.get();
@@ -98,19 +96,19 @@ public final class PlacementScorer {
             }
         }
         reasons.addAll(chosen.reasons());
-        List<PlacementView.Candidate> runnersUp = new ArrayList<>();
+        List<Placement.Considered> runnersUp = new ArrayList<>();
         for (Scored s : eligible) {
             if (s != chosen) {
-                runnersUp.add(new PlacementView.Candidate(s.candidate().serverId(), s.candidate().name(), s.score(),
+                runnersUp.add(new Placement.Considered(s.candidate().serverId(), s.candidate().name(), s.score(),
                         s.reasons()));
             }
         }
         Candidate c = chosen.candidate();
-        return new Outcome(Optional.of(c.serverId()), new PlacementView(c.serverId(), c.name(), strategy,
+        return new Outcome(Optional.of(c.serverId()), new Placement(c.serverId(), c.name(), strategy,
                 chosen.score(), reasons, runnersUp, rejected));
     }
 
-    static String ineligible(Candidate c, PlacementRequest request) {
+    static String ineligible(Candidate c, PlacementNeeds request) {
         if (!c.enabled()) {
             return "disabled";
         }

@@ -2,8 +2,6 @@ package dev.labfleet.gateway.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.labfleet.common.gns3.PlacementRequest;
-import dev.labfleet.common.gns3.PlacementView;
 import dev.labfleet.common.problem.Problem;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.common.problem.ProblemTypes;
@@ -54,7 +52,7 @@ public class PlacementService {
         this.mapper = mapper;
     }
 
-    public Uni<PlacementView> place(PlacementRequest request) {
+    public Uni<Placement> place(PlacementNeeds request) {
         String strategy = request.strategy() == null ? config.placement().strategy() : request.strategy();
         if (PlacementScorer.PINNED.equals(strategy) && request.serverId() == null) {
             return Uni.createFrom().failure(ProblemException.invalid("serverId", "is required by the pinned strategy"));
@@ -68,11 +66,11 @@ public class PlacementService {
                 .map(outcome -> {
                     if (outcome.chosen().isEmpty()) {
                         Problem problem = Problem.of(ProblemTypes.UPSTREAM_UNAVAILABLE,
-                                "no GNS3 server can take this lab: " + String.join("; ", outcome.view().reasons()))
-                                .with("rejected", outcome.view().rejected());
+                                "no GNS3 server can take this lab: " + String.join("; ", outcome.placement().reasons()))
+                                .with("rejected", outcome.placement().rejected());
                         throw new ProblemException(problem, 30, null);
                     }
-                    return outcome.view();
+                    return outcome.placement();
                 });
     }
 

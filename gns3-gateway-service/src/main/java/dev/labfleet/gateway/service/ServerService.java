@@ -2,12 +2,6 @@ package dev.labfleet.gateway.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.labfleet.common.gns3.ComputeView;
-import dev.labfleet.common.gns3.CreateServerRequest;
-import dev.labfleet.common.gns3.ServerTestResult;
-import dev.labfleet.common.gns3.ServerTimeouts;
-import dev.labfleet.common.gns3.ServerView;
-import dev.labfleet.common.gns3.UpdateServerRequest;
 import dev.labfleet.common.id.Ids;
 import dev.labfleet.common.page.Cursor;
 import dev.labfleet.common.page.CursorPage;
@@ -55,7 +49,7 @@ public class ServerService {
     }
 
     @WithTransaction
-    public Uni<ServerView> create(CreateServerRequest request) {
+    public Uni<RegisteredServer> create(ServerSettings request) {
         String url = url("url", request.url());
         Gns3Server server = new Gns3Server();
         server.id = Ids.random();
@@ -78,7 +72,7 @@ public class ServerService {
     }
 
     @WithSession
-    public Uni<CursorPage<ServerView>> list(String cursor, Integer limit) {
+    public Uni<CursorPage<RegisteredServer>> list(String cursor, Integer limit) {
         int size = Cursor.limit(limit);
         String after = cursor == null || cursor.isBlank() ? null : Cursor.decode(cursor);
         return repository.pageByName(after, size + 1)
@@ -86,12 +80,12 @@ public class ServerService {
     }
 
     @WithSession
-    public Uni<ServerView> get(UUID id) {
+    public Uni<RegisteredServer> get(UUID id) {
         return find(id).map(this::view);
     }
 
     @WithTransaction
-    public Uni<ServerView> update(UUID id, UpdateServerRequest request) {
+    public Uni<RegisteredServer> update(UUID id, ServerSettings request) {
         return find(id).chain(server -> {
             String name = request.name() == null ? server.name : request.name().strip();
             String url = request.url() == null ? server.url : url("url", request.url());
@@ -140,7 +134,7 @@ public class ServerService {
     }
 
     /** Checks reachability, version and computes now, through the server's breaker, and records what it found. */
-    public Uni<ServerTestResult> test(UUID id) {
+    public Uni<ConnectionTest> test(UUID id) {
         return Panache.withSession(() -> find(id)).map(directory::toEndpoint).chain(endpoint -> {
             long start = System.nanoTime();
             return client.send(endpoint, Gns3Request.get("/version", "version"))
@@ -151,10 +145,10 @@ public class ServerService {
                         return client.send(endpoint, Gns3Request.get("/computes", "computes.list"))
                                 .map(computes -> computes(computes.body().getBytes()))
                                 .chain(computes -> recordSeen(id, gns3Version, latency).replaceWith(
-                                        new ServerTestResult(id, true, gns3Version, "v2", latency, computes, null)));
+                                        new ConnectionTest(id, true, gns3Version, "v2", latency, computes, null)));
                     })
-                    .onFailure(ProblemException.class).recoverWithItem(e -> new ServerTestResult(id, false, null, null,
-                            null, List.of(), ((ProblemException) e).problem().detail()));
+                    .onFailure(ProblemException.class).recoverWithItem(e -> new ConnectionTest(id, false, null, null,
+                            null, MAPPER.createArrayNode(), ((ProblemException) e).problem().detail()));
         });
     }
 
@@ -177,7 +171,7 @@ public class ServerService {
                 if (existing != null) {
                     return Uni.createFrom().voidItem();
                 }
-                return freeName(ServerUrls.defaultName(url), 0).chain(name -> create(new CreateServerRequest(name, url,
+                return freeName(ServerUrls.defaultName(url), 0).chain(name -> create(new ServerSettings(name, url,
                         null, null, null, null, null, null, Map.of(), true))
                         .invoke(view -> {
                             added[0]++;
@@ -208,11 +202,11 @@ public class ServerService {
         }));
     }
 
-    public ServerView view(Gns3Server s) {
-        ServerTimeouts timeouts = s.readTimeoutMs == null && s.writeTimeoutMs == null && s.lifecycleTimeoutMs == null
-                && s.transferTimeoutMs == null ? null
-                : new ServerTimeouts(s.readTimeoutMs, s.writeTimeoutMs, s.lifecycleTimeoutMs, s.transferTimeoutMs);
-        return new ServerView(s.id, s.name, s.url, s.apiVersion, s.gns3Version, s.username,
+    public RegisteredServer view(Gns3Server s) {
+        ServerSettings.Timeouts timeouts = s.readTimeoutMs == null && s.writeTimeoutMs == null
+                && s.lifecycleTimeoutMs == null && s.transferTimeoutMs == null ? null
+                : new ServerSettings.Timeouts(s.readTimeoutMs, s.writeTimeoutMs, s.lifecycleTimeoutMs, s.transferTimeoutMs);
+        return new RegisteredServer(s.id, s.name, s.url, s.apiVersion, s.gns3Version, s.username,
                 s.passwordCiphertext != null, s.verifyTls, timeouts, s.maxConcurrent, s.capacityWeight,
                 s.labels == null ? Map.of() : Map.copyOf(s.labels), s.enabled, s.status.name(),
                 client.breakerState(s.id).name(), s.lastSeen, s.consecutiveFailures, s.latencyMs, s.createdAt,
@@ -286,7 +280,7 @@ public class ServerService {
         }
     }
 
-    private static void applyTimeouts(Gns3Server server, ServerTimeouts timeouts) {
+    private static void applyTimeouts(Gns3Server server, ServerSettings.Timeouts timeouts) {
         if (timeouts == null) {
             return;
         }
@@ -296,12 +290,10 @@ public class ServerService {
         server.transferTimeoutMs = timeouts.transferMs();
     }
 
-    private static List<ComputeView> computes(byte[] body) {
-        try {
-            return List.of(MAPPER.readValue(body, ComputeView[].class));
-        } catch (java.io.IOException e) {
-            return List.of();
-        }
+    /** GNS3's computes as it wrote them; an empty array when the answer is not a JSON array. */
+    private static JsonNode computes(byte[] body) {
+        JsonNode computes = json(body);
+        return computes.isArray() ? computes : MAPPER.createArrayNode();
     }
 
     private static JsonNode json(byte[] body) {

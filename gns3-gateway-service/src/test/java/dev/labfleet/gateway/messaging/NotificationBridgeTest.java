@@ -5,24 +5,24 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** How the bridge reads GNS3 notifications, and which open a project's own stream. */
+/** How the bridge reads GNS3 notifications, and which open a project's own stream ({@link ServerStreams}). */
 class NotificationBridgeTest {
 
     @Test
     void aProjectCreatedOrOpenedOnGns3IsHeardAtOnce() {
         // GNS3 2.2 creates projects opened and only says project.created (09-notifications.json)
-        assertThat(NotificationBridge.opensStream("project.created", "opened")).isTrue();
-        assertThat(NotificationBridge.opensStream("project.opened", "opened")).isTrue();
-        assertThat(NotificationBridge.opensStream("project.updated", "opened")).isTrue();
+        assertThat(ServerStreams.opensStream("project.created", "opened")).isTrue();
+        assertThat(ServerStreams.opensStream("project.opened", "opened")).isTrue();
+        assertThat(ServerStreams.opensStream("project.updated", "opened")).isTrue();
     }
 
     @Test
     void closedProjectsAndOtherNotificationsOpenNothing() {
-        assertThat(NotificationBridge.opensStream("project.created", "closed")).isFalse();
-        assertThat(NotificationBridge.opensStream("project.updated", "closed")).isFalse();
-        assertThat(NotificationBridge.opensStream("project.closed", "closed")).isFalse();
-        assertThat(NotificationBridge.opensStream("compute.updated", null)).isFalse();
-        assertThat(NotificationBridge.opensStream("node.created", "opened")).isFalse();
+        assertThat(ServerStreams.opensStream("project.created", "closed")).isFalse();
+        assertThat(ServerStreams.opensStream("project.updated", "closed")).isFalse();
+        assertThat(ServerStreams.opensStream("project.closed", "closed")).isFalse();
+        assertThat(ServerStreams.opensStream("compute.updated", null)).isFalse();
+        assertThat(ServerStreams.opensStream("node.created", "opened")).isFalse();
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.labfleet.gateway.service;
 
-import dev.labfleet.common.gns3.PlacementRequest;
 import dev.labfleet.gateway.domain.ServerStatus;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +20,8 @@ class PlacementScorerTest {
                 cpu, mem, running);
     }
 
-    static PlacementRequest needs(int nodes) {
-        return new PlacementRequest(nodes, 0L, null, null, null, null);
+    static PlacementNeeds needs(int nodes) {
+        return new PlacementNeeds(nodes, 0L, null, null, null, null);
     }
 
     @Test
@@ -33,9 +32,9 @@ class PlacementScorerTest {
                 server(C, "c", 80, 10, 0, 2.0)),  // 80 / 2 = 40
                 needs(0), PlacementScorer.LEAST_LOADED, 0, 0.5);
         assertThat(outcome.chosen()).contains(C);
-        assertThat(outcome.view().score()).isEqualTo(40.0);
-        assertThat(outcome.view().runnersUp()).extracting(r -> r.serverId()).containsExactly(B, A);
-        assertThat(outcome.view().reasons()).anyMatch(r -> r.contains("weight 2.00"));
+        assertThat(outcome.placement().score()).isEqualTo(40.0);
+        assertThat(outcome.placement().runnersUp()).extracting(r -> r.serverId()).containsExactly(B, A);
+        assertThat(outcome.placement().reasons()).anyMatch(r -> r.contains("weight 2.00"));
     }
 
     @Test
@@ -43,7 +42,7 @@ class PlacementScorerTest {
         var outcome = PlacementScorer.place(List.of(server(B, "b", 10, 10, 0, 1.0), server(A, "a", 10, 10, 0, 1.0)),
                 needs(4), PlacementScorer.LEAST_LOADED, 0, 0.5);
         assertThat(outcome.chosen()).contains(A);
-        assertThat(outcome.view().score()).isEqualTo(12.0);
+        assertThat(outcome.placement().score()).isEqualTo(12.0);
     }
 
     @Test
@@ -56,9 +55,9 @@ class PlacementScorerTest {
         var wrongSite = new PlacementScorer.Candidate(UUID.randomUUID(), "e", true, ServerStatus.UP, false,
                 Map.of("site", "lyon"), 1, 0.0, 0.0, 0);
         var outcome = PlacementScorer.place(List.of(disabled, down, open, full, wrongSite),
-                new PlacementRequest(1, 0L, Map.of("site", "paris"), null, null, null), PlacementScorer.LEAST_LOADED, 0, 0.5);
+                new PlacementNeeds(1, 0L, Map.of("site", "paris"), null, null, null), PlacementScorer.LEAST_LOADED, 0, 0.5);
         assertThat(outcome.chosen()).isEmpty();
-        assertThat(outcome.view().rejected()).extracting(r -> r.reasons().get(0)).containsExactly(
+        assertThat(outcome.placement().rejected()).extracting(r -> r.reasons().get(0)).containsExactly(
                 "disabled", "health DOWN", "circuit breaker open", "memory 97% used",
                 "label site=paris missing (has lyon)");
     }
@@ -70,22 +69,22 @@ class PlacementScorerTest {
         var busy = server(B, "b", 80, 80, 0, 1);
         for (String strategy : List.of(PlacementScorer.LEAST_LOADED, PlacementScorer.ROUND_ROBIN)) {
             for (long ticket = 0; ticket < 3; ticket++) {
-                var outcome = PlacementScorer.place(List.of(draining, busy), new PlacementRequest(0, 0L, null, null,
+                var outcome = PlacementScorer.place(List.of(draining, busy), new PlacementNeeds(0, 0L, null, null,
                         null, null), strategy, ticket, 0.5);
                 assertThat(outcome.chosen()).as(strategy).contains(B);
-                assertThat(outcome.view().rejected()).extracting(r -> r.reasons().get(0)).containsExactly("draining");
+                assertThat(outcome.placement().rejected()).extracting(r -> r.reasons().get(0)).containsExactly("draining");
             }
         }
-        var pinned = PlacementScorer.place(List.of(draining, busy), new PlacementRequest(0, 0L, null, null,
+        var pinned = PlacementScorer.place(List.of(draining, busy), new PlacementNeeds(0, 0L, null, null,
                 PlacementScorer.PINNED, A), PlacementScorer.PINNED, 0, 0.5);
         assertThat(pinned.chosen()).isEmpty();
-        assertThat(pinned.view().reasons().get(0)).endsWith("is not eligible: draining");
+        assertThat(pinned.placement().reasons().get(0)).endsWith("is not eligible: draining");
     }
 
     @Test
     void avoidedServersAreSkipped() {
         var outcome = PlacementScorer.place(List.of(server(A, "a", 0, 0, 0, 1), server(B, "b", 50, 50, 0, 1)),
-                new PlacementRequest(0, 0L, null, List.of(A), null, null), PlacementScorer.LEAST_LOADED, 0, 0.5);
+                new PlacementNeeds(0, 0L, null, List.of(A), null, null), PlacementScorer.LEAST_LOADED, 0, 0.5);
         assertThat(outcome.chosen()).contains(B);
     }
 
@@ -101,12 +100,12 @@ class PlacementScorerTest {
     void pinnedTakesTheNamedServerOnlyWhenEligible() {
         var servers = List.of(server(A, "a", 0, 0, 0, 1),
                 new PlacementScorer.Candidate(B, "b", true, ServerStatus.DOWN, false, Map.of(), 1, 0.0, 0.0, 0));
-        assertThat(PlacementScorer.place(servers, new PlacementRequest(0, 0L, null, null, "pinned", A),
+        assertThat(PlacementScorer.place(servers, new PlacementNeeds(0, 0L, null, null, "pinned", A),
                 PlacementScorer.PINNED, 0, 0.5).chosen()).contains(A);
-        var refused = PlacementScorer.place(servers, new PlacementRequest(0, 0L, null, null, "pinned", B),
+        var refused = PlacementScorer.place(servers, new PlacementNeeds(0, 0L, null, null, "pinned", B),
                 PlacementScorer.PINNED, 0, 0.5);
         assertThat(refused.chosen()).isEmpty();
-        assertThat(refused.view().reasons().get(0)).contains("health DOWN");
+        assertThat(refused.placement().reasons().get(0)).contains("health DOWN");
     }
 
     @Test
@@ -115,6 +114,6 @@ class PlacementScorerTest {
         var outcome = PlacementScorer.place(List.of(unknown, server(B, "b", 60, 0, 0, 1)), needs(0),
                 PlacementScorer.LEAST_LOADED, 0, 0.5);
         assertThat(outcome.chosen()).contains(A);
-        assertThat(outcome.view().score()).isEqualTo(50.0);
+        assertThat(outcome.placement().score()).isEqualTo(50.0);
     }
 }
