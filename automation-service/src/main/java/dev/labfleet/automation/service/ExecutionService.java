@@ -30,7 +30,6 @@ import io.quarkus.qute.Template;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -359,21 +358,20 @@ public class ExecutionService {
     }
 
     private void launch(Execution e, List<ConsoleRunner.Job> jobs, LiveExecution execution) {
-        Context context = contexts.fresh();
-        context.runOnContext(ignored -> {
+        contexts.start("execution " + e.id, () -> {
             long heartbeat = vertx.setPeriodic(HEARTBEAT.toMillis(), t -> beat(e.id, execution));
-            Multi.createFrom().iterable(jobs)
+            return Multi.createFrom().iterable(jobs)
                     .onItem().transformToUni(job -> runNode(job, e, execution)).merge(e.concurrency)
                     .collect().last()
                     .onTermination().invoke(() -> vertx.cancelTimer(heartbeat))
                     .chain(() -> finish(e.id, execution))
-                    .subscribe().with(
-                            view -> LOG.infof("execution %s of %s on lab %s: %s %s", e.id, e.scriptName, e.projectId,
-                                    view.status(), view.counts()),
-                            failure -> {
-                                LOG.errorf(failure, "execution %s could not be recorded", e.id);
-                                live.remove(e.id);
-                            });
+                    .invoke(view -> LOG.infof("execution %s of %s on lab %s: %s %s", e.id, e.scriptName, e.projectId,
+                            view.status(), view.counts()))
+                    .onFailure().invoke(failure -> {
+                        LOG.errorf(failure, "execution %s could not be recorded", e.id);
+                        live.remove(e.id);
+                    })
+                    .onFailure().recoverWithNull();
         });
     }
 

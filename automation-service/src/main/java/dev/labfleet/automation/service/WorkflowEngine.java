@@ -102,7 +102,7 @@ public class WorkflowEngine {
 
     /** Claims what it can now (a new run, a resumed one) instead of waiting for the next tick. */
     public void kick() {
-        contexts.fresh().runOnContext(ignored -> claimAll().subscribe().with(n -> { }, e -> { }));
+        contexts.start("a workflow claim", () -> claimAll().onFailure().recoverWithNull());
     }
 
     @Scheduled(every = "${labfleet.automation.workflow.poll:1s}", delayed = "2s",
@@ -124,20 +124,21 @@ public class WorkflowEngine {
                 }
                 if (running.add(id)) {
                     n++;
-                    contexts.fresh().runOnContext(ignored -> drive(id));
+                    contexts.start("workflow execution " + id, () -> drive(id));
                 }
             }
             return n;
         }).chain(n -> n > 0 ? claimAll().map(m -> n + m) : Uni.createFrom().item(0));
     }
 
-    private void drive(UUID id) {
+    private Uni<Void> drive(UUID id) {
         long renewal = vertx.setPeriodic(Math.max(500, ttl.toMillis() / 3), t -> pool.preparedQuery(RENEW)
                 .execute(Tuple.of(id, replica, ttl.toMillis())).subscribe().with(ok -> { }, e -> { }));
-        loop(id).onTermination().invoke(() -> {
+        return loop(id).onTermination().invoke(() -> {
             vertx.cancelTimer(renewal);
             running.remove(id);
-        }).subscribe().with(ok -> { }, e -> LOG.warnf(e, "workflow execution %s stopped on this replica", id));
+        }).onFailure().invoke(e -> LOG.warnf(e, "workflow execution %s stopped on this replica", id))
+                .onFailure().recoverWithNull();
     }
 
     private Uni<Void> loop(UUID id) {
