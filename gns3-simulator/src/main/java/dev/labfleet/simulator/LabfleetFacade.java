@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * For a service's own tests: the internal APIs it calls on other Labfleet services, answered over a simulator. The
  * gateway's {@code /api/v1/servers/{serverId}/X} goes to the simulator's {@code /v2/X} (GNS3 errors come back as
  * problem+json with GNS3's status, 5xx as 502; batches run call by call), placement and the server list name one server, and
- * {@code GET /api/v1/projects/{id}} answers as project-service would for the simulator's projects. The suite's e2e
- * tests run the real services.
+ * {@code GET /api/v1/projects/{id}} answers as project-service would for the simulator's projects. The server list
+ * pages as the gateway's does (limit, cursor). The suite's e2e tests run the real services.
  *
  * <p>More simulated servers can be added ({@link #addServer}) for fleet tests: the server list names them all, each
  * {@code /api/v1/servers/{id}/...} goes to its own simulator, {@code POST .../drain} and {@code .../undrain} mark a
@@ -104,10 +104,7 @@ public final class LabfleetFacade implements AutoCloseable {
             return;
         }
         if (path.equals("/api/v1/servers")) {
-            JsonArray items = new JsonArray();
-            servers.keySet().forEach(id -> items.add(serverView(id)));
-            deadServers.forEach(dead -> items.add(serverView(dead)));
-            json(request, new JsonObject().put("items", items).encode());
+            listServers(request);
             return;
         }
         Matcher drain = DRAIN_PATH.matcher(path);
@@ -162,6 +159,49 @@ public final class LabfleetFacade implements AutoCloseable {
             return;
         }
         forward(request, client, target, "/v2" + rest + (request.query() == null ? "" : "?" + request.query()), b -> b);
+    }
+
+    /**
+     * The server list paged as the gateway pages it: {@code limit} 1..500 (50 when absent, a 400 otherwise), in a
+     * stable order, with an opaque {@code nextCursor} while more servers follow.
+     */
+    private void listServers(HttpServerRequest request) {
+        int limit = 50;
+        String asked = request.getParam("limit");
+        if (asked != null) {
+            try {
+                limit = Integer.parseInt(asked);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > 500) {
+                problem(request, 400, "limit: must be between 1 and 500");
+                return;
+            }
+        }
+        String after = null;
+        String cursor = request.getParam("cursor");
+        if (cursor != null && !cursor.isBlank()) {
+            try {
+                after = new String(java.util.Base64.getUrlDecoder().decode(cursor),
+                        java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                problem(request, 400, "cursor: is not a cursor this list gave");
+                return;
+            }
+        }
+        java.util.TreeSet<String> all = new java.util.TreeSet<>();
+        servers.keySet().forEach(id -> all.add(id.toString()));
+        deadServers.forEach(id -> all.add(id.toString()));
+        java.util.List<String> rest = new java.util.ArrayList<>(after == null ? all : all.tailSet(after, false));
+        JsonArray items = new JsonArray();
+        rest.subList(0, Math.min(limit, rest.size())).forEach(id -> items.add(serverView(UUID.fromString(id))));
+        JsonObject page = new JsonObject().put("items", items).put("limit", limit);
+        if (rest.size() > limit) {
+            page.put("nextCursor", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    rest.get(limit - 1).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        json(request, page.encode());
     }
 
     private static UUID uuid(String raw) {

@@ -19,6 +19,7 @@ import java.util.UUID;
  * @param strategy       least-loaded (default), round-robin or pinned; null = the gateway's configured default
  * @param serverId       the server for the pinned strategy
  */
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record PlacementRequest(
         @PositiveOrZero @Max(100_000) Integer nodeCount,
         @PositiveOrZero @Max(100_000_000) Long ramMb,

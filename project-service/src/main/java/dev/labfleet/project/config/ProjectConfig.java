@@ -17,7 +17,8 @@ public interface ProjectConfig {
      * How project-service talks to the gns3-gateway-service (its URL is quarkus.rest-client.gateway.url). Each
      * timeout sits above the gateway's own for the same class of GNS3 call ({@code labfleet.gateway.client.*}: 10 s,
      * 30 s, 5 min, 10 min), so the gateway's precise answer (GNS3's error, its 504) arrives before we give up. The
-     * HTTP client's own read timeout is set above the longest of them (it would otherwise cut every call at 30 s).
+     * HTTP request's own idle timeout sits 30 s above each call's timeout (the shared gateway-client), so the
+     * transport never cuts a call first.
      */
     interface Gateway {
         /** Reads: project, nodes, stats, placement. */
@@ -35,6 +36,14 @@ public interface ProjectConfig {
         /** Exports and imports, until the gateway's answer starts. */
         @WithDefault("11m")
         Duration transferTimeout();
+
+        /** Connections to the gateway at most (staggered starts, moves and imports run calls in parallel). */
+        @WithDefault("50")
+        int connectionPoolSize();
+
+        /** Items per page when reading the gateway's paged lists (the registered servers); its maximum is 500. */
+        @WithDefault("500")
+        int pageSize();
     }
 
     /** Defaults of staggered start/stop. */

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.labfleet.common.event.CloudEventCodec;
 import dev.labfleet.common.event.EventTypes;
 import dev.labfleet.common.problem.ProblemException;
-import dev.labfleet.project.client.GatewayClient;
-import dev.labfleet.project.client.GatewayStreams;
+import dev.labfleet.gatewayclient.GatewayClient;
+import dev.labfleet.common.gns3.PlacementRequest;
 import dev.labfleet.project.domain.Project;
 import dev.labfleet.project.domain.ProjectStatus;
 import dev.labfleet.project.messaging.ProjectEvents;
@@ -78,17 +78,15 @@ public class MoveRunner {
     private final String replica = "replica-" + UUID.randomUUID();
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
     private final GatewayClient gateway;
-    private final GatewayStreams streams;
     private final ProjectEvents events;
     private final FleetConfig config;
     private final Pool pool;
     private final Vertx vertx;
     private volatile boolean stopping;
 
-    public MoveRunner(GatewayClient gateway, GatewayStreams streams, ProjectEvents events, FleetConfig config, Pool pool,
+    public MoveRunner(GatewayClient gateway, ProjectEvents events, FleetConfig config, Pool pool,
                       Vertx vertx) {
         this.gateway = gateway;
-        this.streams = streams;
         this.events = events;
         this.config = config;
         this.pool = pool;
@@ -221,7 +219,7 @@ public class MoveRunner {
         Run ctx = new Run(move);
         return plan(ctx)
                 .chain(() -> step(ctx, Move.Step.STOP_SOURCE, () -> stopSource(ctx)))
-                .chain(() -> step(ctx, Move.Step.TRANSFER, () -> streams.transfer(move.sourceServerId,
+                .chain(() -> step(ctx, Move.Step.TRANSFER, () -> gateway.transfer(move.sourceServerId,
                         ctx.target, move.projectId, ctx.plan.name(), move.includeSnapshots).replaceWithVoid()))
                 .chain(() -> step(ctx, Move.Step.OPEN_TARGET, () -> gateway.openProject(ctx.target, move.projectId)
                         .replaceWithVoid()))
@@ -311,12 +309,10 @@ public class MoveRunner {
     }
 
     private Uni<UUID> target(Move move, MovePlan plan) {
-        ObjectNode needs = CloudEventCodec.mapper().createObjectNode().put("nodeCount", plan.nodes().size());
-        needs.putArray("avoidServers").add(move.sourceServerId.toString());
-        if (move.requestedTargetId != null) {
-            needs.put("strategy", "pinned").put("serverId", move.requestedTargetId.toString());
-        }
-        return gateway.place(needs).map(view -> UUID.fromString(view.path("serverId").asText()));
+        PlacementRequest needs = new PlacementRequest(plan.nodes().size(), null, null,
+                List.of(move.sourceServerId), move.requestedTargetId != null ? "pinned" : null,
+                move.requestedTargetId);
+        return gateway.place(needs).map(view -> view.serverId());
     }
 
     /** Real GNS3 refuses to export a project with running nodes: they are stopped first (and restarted on rollback). */

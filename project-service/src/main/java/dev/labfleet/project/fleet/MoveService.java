@@ -7,7 +7,9 @@ import dev.labfleet.common.event.CloudEventCodec;
 import dev.labfleet.common.problem.Problem;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.common.problem.ProblemTypes;
-import dev.labfleet.project.client.GatewayClient;
+import dev.labfleet.gatewayclient.GatewayClient;
+import dev.labfleet.common.gns3.PlacementRequest;
+import dev.labfleet.common.gns3.ServerView;
 import dev.labfleet.project.domain.Project;
 import dev.labfleet.project.domain.ProjectStatus;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -75,7 +77,7 @@ public class MoveService {
                 .chain(() -> checkTarget(serverId, r.targetServerId(), "it is the server being evacuated"))
                 .chain(() -> Panache.withSession(() -> Project.<Project>list("serverId", serverId)))
                 .chain(labs -> nowhereToGo(serverId, r.targetServerId(), null, labs.size()).replaceWith(labs))
-                .call(() -> gateway.drainServer(serverId, "evacuation " + evacuationId))
+                .call(() -> gateway.drain(serverId, "evacuation " + evacuationId))
                 .chain(labs -> Panache.withTransaction(() -> (labs.isEmpty() ? Uni.createFrom().item(List.<Move>of())
                         : Move.<Move>list("activeProjectId in ?1", labs.stream().map(p -> p.id)
                         .collect(Collectors.toSet()))).chain(active -> {
@@ -161,8 +163,8 @@ public class MoveService {
     // ------------------------------------------------------------------ checks
 
     /** The server as the gateway knows it; 404 naming {@code field} (or the path's server) when it is unknown. */
-    private Uni<JsonNode> server(UUID serverId, String field) {
-        return gateway.getServer(serverId).onFailure(e -> e instanceof ProblemException p && p.problem().status() == 404)
+    private Uni<ServerView> server(UUID serverId, String field) {
+        return gateway.server(serverId).onFailure(e -> e instanceof ProblemException p && p.problem().status() == 404)
                 .transform(e -> {
                     Problem problem = Problem.of(ProblemTypes.NOT_FOUND, (field == null ? "" : field + ": ")
                             + "no GNS3 server " + serverId + " is registered").with("serverId", serverId);
@@ -179,7 +181,7 @@ public class MoveService {
                     + sameWhy));
         }
         return server(target, "targetServerId").map(view -> {
-            if (view.path("draining").asBoolean(false)) {
+            if (view.draining()) {
                 throw new ProblemException(ProblemException.conflict("targetServerId: server " + target
                         + " is draining and takes no labs").problem().with("serverId", target)
                         .with("field", "targetServerId"));
@@ -196,11 +198,8 @@ public class MoveService {
         if (labs == 0) {
             return Uni.createFrom().voidItem();
         }
-        ObjectNode needs = CloudEventCodec.mapper().createObjectNode();
-        needs.putArray("avoidServers").add(source.toString());
-        if (target != null) {
-            needs.put("strategy", "pinned").put("serverId", target.toString());
-        }
+        PlacementRequest needs = new PlacementRequest(null, null, null, List.of(source),
+                target != null ? "pinned" : null, target);
         return gateway.place(needs).replaceWithVoid()
                 .onFailure(e -> e instanceof ProblemException p && p.problem().status() == 503).transform(e -> {
                     Problem problem = Problem.of(ProblemTypes.CONFLICT, (target == null

@@ -9,7 +9,7 @@ import dev.labfleet.common.problem.ValidName;
 import dev.labfleet.common.problem.ValidText;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.common.problem.Waits;
-import dev.labfleet.project.client.ArchiveUpload;
+import dev.labfleet.gatewayclient.ArchiveUpload;
 import dev.labfleet.project.domain.ProjectStatus;
 import dev.labfleet.project.fleet.MoveRequest;
 import dev.labfleet.project.fleet.MoveService;

@@ -2,7 +2,7 @@ package dev.labfleet.project.service;
 
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.common.problem.UpstreamProblems;
-import dev.labfleet.project.client.ArchiveUpload;
+import dev.labfleet.gatewayclient.ArchiveUpload;
 import dev.labfleet.project.config.JobConfig;
 import dev.labfleet.project.domain.LabImport;
 import dev.labfleet.project.domain.Project;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.labfleet.common.event.CloudEventCodec;
 import dev.labfleet.common.event.EventTypes;
 import dev.labfleet.common.problem.ProblemException;
-import dev.labfleet.project.client.GatewayClient;
+import dev.labfleet.gatewayclient.GatewayClient;
 import dev.labfleet.project.config.JobConfig;
 import dev.labfleet.project.config.ProjectConfig;
 import dev.labfleet.project.domain.Operation;

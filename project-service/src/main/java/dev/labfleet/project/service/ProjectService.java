@@ -7,9 +7,9 @@ import dev.labfleet.common.event.EventTypes;
 import dev.labfleet.common.page.Cursor;
 import dev.labfleet.common.page.CursorPage;
 import dev.labfleet.common.problem.ProblemException;
-import dev.labfleet.project.client.ArchiveUpload;
-import dev.labfleet.project.client.GatewayClient;
-import dev.labfleet.project.client.GatewayStreams;
+import dev.labfleet.gatewayclient.ArchiveUpload;
+import dev.labfleet.gatewayclient.GatewayClient;
+import dev.labfleet.common.gns3.PlacementRequest;
 import dev.labfleet.project.domain.Project;
 import dev.labfleet.project.domain.ProjectStatus;
 import dev.labfleet.project.messaging.ProjectEvents;
@@ -45,14 +45,11 @@ public class ProjectService {
 
     private final ProjectRepository repository;
     private final GatewayClient gateway;
-    private final GatewayStreams streams;
     private final ProjectEvents events;
 
-    public ProjectService(ProjectRepository repository, GatewayClient gateway, GatewayStreams streams,
-                          ProjectEvents events) {
+    public ProjectService(ProjectRepository repository, GatewayClient gateway, ProjectEvents events) {
         this.repository = repository;
         this.gateway = gateway;
-        this.streams = streams;
         this.events = events;
     }
 
@@ -69,7 +66,7 @@ public class ProjectService {
      */
 
     public Uni<ExportStream> export(UUID projectId, boolean includeSnapshots, boolean resetMacAddresses) {
-        return find(projectId).chain(p -> streams.export(p.serverId, p.id, includeSnapshots, resetMacAddresses)
+        return find(projectId).chain(p -> gateway.export(p.serverId, p.id, includeSnapshots, resetMacAddresses)
                 .map(response -> new ExportStream(p.name.replaceAll("[^A-Za-z0-9._-]", "_") + ".gns3project", response)));
     }
 
@@ -91,7 +88,7 @@ public class ProjectService {
 
     /** Streams the archive to GNS3 as project {@code projectId}; answers GNS3's project. */
     Uni<JsonNode> importToGns3(UUID serverId, UUID projectId, String name, ArchiveUpload archive) {
-        return streams.importArchive(serverId, projectId, name, archive);
+        return gateway.importArchive(serverId, projectId, name, archive);
     }
 
     /**
@@ -213,17 +210,25 @@ public class ProjectService {
         if (request.serverId() != null) {
             return Uni.createFrom().item(request.serverId());
         }
-        ObjectNode needs = CloudEventCodec.mapper().createObjectNode();
-        needs.put("nodeCount", 0);
-        if (request.labels() != null) {
-            needs.putPOJO("requiredLabels", request.labels());
+        java.util.Map<String, String> required = new java.util.LinkedHashMap<>();
+        List<String> labels = request.labels() == null ? List.of() : request.labels();
+        for (int i = 0; i < labels.size(); i++) {
+            String label = labels.get(i);
+            int eq = label.indexOf('=');
+            if (eq <= 0) {
+                return Uni.createFrom().failure(ProblemException.invalid("labels[" + i + "]",
+                        "must be key=value, e.g. site=lab1"));
+            }
+            required.put(label.substring(0, eq), label.substring(eq + 1));
         }
-        return gateway.place(needs).map(answer -> {
-            JsonNode serverId = answer.path("serverId");
-            if (!serverId.isTextual()) {
+        // the gateway's placement takes the labels as a map (they were sent as the request's list, which its
+        // PlacementRequest cannot read: every create with labels was refused)
+        return gateway.place(new PlacementRequest(0, null, required.isEmpty() ? null : required, null, null, null))
+                .map(answer -> {
+            if (answer.serverId() == null) {
                 throw ProblemException.unavailable("no GNS3 server can take this lab", 30);
             }
-            return UUID.fromString(serverId.asText());
+            return answer.serverId();
         });
     }
 

@@ -5,7 +5,8 @@ import dev.labfleet.common.page.FleetList;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.common.problem.UpstreamProblems;
 import dev.labfleet.common.event.EventTypes;
-import dev.labfleet.project.client.GatewayClient;
+import dev.labfleet.gatewayclient.GatewayClient;
+import dev.labfleet.common.gns3.ServerView;
 import dev.labfleet.project.domain.Project;
 import dev.labfleet.project.domain.ProjectStatus;
 import dev.labfleet.project.messaging.ProjectEvents;
@@ -47,7 +48,7 @@ public class SyncService {
      */
     public Uni<SyncReport> sync(UUID serverId) {
         Uni<List<UUID>> servers = serverId != null ? Uni.createFrom().item(List.of(serverId))
-                : gateway.listServers().map(SyncService::serverIds);
+                : gateway.servers().map(SyncService::serverIds);
         return servers.chain(ids -> Multi.createFrom().iterable(ids)
                 .onItem().transformToUniAndConcatenate(id -> gateway.listProjects(id)
                         .map(projects -> new ServerState(id, projects, null))
@@ -128,12 +129,11 @@ public class SyncService {
                 .invoke(() -> adopted.add(ProjectView.of(p)));
     }
 
-    static List<UUID> serverIds(List<JsonNode> servers) {
+    static List<UUID> serverIds(List<ServerView> servers) {
         List<UUID> ids = new ArrayList<>();
-        for (JsonNode s : servers) {
-            JsonNode id = s.has("serverId") ? s.get("serverId") : s.get("id");
-            if (id != null && s.path("enabled").asBoolean(true)) {
-                ids.add(UUID.fromString(id.asText()));
+        for (ServerView s : servers) {
+            if (s.id() != null && s.enabled()) {
+                ids.add(s.id());
             }
         }
         return ids;

@@ -23,10 +23,31 @@ import static org.hamcrest.Matchers.not;
 class DeadServerTest {
 
     private final UUID dead = UUID.randomUUID();
+    private final java.util.List<UUID> fleet = new java.util.ArrayList<>();
 
     @AfterEach
     void revive() {
         GatewayStandIn.facade().removeDeadServer(dead);
+        fleet.forEach(GatewayStandIn.facade()::removeDeadServer);
+    }
+
+    @Test
+    void aSyncReadsEveryPageOfTheServerList() {
+        // 120 servers besides the live one: three pages of the gateway's list at the tests' page size (50); the
+        // sync must ask each one (all down here, so each is named as left out) and still sync the live one
+        for (int i = 0; i < 120; i++) {
+            UUID id = UUID.randomUUID();
+            fleet.add(id);
+            GatewayStandIn.facade().addDeadServer(id);
+        }
+
+        java.util.List<String> unreachable = given().when().post("/api/v1/projects/sync").then().statusCode(200)
+                .body("unreachable", not(hasItem(GatewayStandIn.SERVER_ID.toString())))
+                .body("leftOut", hasSize(120))
+                .extract().path("unreachable");
+
+        org.assertj.core.api.Assertions.assertThat(unreachable).containsExactlyInAnyOrderElementsOf(
+                fleet.stream().map(UUID::toString).toList());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.labfleet.project.client;
+package dev.labfleet.gatewayclient;
 
 import dev.labfleet.common.problem.Problem;
 import dev.labfleet.common.problem.ProblemException;
