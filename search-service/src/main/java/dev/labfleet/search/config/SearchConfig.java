@@ -29,6 +29,26 @@ public interface SearchConfig {
     /** The read-only GraphQL endpoint ({@code /graphql}). */
     Graphql graphql();
 
+    /** How the topic consumers wait out an index they cannot write (the database away). */
+    Consumers consumers();
+
+    /**
+     * A poll's batch that cannot be written is retried in place, unacknowledged (the partition keeps its order),
+     * with pauses growing to {@link #maxBackoff()}; after {@link #giveUpAfter()} its records go to the channel's
+     * dead-letter topic ({@code labfleet.dlq.search-service.<channel>}), never acknowledged and dropped. The
+     * channels' {@code throttled.unprocessed-record-max-age.ms} sits above it.
+     */
+    interface Consumers {
+        @WithDefault("50ms")
+        Duration firstBackoff();
+
+        @WithDefault("10s")
+        Duration maxBackoff();
+
+        @WithDefault("5m")
+        Duration giveUpAfter();
+    }
+
     interface Graphql {
         /**
          * Deepest accepted selection (a root field is depth 1; {@code labs { items { nodes { items { name } } } }}

@@ -1,6 +1,8 @@
 package dev.labfleet.search.messaging;
 
 import dev.labfleet.common.event.CloudEvent;
+import dev.labfleet.support.messaging.ApplyUntilDone;
+import dev.labfleet.search.config.SearchConfig;
 import dev.labfleet.search.index.DocumentMapper;
 import dev.labfleet.search.index.IndexChanged;
 import dev.labfleet.search.index.IndexOp;
@@ -13,7 +15,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -30,11 +31,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * transaction; the offsets are committed only after it (at-least-once), and since every write is ordered by event
  * time, a record applied again after a restart changes nothing. Index lag (event time to searchable) is the
  * {@code labfleet_search_index_lag} timer.
+ *
+ * <p>A batch the index cannot take (the database away) is retried in place, unacknowledged, for up to
+ * {@code labfleet.search.consumers.give-up-after}; only then does it fail, and the channel's failure strategy keeps
+ * its records on the channel's dead-letter topic. Nothing is acknowledged without being indexed.
  */
 @ApplicationScoped
 public class IndexingConsumer {
 
-    private static final Logger LOG = Logger.getLogger(IndexingConsumer.class);
 
     private final IndexWriter writer;
     private final Event<IndexChanged> changed;
@@ -44,16 +48,20 @@ public class IndexingConsumer {
     private final Timer batchTime;
     private final io.micrometer.core.instrument.DistributionSummary batchSize;
     private final AtomicLong lastLagMs = new AtomicLong();
+    private final ApplyUntilDone retry;
 
-    public IndexingConsumer(IndexWriter writer, Event<IndexChanged> changed, MeterRegistry registry) {
+    public IndexingConsumer(IndexWriter writer, Event<IndexChanged> changed, MeterRegistry registry,
+                            SearchConfig config) {
         this.writer = writer;
+        SearchConfig.Consumers consumers = config.consumers();
+        this.retry = new ApplyUntilDone(consumers.firstBackoff(), consumers.maxBackoff(), consumers.giveUpAfter());
         this.changed = changed;
         this.lag = Timer.builder("labfleet_search_index_lag").description("Event time to searchable")
                 .publishPercentiles(0.5, 0.95, 0.99).register(registry);
         this.applied = Counter.builder("labfleet_search_events_indexed").description("Events applied to the index")
                 .register(registry);
         this.failed = Counter.builder("labfleet_search_events_failed")
-                .description("Events whose batch could not be applied (skipped; the next reindex repairs)")
+                .description("Events whose batch could not be indexed within the retry window (sent to the dead-letter topic)")
                 .register(registry);
         registry.gauge("labfleet_search_index_lag_last_ms", lastLagMs);
         this.batchTime = Timer.builder("labfleet_search_index_batch_duration")
@@ -65,30 +73,37 @@ public class IndexingConsumer {
 
     @Incoming("gns3-events")
     public Uni<Void> gns3(List<CloudEvent> events) {
-        return index(events);
+        return consume(events);
     }
 
     @Incoming("lab-projects")
     public Uni<Void> projects(List<CloudEvent> events) {
-        return index(events);
+        return consume(events);
     }
 
     @Incoming("lab-topology")
     public Uni<Void> topology(List<CloudEvent> events) {
-        return index(events);
+        return consume(events);
     }
 
     @Incoming("lab-automation")
     public Uni<Void> automation(List<CloudEvent> events) {
-        return index(events);
+        return consume(events);
     }
 
     @Incoming("lab-monitoring")
     public Uni<Void> monitoring(List<CloudEvent> events) {
-        return index(events);
+        return consume(events);
     }
 
-    /** Applies a batch of events (also used by tests and the benchmark). */
+    /** Applies a batch of events, retried until indexed or given up (then failing: the dead-letter topic keeps it). */
+    Uni<Void> consume(List<CloudEvent> events) {
+        int size = (int) events.stream().filter(Objects::nonNull).count();
+        return retry.apply("search index: a batch of " + size + " event(s)", () -> index(events))
+                .onFailure().invoke(e -> failed.increment(size));
+    }
+
+    /** Applies a batch of events once (also used by tests and the benchmark); fails when the index refuses it. */
     public Uni<Void> index(List<CloudEvent> events) {
         List<CloudEvent> present = events.stream().filter(Objects::nonNull).toList();
         List<IndexOp> ops = new ArrayList<>();
@@ -117,13 +132,6 @@ public class IndexingConsumer {
                     }
                     applied.increment(present.size());
                     changed.fire(new IndexChanged(kinds));
-                })
-                .onFailure().recoverWithItem(e -> {
-                    // a batch that keeps failing (the database away for long) must not stop the channel: it is
-                    // skipped with a warning and the next reindex (or resync) repairs the documents it carried
-                    failed.increment(present.size());
-                    LOG.warnf("%d event(s) not indexed: %s", present.size(), e.toString());
-                    return null;
                 });
     }
 

@@ -35,6 +35,18 @@ public interface TopologyConfig {
         /** Redis key prefix, so that services and test runs sharing one Redis keep apart. */
         @WithDefault("labfleet:topology:")
         String keyPrefix();
+
+        /**
+         * How long an invalidation asked for by {@code gns3.events} is retried while Redis refuses it (the record
+         * waits, unacknowledged, meanwhile), at most {@link #topologyTtl()}: by then every list cached before the
+         * change has expired anyway. The channel's {@code throttled.unprocessed-record-max-age.ms} sits above it.
+         */
+        @WithDefault("5m")
+        Duration invalidationGiveUpAfter();
+
+        /** Longest pause between two attempts of an invalidation that Redis refused. */
+        @WithDefault("5s")
+        Duration invalidationMaxBackoff();
     }
 
     /** Applying specs: {@code PUT /api/v1/projects/{projectId}/topology}. */

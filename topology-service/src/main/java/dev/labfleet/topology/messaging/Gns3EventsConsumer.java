@@ -3,6 +3,8 @@ package dev.labfleet.topology.messaging;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.labfleet.common.event.CloudEvent;
 import dev.labfleet.common.event.EventTypes;
+import dev.labfleet.support.messaging.ApplyUntilDone;
+import dev.labfleet.topology.config.TopologyConfig;
 import dev.labfleet.topology.service.TopologyCache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,7 +12,9 @@ import io.smallrye.mutiny.Multi;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.UUID;
@@ -23,10 +27,20 @@ import java.util.UUID;
 @ApplicationScoped
 public class Gns3EventsConsumer {
 
-    private final TopologyCache cache;
+    private static final Logger LOG = Logger.getLogger(Gns3EventsConsumer.class);
 
-    public Gns3EventsConsumer(TopologyCache cache) {
+    private final TopologyCache cache;
+    private final ApplyUntilDone retry;
+
+    public Gns3EventsConsumer(TopologyCache cache, TopologyConfig config) {
         this.cache = cache;
+        TopologyConfig.Cache c = config.cache();
+        // past the TTL every list cached before the change has expired: retrying longer would change nothing
+        Duration giveUp = c.invalidationGiveUpAfter().compareTo(c.topologyTtl()) < 0
+                ? c.invalidationGiveUpAfter() : c.topologyTtl();
+        Duration maxBackoff = c.invalidationMaxBackoff();
+        Duration first = Duration.ofMillis(Math.min(100, maxBackoff.toMillis()));
+        this.retry = new ApplyUntilDone(first, maxBackoff, giveUp);
     }
 
     /**
@@ -46,8 +60,19 @@ public class Gns3EventsConsumer {
                 }
             }
         }
-        return Multi.createFrom().iterable(changed).onItem().transformToUniAndMerge(cache::invalidate)
-                .collect().last().replaceWithVoid();
+        if (changed.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        // Redis refusing (away, failing over) is waited out with the poll unacknowledged: a change acknowledged
+        // without its invalidation would leave the list cached before it to be served again once Redis is back
+        return retry.apply("topology cache: invalidation of " + changed.size() + " project(s) from gns3.events",
+                () -> Multi.createFrom().iterable(changed).onItem().transformToUniAndMerge(cache::invalidateOrFail)
+                        .collect().last().replaceWithVoid())
+                // given up after min(give-up-after, topology-ttl): a list cached before the change ends with its TTL
+                .onFailure().recoverWithUni(e -> {
+                    LOG.warnf("topology cache: %d project(s) left to their cache TTL (%s)", changed.size(), e.toString());
+                    return Uni.createFrom().voidItem();
+                });
     }
 
     private static boolean changesTopology(String type) {

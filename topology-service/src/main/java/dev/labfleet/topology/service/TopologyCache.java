@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.labfleet.topology.client.LabClient;
 import dev.labfleet.topology.config.TopologyConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
@@ -37,8 +39,13 @@ public class TopologyCache {
     private final ReactiveKeyCommands<String> keys;
     private final ObjectMapper mapper;
     private final TopologyConfig config;
+    private final Counter invalidationFailures;
 
-    public TopologyCache(LabClient labs, ReactiveRedisDataSource redis, ObjectMapper mapper, TopologyConfig config) {
+    public TopologyCache(LabClient labs, ReactiveRedisDataSource redis, ObjectMapper mapper, TopologyConfig config,
+                         MeterRegistry registry) {
+        this.invalidationFailures = Counter.builder("labfleet_topology_cache_invalidation_failures")
+                .description("Cache invalidations Redis refused (those asked for by gns3.events are retried)")
+                .register(registry);
         this.labs = labs;
         this.values = redis.value(String.class);
         this.keys = redis.key();
@@ -56,16 +63,32 @@ public class TopologyCache {
         return read(projectId, "links", () -> labs.links(serverId, projectId));
     }
 
-    /** Forgets the project's cached lists; never fails (a Redis outage is logged). */
+    /**
+     * Forgets the project's cached lists after this service's own write; never fails the write (a Redis outage is
+     * logged). A refused invalidation is not lost: the write makes GNS3 notify the change on {@code gns3.events},
+     * whose consumer retries its invalidation until Redis takes it ({@link #invalidateOrFail}), and every entry
+     * expires after {@code topology-ttl} in any case.
+     */
     public Uni<Void> invalidate(UUID projectId) {
+        return invalidateOrFail(projectId)
+                .onFailure().recoverWithUni(e -> {
+                    LOG.warnf("topology cache: could not invalidate project %s (%s); gns3.events will", projectId,
+                            e.toString());
+                    return Uni.createFrom().voidItem();
+                });
+    }
+
+    /**
+     * Forgets the project's cached lists, failing when Redis refuses: for callers that retry (the
+     * {@code gns3.events} consumer), since a list cached before the change would otherwise be served again once
+     * Redis is back, until its TTL ends.
+     */
+    public Uni<Void> invalidateOrFail(UUID projectId) {
         String key = generationKey(projectId);
         return values.incr(key)
                 .chain(generation -> keys.expire(key, GENERATION_TTL))
                 .replaceWithVoid()
-                .onFailure().recoverWithUni(e -> {
-                    LOG.warnf("topology cache: could not invalidate project %s (%s)", projectId, e.toString());
-                    return Uni.createFrom().voidItem();
-                });
+                .onFailure().invoke(e -> invalidationFailures.increment());
     }
 
     private Uni<JsonNode> read(UUID projectId, String what, Supplier<Uni<JsonNode>> load) {
