@@ -3,6 +3,7 @@ package dev.labfleet.topology.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.common.problem.UpstreamProblems;
+import dev.labfleet.gatewayclient.GatewayClient;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
@@ -13,7 +14,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * topology-service's reads of a lab: where it lives (project-service) and its nodes and links (the gateway, through {@link GatewayApi}). Callee
+ * topology-service's reads of a lab: where it lives (project-service) and its nodes and links (the gateway, through the shared {@link GatewayClient}). Callee
  * problems keep their status; an unreachable callee is a 503, a slow one a 504.
  */
 @ApplicationScoped
@@ -22,9 +23,9 @@ public class LabClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     private final ProjectRestClient projects;
-    private final GatewayApi gateway;
+    private final GatewayClient gateway;
 
-    public LabClient(@RestClient ProjectRestClient projects, GatewayApi gateway) {
+    public LabClient(@RestClient ProjectRestClient projects, GatewayClient gateway) {
         this.projects = projects;
         this.gateway = gateway;
     }
@@ -38,11 +39,11 @@ public class LabClient {
     }
 
     public Uni<JsonNode> nodes(UUID serverId, UUID projectId) {
-        return gateway.get(serverId, "/projects/" + projectId + "/nodes", "list nodes");
+        return gateway.listNodes(serverId, projectId);
     }
 
     public Uni<JsonNode> links(UUID serverId, UUID projectId) {
-        return gateway.get(serverId, "/projects/" + projectId + "/links", "list links");
+        return gateway.listLinks(serverId, projectId);
     }
 
     private static <T> Uni<T> call(String what, String who, Supplier<Uni<T>> call) {

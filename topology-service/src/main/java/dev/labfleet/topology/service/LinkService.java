@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.labfleet.common.event.CloudEventCodec;
 import dev.labfleet.common.event.EventTypes;
 import dev.labfleet.common.problem.ProblemException;
-import dev.labfleet.topology.client.GatewayApi;
+import dev.labfleet.gatewayclient.GatewayClient;
 import dev.labfleet.topology.client.LabClient;
 import dev.labfleet.topology.messaging.TopologyEvents;
 import dev.labfleet.topology.rest.CreateLinkRequest;
@@ -41,13 +41,13 @@ import java.util.UUID;
 public class LinkService {
 
     private final LabClient labs;
-    private final GatewayApi gateway;
+    private final GatewayClient gateway;
     private final TopologyCache cache;
     private final TopologyEvents events;
     private final ObjectMapper mapper;
     private final LinkSuspensions suspensions;
 
-    public LinkService(LabClient labs, GatewayApi gateway, TopologyCache cache, TopologyEvents events,
+    public LinkService(LabClient labs, GatewayClient gateway, TopologyCache cache, TopologyEvents events,
                        ObjectMapper mapper, LinkSuspensions suspensions) {
         this.labs = labs;
         this.gateway = gateway;

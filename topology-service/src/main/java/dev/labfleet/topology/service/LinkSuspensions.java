@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.labfleet.common.event.CloudEventCodec;
 import dev.labfleet.common.event.EventTypes;
-import dev.labfleet.topology.client.GatewayApi;
+import dev.labfleet.gatewayclient.GatewayClient;
 import dev.labfleet.topology.client.LabClient;
 import dev.labfleet.topology.domain.AppliedTopology;
 import dev.labfleet.topology.domain.LinkSuspension;
@@ -45,14 +45,14 @@ public class LinkSuspensions {
     private static final Logger LOG = Logger.getLogger(LinkSuspensions.class);
 
     private final LabClient labs;
-    private final GatewayApi gateway;
+    private final GatewayClient gateway;
     private final LabTopologyService topology;
     private final TemplateCatalogueService templates;
     private final AppliedTopologyRepository applied;
     private final TopologyCache cache;
     private final TopologyEvents events;
 
-    public LinkSuspensions(LabClient labs, GatewayApi gateway, LabTopologyService topology,
+    public LinkSuspensions(LabClient labs, GatewayClient gateway, LabTopologyService topology,
                            TemplateCatalogueService templates, AppliedTopologyRepository applied, TopologyCache cache,
                            TopologyEvents events) {
         this.labs = labs;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.labfleet.common.event.EventTypes;
 import dev.labfleet.common.gns3.LenientInteger;
 import dev.labfleet.common.problem.ProblemException;
-import dev.labfleet.topology.client.GatewayApi;
+import dev.labfleet.gatewayclient.GatewayClient;
 import dev.labfleet.topology.client.LabClient;
 import dev.labfleet.topology.config.TopologyConfig;
 import dev.labfleet.topology.messaging.TopologyEvents;
@@ -43,7 +43,7 @@ public class NodeService {
     }
 
     private final LabClient labs;
-    private final GatewayApi gateway;
+    private final GatewayClient gateway;
     private final TopologyCache cache;
     private final TemplateCatalogueService templates;
     private final NodeLabelsRepository labels;
@@ -51,7 +51,7 @@ public class NodeService {
     private final ObjectMapper mapper;
     private final TopologyConfig config;
 
-    public NodeService(LabClient labs, GatewayApi gateway, TopologyCache cache, TemplateCatalogueService templates,
+    public NodeService(LabClient labs, GatewayClient gateway, TopologyCache cache, TemplateCatalogueService templates,
                        NodeLabelsRepository labels, TopologyEvents events, ObjectMapper mapper, TopologyConfig config) {
         this.labs = labs;
         this.gateway = gateway;

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.labfleet.common.page.FleetList;
 import dev.labfleet.common.problem.ProblemException;
-import dev.labfleet.topology.client.GatewayApi;
+import dev.labfleet.gatewayclient.GatewayClient;
+import dev.labfleet.common.gns3.ServerView;
 import dev.labfleet.topology.config.TopologyConfig;
 import dev.labfleet.topology.rest.TemplateView;
 import dev.labfleet.topology.spec.NodeTypes;
@@ -42,12 +43,12 @@ public class TemplateCatalogueService {
     private static final List<String> PORT_PROPERTIES = List.of("adapters", "ports_mapping", "ethernet_adapters",
             "serial_adapters");
 
-    private final GatewayApi gateway;
+    private final GatewayClient gateway;
     private final ReactiveValueCommands<String, String> values;
     private final ObjectMapper mapper;
     private final TopologyConfig config;
 
-    public TemplateCatalogueService(GatewayApi gateway, ReactiveRedisDataSource redis, ObjectMapper mapper,
+    public TemplateCatalogueService(GatewayClient gateway, ReactiveRedisDataSource redis, ObjectMapper mapper,
                                     TopologyConfig config) {
         this.gateway = gateway;
         this.values = redis.value(String.class);
@@ -150,9 +151,9 @@ public class TemplateCatalogueService {
     private Uni<FleetList<TemplateView>> load() {
         return gateway.servers().chain(servers -> {
             List<UUID> enabled = new ArrayList<>();
-            for (JsonNode s : servers) {
-                if (s.path("enabled").asBoolean(true) && s.hasNonNull("id")) {
-                    enabled.add(UUID.fromString(s.get("id").asText()));
+            for (ServerView s : servers) {
+                if (s.enabled() && s.id() != null) {
+                    enabled.add(s.id());
                 }
             }
             if (enabled.isEmpty()) {

@@ -9,7 +9,7 @@ import dev.labfleet.common.problem.Problem;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.common.problem.ProblemTypes;
 import dev.labfleet.topology.client.BatchAnswer;
-import dev.labfleet.topology.client.GatewayApi;
+import dev.labfleet.gatewayclient.GatewayClient;
 import dev.labfleet.topology.client.LabClient;
 import dev.labfleet.topology.config.TopologyConfig;
 import dev.labfleet.topology.domain.AppliedTopology;
@@ -73,7 +73,7 @@ public class TopologyApplier {
     private static final int MAX_FAILURES_IN_EVENT = 50;
 
     private final LabClient labs;
-    private final GatewayApi gateway;
+    private final GatewayClient gateway;
     private final TemplateCatalogueService templates;
     private final AppliedTopologyRepository applied;
     private final TopologyEvents events;
@@ -83,7 +83,7 @@ public class TopologyApplier {
     private final ApplyRuns runs;
     private final String replica = "topology-" + UUID.randomUUID();
 
-    public TopologyApplier(LabClient labs, GatewayApi gateway, TemplateCatalogueService templates,
+    public TopologyApplier(LabClient labs, GatewayClient gateway, TemplateCatalogueService templates,
                            AppliedTopologyRepository applied, TopologyEvents events, TopologyConfig config,
                            MeterRegistry meters, TopologyCache cache, ApplyRuns runs) {
         this.labs = labs;
@@ -493,7 +493,8 @@ public class TopologyApplier {
             if (operations.isEmpty()) {
                 return Uni.createFrom().item(List.of());
             }
-            return gateway.batch(serverId, operations, config.apply().concurrency(), "apply to lab " + projectId);
+            return gateway.batch(serverId, operations, config.apply().concurrency(), BatchAnswer.Body.FIELDS,
+                    config.apply().batchSize(), BatchAnswer.class, "apply to lab " + projectId);
         }
 
         BatchOperation op(String method, String path, JsonNode body) {
