@@ -105,13 +105,13 @@ public class LabTopologyResource {
         io.vertx.core.Context request = io.vertx.core.Vertx.currentContext();
         return applier.begin(projectId, spec, contentType, user).chain(started -> {
             if (waitFor == null || waitFor.isZero()) {
-                return Uni.createFrom().item(accepted(started.accepted()));
+                return Uni.createFrom().item(accepted(ApplyOperationView.of(started.accepted())));
             }
             // a copy of the outcome: this request giving up cancels its wait, never the apply
-            return Uni.createFrom().completionStage(() -> started.finished().thenApply(view -> view))
+            return Uni.createFrom().completionStage(() -> started.finished().thenApply(ApplyOperationView::of))
                     .emitOn(command -> request.runOnContext(ignored -> command.run()))
                     .ifNoItem().after(waitFor).recoverWithItem(() -> null)
-                    .map(view -> view == null ? accepted(started.accepted()) : ended(view));
+                    .map(view -> view == null ? accepted(ApplyOperationView.of(started.accepted())) : ended(view));
         });
     }
 
@@ -123,7 +123,7 @@ public class LabTopologyResource {
                     + "with the report, INTERRUPTED when the replica running it stopped (apply again), or ERROR when "
                     + "it could not proceed (error, errorStatus).")
     public Uni<ApplyOperationView> apply(@PathParam("projectId") UUID projectId, @PathParam("applyId") UUID applyId) {
-        return applier.operation(projectId, applyId);
+        return applier.operation(projectId, applyId).map(ApplyOperationView::of);
     }
 
     private static Response accepted(ApplyOperationView view) {

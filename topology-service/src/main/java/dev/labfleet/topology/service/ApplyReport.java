@@ -1,4 +1,4 @@
-package dev.labfleet.topology.rest;
+package dev.labfleet.topology.service;
 
 import dev.labfleet.topology.domain.ApplyStatus;
 import dev.labfleet.topology.plan.Action;
@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * What an apply did: the plan's counts, then one result per planned change, in the order they were planned.
+ * What an apply did: the plan's counts, then one result per planned change, in the order they were planned. Kept as
+ * JSON with the apply's operation (its components are that JSON's names), and its failures go out with the
+ * {@code lab.topology.applied} event.
  *
  * @param status   UNCHANGED (no GNS3 write was needed), APPLIED, PARTIAL or FAILED
  * @param done     changes made
@@ -35,5 +37,24 @@ public record ApplyReport(UUID projectId, UUID serverId, ApplyStatus status, Top
      */
     public record Result(String kind, Action action, UUID id, String name, String reason, Outcome outcome,
                          Integer status, String detail) {
+    }
+
+    /** The report of a plan's results: UNCHANGED when nothing was to do, else by how many changes were made. */
+    static ApplyReport of(UUID projectId, UUID serverId, TopologyPlan plan, List<Result> results,
+                          OffsetDateTime startedAt, long millis) {
+        int done = 0;
+        int failed = 0;
+        int skipped = 0;
+        for (Result r : results) {
+            switch (r.outcome()) {
+                case DONE -> done++;
+                case FAILED -> failed++;
+                case SKIPPED -> skipped++;
+            }
+        }
+        ApplyStatus status = results.isEmpty() ? ApplyStatus.UNCHANGED
+                : done == results.size() ? ApplyStatus.APPLIED : done == 0 ? ApplyStatus.FAILED : ApplyStatus.PARTIAL;
+        return new ApplyReport(projectId, serverId, status, plan.summary(), done, failed, skipped, startedAt, millis,
+                results);
     }
 }
