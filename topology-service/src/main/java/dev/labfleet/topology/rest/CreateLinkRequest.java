@@ -3,6 +3,7 @@ package dev.labfleet.topology.rest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.labfleet.topology.service.NewLink;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -23,4 +24,10 @@ public record CreateLinkRequest(
         @NotNull @Valid LinkEndRequest b,
         @Valid LinkConditionsRequest conditions,
         Boolean suspend) {
+
+    /** The service's link; a 400 on {@code conditions.jitter} when jitter comes without delay. */
+    public NewLink toNewLink() {
+        return new NewLink(linkId, a.toEnd(), b.toEnd(),
+                conditions == null ? null : conditions.toConditions("conditions."), suspend);
+    }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.labfleet.common.problem.ValidName;
 import dev.labfleet.common.problem.ValidText;
+import dev.labfleet.topology.service.NewNode;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -41,4 +42,8 @@ public record CreateNodeRequest(
         @Min(-100_000) @Max(100_000) Integer y,
         Map<String, Object> properties,
         @Size(max = 50) Map<@NotNull @ValidName String, @ValidText(max = 500) String> labels) {
+
+    public NewNode toNewNode() {
+        return new NewNode(nodeId, name, template, nodeType, computeId, x, y, properties, labels);
+    }
 }

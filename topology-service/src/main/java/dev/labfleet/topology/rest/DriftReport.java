@@ -2,6 +2,7 @@ package dev.labfleet.topology.rest;
 
 import dev.labfleet.topology.domain.ApplyStatus;
 import dev.labfleet.topology.plan.Drift;
+import dev.labfleet.topology.service.LabDrift;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -16,4 +17,8 @@ import java.util.UUID;
  */
 public record DriftReport(UUID projectId, boolean inSync, OffsetDateTime appliedAt, String appliedBy,
                           ApplyStatus lastApply, List<Drift.Difference> differences) {
+
+    public static DriftReport of(LabDrift d) {
+        return new DriftReport(d.projectId(), d.inSync(), d.appliedAt(), d.appliedBy(), d.lastApply(), d.differences());
+    }
 }

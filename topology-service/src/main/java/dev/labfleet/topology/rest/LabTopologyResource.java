@@ -145,7 +145,7 @@ public class LabTopologyResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The spec last applied to the lab, by whom, when, and how it ended")
     public Uni<AppliedSpecView> applied(@PathParam("projectId") UUID projectId) {
-        return topology.applied(projectId);
+        return topology.applied(projectId).map(AppliedSpecView::of);
     }
 
     @GET
@@ -154,6 +154,6 @@ public class LabTopologyResource {
     @Operation(summary = "What differs between the live lab and the spec last applied to it",
             description = "404 when no spec was applied to the lab yet.")
     public Uni<DriftReport> drift(@PathParam("projectId") UUID projectId) {
-        return topology.drift(projectId);
+        return topology.drift(projectId).map(DriftReport::of);
     }
 }

@@ -3,6 +3,7 @@ package dev.labfleet.topology.rest;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.labfleet.topology.service.NewLink;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -36,5 +37,9 @@ public record LinkEndRequest(
         int colon = text == null ? -1 : text.lastIndexOf(':');
         return colon < 0 ? new LinkEndRequest(text, null, null)
                 : new LinkEndRequest(text.substring(0, colon).trim(), null, text.substring(colon + 1).trim());
+    }
+
+    public NewLink.End toEnd() {
+        return new NewLink.End(node, adapter, port);
     }
 }

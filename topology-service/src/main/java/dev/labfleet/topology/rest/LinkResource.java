@@ -45,14 +45,14 @@ public class LinkResource {
     @Operation(summary = "The lab's links", description = "With node names, port names and conditions; served from a "
             + "short-lived cache that this service's writes and GNS3's notifications clear.")
     public Uni<List<LinkView>> list(@PathParam("projectId") UUID projectId) {
-        return links.list(projectId);
+        return links.list(projectId).map(list -> list.stream().map(LinkView::of).toList());
     }
 
     @GET
     @Path("/{linkId}")
     @Operation(summary = "One link, as GNS3 has it now")
     public Uni<LinkView> get(@PathParam("projectId") UUID projectId, @PathParam("linkId") UUID linkId) {
-        return links.get(projectId, linkId);
+        return links.get(projectId, linkId).map(LinkView::of);
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -64,10 +64,10 @@ public class LinkResource {
     @APIResponse(responseCode = "201", description = "Created")
     @APIResponse(responseCode = "200", description = "Already created by an earlier request with the same link_id")
     public Uni<Response> create(@PathParam("projectId") UUID projectId, @Valid @NotNull CreateLinkRequest request) {
-        return links.create(projectId, request).map(created -> created.created()
+        return links.create(projectId, request.toNewLink()).map(created -> created.created()
                 ? Response.created(URI.create("/api/v1/projects/" + projectId + "/links/" + created.link().linkId()))
-                .entity(created.link()).build()
-                : Response.ok(created.link()).build());
+                .entity(LinkView.of(created.link())).build()
+                : Response.ok(LinkView.of(created.link())).build());
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -88,7 +88,7 @@ public class LinkResource {
             + "{} removes them.")
     public Uni<LinkView> conditions(@PathParam("projectId") UUID projectId, @PathParam("linkId") UUID linkId,
                                     @Valid @NotNull LinkConditionsRequest request) {
-        return links.conditions(projectId, linkId, request);
+        return links.conditions(projectId, linkId, request.toConditions("")).map(LinkView::of);
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -96,7 +96,7 @@ public class LinkResource {
     @Path("/{linkId}/suspend")
     @Operation(summary = "Suspend a link (frames are dropped, the link stays)")
     public Uni<LinkView> suspend(@PathParam("projectId") UUID projectId, @PathParam("linkId") UUID linkId) {
-        return links.suspend(projectId, linkId, true);
+        return links.suspend(projectId, linkId, true).map(LinkView::of);
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -104,7 +104,7 @@ public class LinkResource {
     @Path("/{linkId}/resume")
     @Operation(summary = "Resume a suspended link")
     public Uni<LinkView> resume(@PathParam("projectId") UUID projectId, @PathParam("linkId") UUID linkId) {
-        return links.suspend(projectId, linkId, false);
+        return links.suspend(projectId, linkId, false).map(LinkView::of);
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -115,7 +115,8 @@ public class LinkResource {
             + "data_link_type (DLT_EN10MB by default).")
     public Uni<LinkView> startCapture(@PathParam("projectId") UUID projectId, @PathParam("linkId") UUID linkId,
                                       @Valid StartCaptureRequest request) {
-        return links.startCapture(projectId, linkId, request);
+        return links.startCapture(projectId, linkId, request == null ? null : request.toSettings())
+                .map(LinkView::of);
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -123,7 +124,7 @@ public class LinkResource {
     @Path("/{linkId}/capture/stop")
     @Operation(summary = "Stop capturing")
     public Uni<LinkView> stopCapture(@PathParam("projectId") UUID projectId, @PathParam("linkId") UUID linkId) {
-        return links.stopCapture(projectId, linkId);
+        return links.stopCapture(projectId, linkId).map(LinkView::of);
     }
 
     @GET

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.labfleet.topology.service.LabLink;
 import dev.labfleet.topology.spec.LinkConditions;
 
 import java.util.List;
@@ -30,5 +31,11 @@ public record LinkView(
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record End(UUID nodeId, String nodeName, Integer adapterNumber, Integer portNumber, String portName) {
+    }
+
+    public static LinkView of(LabLink l) {
+        return new LinkView(l.linkId(), l.projectId(), l.linkType(), l.nodes() == null ? null : l.nodes().stream()
+                .map(e -> new End(e.nodeId(), e.nodeName(), e.adapterNumber(), e.portNumber(), e.portName()))
+                .toList(), l.conditions(), l.filters(), l.suspend(), l.capturing(), l.captureFileName());
     }
 }

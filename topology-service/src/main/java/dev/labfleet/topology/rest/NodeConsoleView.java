@@ -3,6 +3,7 @@ package dev.labfleet.topology.rest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.labfleet.topology.service.NodeConsole;
 
 import java.util.UUID;
 
@@ -15,4 +16,8 @@ import java.util.UUID;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NodeConsoleView(UUID nodeId, String name, String type, String host, Integer port, Boolean autoStart) {
+
+    public static NodeConsoleView of(NodeConsole c) {
+        return new NodeConsoleView(c.nodeId(), c.name(), c.type(), c.host(), c.port(), c.autoStart());
+    }
 }

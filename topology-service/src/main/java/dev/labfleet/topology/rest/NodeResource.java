@@ -41,14 +41,14 @@ public class NodeResource {
     @Operation(summary = "The lab's nodes", description = "Served from a short-lived cache that this service's writes "
             + "and GNS3's notifications clear.")
     public Uni<List<NodeView>> list(@PathParam("projectId") UUID projectId) {
-        return nodes.list(projectId);
+        return nodes.list(projectId).map(list -> list.stream().map(NodeView::of).toList());
     }
 
     @GET
     @Path("/{nodeId}")
     @Operation(summary = "One node, as GNS3 has it now")
     public Uni<NodeView> get(@PathParam("projectId") UUID projectId, @PathParam("nodeId") UUID nodeId) {
-        return nodes.get(projectId, nodeId);
+        return nodes.get(projectId, nodeId).map(NodeView::of);
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -60,10 +60,10 @@ public class NodeResource {
     @APIResponse(responseCode = "201", description = "Created")
     @APIResponse(responseCode = "200", description = "Already created by an earlier request with the same node_id")
     public Uni<Response> create(@PathParam("projectId") UUID projectId, @Valid @NotNull CreateNodeRequest request) {
-        return nodes.create(projectId, request).map(created -> created.created()
+        return nodes.create(projectId, request.toNewNode()).map(created -> created.created()
                 ? Response.created(URI.create("/api/v1/projects/" + projectId + "/nodes/" + created.node().nodeId()))
-                .entity(created.node()).build()
-                : Response.ok(created.node()).build());
+                .entity(NodeView.of(created.node())).build()
+                : Response.ok(NodeView.of(created.node())).build());
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -74,7 +74,7 @@ public class NodeResource {
             + "as they are; labels replace the node's labels.")
     public Uni<NodeView> update(@PathParam("projectId") UUID projectId, @PathParam("nodeId") UUID nodeId,
                                 @Valid @NotNull UpdateNodeRequest request) {
-        return nodes.update(projectId, nodeId, request);
+        return nodes.update(projectId, nodeId, request.toEdit()).map(NodeView::of);
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -93,7 +93,8 @@ public class NodeResource {
             + "node start can take minutes on real images); the status in the answer may lag, as GNS3's does.")
     public Uni<NodeView> act(@PathParam("projectId") UUID projectId, @PathParam("nodeId") UUID nodeId,
                              @Parameter(description = "start, stop, suspend or reload") @PathParam("action") String action) {
-        return nodes.act(projectId, nodeId, NodeService.Action.valueOf(action.toUpperCase(java.util.Locale.ROOT)));
+        return nodes.act(projectId, nodeId, NodeService.Action.valueOf(action.toUpperCase(java.util.Locale.ROOT)))
+                .map(NodeView::of);
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -102,6 +103,6 @@ public class NodeResource {
     @Operation(summary = "Where the node's console listens", description = "type, host and port from GNS3; 409 for "
             + "nodes without a console")
     public Uni<NodeConsoleView> console(@PathParam("projectId") UUID projectId, @PathParam("nodeId") UUID nodeId) {
-        return nodes.console(projectId, nodeId);
+        return nodes.console(projectId, nodeId).map(NodeConsoleView::of);
     }
 }

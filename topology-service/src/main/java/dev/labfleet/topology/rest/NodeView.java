@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.labfleet.common.gns3.LenientInteger;
+import dev.labfleet.topology.service.LabNode;
 
 import java.util.List;
 import java.util.Map;
@@ -50,8 +51,12 @@ public record NodeView(
                        @JsonDeserialize(using = LenientInteger.class) Integer portNumber, String linkType) {
     }
 
-    public NodeView withLabels(Map<String, String> value) {
-        return new NodeView(nodeId, projectId, name, nodeType, templateId, computeId, status, consoleType, consoleHost,
-                console, x, y, z, locked, symbol, properties, ports, value == null ? Map.of() : value);
+    public static NodeView of(LabNode n) {
+        return new NodeView(n.nodeId(), n.projectId(), n.name(), n.nodeType(), n.templateId(), n.computeId(),
+                n.status(), n.consoleType(), n.consoleHost(), n.console(), n.x(), n.y(), n.z(), n.locked(), n.symbol(),
+                n.properties(), n.ports() == null ? null : n.ports().stream()
+                        .map(p -> new Port(p.name(), p.shortName(), p.adapterNumber(), p.portNumber(), p.linkType()))
+                        .toList(),
+                n.labels());
     }
 }

@@ -31,6 +31,7 @@ public class TemplateResource {
             + "that could not be read, each with why (leftOut): a server down never fails the catalogue. A complete "
             + "catalogue is cached for labfleet.topology.cache.templates-ttl (30 s).")
     public Uni<FleetList<TemplateView>> list() {
-        return templates.fleetList();
+        return templates.fleetList().map(list -> new FleetList<>(
+                list.items().stream().map(TemplateView::of).toList(), list.leftOut()));
     }
 }

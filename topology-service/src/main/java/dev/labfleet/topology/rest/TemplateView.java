@@ -3,6 +3,7 @@ package dev.labfleet.topology.rest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.labfleet.topology.service.FleetTemplate;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.List;
@@ -28,9 +29,9 @@ public record TemplateView(String name, String templateType, String category, Bo
     public record ServerTemplate(UUID serverId, UUID templateId) {
     }
 
-    /** The template's id on a server, or null when that server does not have it. */
-    public UUID idOn(UUID serverId) {
-        return servers.stream().filter(s -> s.serverId().equals(serverId)).map(ServerTemplate::templateId)
-                .findFirst().orElse(null);
+    public static TemplateView of(FleetTemplate t) {
+        return new TemplateView(t.name(), t.templateType(), t.category(), t.builtin(), t.properties(),
+                t.servers() == null ? null : t.servers().stream()
+                        .map(s -> new ServerTemplate(s.serverId(), s.templateId())).toList());
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.labfleet.common.problem.ValidName;
 import dev.labfleet.common.problem.ValidText;
+import dev.labfleet.topology.service.NodeEdit;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -27,4 +28,8 @@ public record UpdateNodeRequest(
         @Min(-100_000) @Max(100_000) Integer y,
         Map<String, Object> properties,
         @Size(max = 50) Map<@NotNull @ValidName String, @ValidText(max = 500) String> labels) {
+
+    public NodeEdit toEdit() {
+        return new NodeEdit(name, x, y, properties, labels);
+    }
 }

@@ -8,8 +8,6 @@ import dev.labfleet.topology.client.LabClient;
 import dev.labfleet.topology.domain.AppliedTopology;
 import dev.labfleet.topology.plan.Drift;
 import dev.labfleet.topology.repository.AppliedTopologyRepository;
-import dev.labfleet.topology.rest.AppliedSpecView;
-import dev.labfleet.topology.rest.DriftReport;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import dev.labfleet.topology.format.ExportFormat;
 import dev.labfleet.topology.format.LiveSpecs;
@@ -87,8 +85,8 @@ public class LabTopologyService {
     }
 
     /** The spec last applied to the lab; 404 when none was. */
-    public Uni<AppliedSpecView> applied(UUID projectId) {
-        return lastApplied(projectId).map(row -> new AppliedSpecView(row.projectId, readTree(row.spec), row.status,
+    public Uni<AppliedSpec> applied(UUID projectId) {
+        return lastApplied(projectId).map(row -> new AppliedSpec(row.projectId, readTree(row.spec), row.status,
                 row.appliedAt, row.appliedBy, row.changes, row.failures, row.durationMs));
     }
 
@@ -96,7 +94,7 @@ public class LabTopologyService {
      * What differs between the live lab and the spec last applied to it: the plan that would converge it, as
      * differences. 404 when no spec was applied; 409 when that spec no longer resolves (a template it names is gone).
      */
-    public Uni<DriftReport> drift(UUID projectId) {
+    public Uni<LabDrift> drift(UUID projectId) {
         return lastApplied(projectId).chain(row -> templates.catalogue().chain(catalogue -> {
             TopologySpec spec = SpecCodec.parse(row.spec, SpecCodec.Format.JSON);
             SpecResolver.Result result = new SpecResolver(catalogue).resolve(spec);
@@ -106,7 +104,7 @@ public class LabTopologyService {
             }
             return live(projectId).map(lab -> {
                 List<Drift.Difference> differences = Drift.between(projectId, result.topology(), lab.topology());
-                return new DriftReport(projectId, differences.isEmpty(), row.appliedAt, row.appliedBy, row.status,
+                return new LabDrift(projectId, differences.isEmpty(), row.appliedAt, row.appliedBy, row.status,
                         differences);
             });
         }));

@@ -10,11 +10,6 @@ import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.gatewayclient.GatewayClient;
 import dev.labfleet.topology.client.LabClient;
 import dev.labfleet.topology.messaging.TopologyEvents;
-import dev.labfleet.topology.rest.CreateLinkRequest;
-import dev.labfleet.topology.rest.LinkConditionsRequest;
-import dev.labfleet.topology.rest.LinkEndRequest;
-import dev.labfleet.topology.rest.LinkView;
-import dev.labfleet.topology.rest.StartCaptureRequest;
 import dev.labfleet.topology.spec.LinkConditions;
 import dev.labfleet.topology.spec.LinkFilters;
 import dev.labfleet.topology.spec.NodeTypes;
@@ -61,29 +56,28 @@ public class LinkService {
         return labs.project(projectId).map(project -> UUID.fromString(project.path("serverId").asText()));
     }
 
-    public Uni<List<LinkView>> list(UUID projectId) {
+    public Uni<List<LabLink>> list(UUID projectId) {
         return serverOf(projectId).chain(serverId -> Uni.combine().all()
                 .unis(cache.links(serverId, projectId), cache.nodes(serverId, projectId)).asTuple()
                 .map(t -> {
                     Map<String, JsonNode> nodes = byId(t.getItem2());
-                    List<LinkView> views = new ArrayList<>();
+                    List<LabLink> views = new ArrayList<>();
                     t.getItem1().forEach(link -> views.add(view(projectId, link, nodes)));
                     return views;
                 }));
     }
 
-    public Uni<LinkView> get(UUID projectId, UUID linkId) {
+    public Uni<LabLink> get(UUID projectId, UUID linkId) {
         return serverOf(projectId).chain(serverId -> read(serverId, projectId, linkId)
                 .chain(link -> cache.nodes(serverId, projectId).map(nodes -> view(projectId, link, byId(nodes)))));
     }
 
     /** The created link, and whether it was made now (false: a retry of a create that already succeeded). */
-    public record Created(LinkView link, boolean created) {
+    public record Created(LabLink link, boolean created) {
     }
 
-    public Uni<Created> create(UUID projectId, CreateLinkRequest request) {
-        LinkConditions conditions = request.conditions() == null ? null
-                : request.conditions().toConditions("conditions.");
+    public Uni<Created> create(UUID projectId, NewLink request) {
+        LinkConditions conditions = request.conditions();
         return serverOf(projectId).chain(serverId -> Uni.combine().all()
                 .unis(labs.nodes(serverId, projectId), labs.links(serverId, projectId)).asTuple()
                 .chain(t -> {
@@ -134,26 +128,31 @@ public class LinkService {
                 .call(() -> cache.invalidate(projectId));
     }
 
-    /** Replaces the link's conditions (an empty body removes them all). */
-    public Uni<LinkView> conditions(UUID projectId, UUID linkId, LinkConditionsRequest request) {
-        LinkConditions conditions = request == null ? LinkConditions.NONE : request.toConditions("");
+    /** Replaces the link's conditions ({@link LinkConditions#NONE} removes them all). */
+    public Uni<LabLink> conditions(UUID projectId, UUID linkId, LinkConditions conditions) {
         ObjectNode body = mapper.createObjectNode();
         body.set("filters", mapper.valueToTree(LinkFilters.toGns3(conditions)));
         return update(projectId, linkId, body, "set conditions of link " + linkId);
     }
 
-    public Uni<LinkView> suspend(UUID projectId, UUID linkId, boolean suspend) {
+    public Uni<LabLink> suspend(UUID projectId, UUID linkId, boolean suspend) {
         ObjectNode body = mapper.createObjectNode().put("suspend", suspend);
         return update(projectId, linkId, body, (suspend ? "suspend" : "resume") + " link " + linkId)
                 .call(() -> suspensions.remember(projectId, linkId, suspend));
     }
 
-    public Uni<LinkView> startCapture(UUID projectId, UUID linkId, StartCaptureRequest request) {
-        ObjectNode body = request == null ? mapper.createObjectNode() : mapper.valueToTree(request);
+    public Uni<LabLink> startCapture(UUID projectId, UUID linkId, CaptureSettings settings) {
+        ObjectNode body = mapper.createObjectNode();
+        if (settings != null && settings.captureFileName() != null) {
+            body.put("capture_file_name", settings.captureFileName());
+        }
+        if (settings != null && settings.dataLinkType() != null) {
+            body.put("data_link_type", settings.dataLinkType());
+        }
         return capture(projectId, linkId, "/start_capture", body, "start capture on link " + linkId);
     }
 
-    public Uni<LinkView> stopCapture(UUID projectId, UUID linkId) {
+    public Uni<LabLink> stopCapture(UUID projectId, UUID linkId) {
         return capture(projectId, linkId, "/stop_capture", mapper.createObjectNode(), "stop capture on link " + linkId);
     }
 
@@ -163,19 +162,19 @@ public class LinkService {
                 "read the capture of link " + linkId));
     }
 
-    private Uni<LinkView> capture(UUID projectId, UUID linkId, String action, ObjectNode body, String what) {
+    private Uni<LabLink> capture(UUID projectId, UUID linkId, String action, ObjectNode body, String what) {
         return serverOf(projectId).chain(serverId -> gateway.post(serverId, linkPath(projectId, linkId) + action, body, what)
                         .chain(link -> cache.nodes(serverId, projectId).map(nodes -> view(projectId, link, byId(nodes)))))
                 .call(() -> cache.invalidate(projectId));
     }
 
-    private Uni<LinkView> update(UUID projectId, UUID linkId, ObjectNode body, String what) {
+    private Uni<LabLink> update(UUID projectId, UUID linkId, ObjectNode body, String what) {
         return serverOf(projectId).chain(serverId -> gateway.put(serverId, linkPath(projectId, linkId), body, what)
                         .chain(link -> cache.nodes(serverId, projectId).map(nodes -> view(projectId, link, byId(nodes)))))
                 .call(view -> recorded(projectId, EventTypes.LAB_LINK_UPDATED, view));
     }
 
-    private Uni<Void> recorded(UUID projectId, String type, LinkView view) {
+    private Uni<Void> recorded(UUID projectId, String type, LabLink view) {
         return Panache.withTransaction(() -> events.publish(projectId, type, view.linkId().toString(), view))
                 .call(() -> cache.invalidate(projectId));
     }
@@ -208,7 +207,7 @@ public class LinkService {
     }
 
     /** The node and port a request names; a 400 on the end's path when either does not exist. */
-    static Endpoint resolve(String field, LinkEndRequest end, JsonNode nodes) {
+    static Endpoint resolve(String field, NewLink.End end, JsonNode nodes) {
         JsonNode node = findNode(nodes, end.node());
         if (node == null) {
             throw ProblemException.invalid(field + ".node", "no node '" + end.node() + "' in this lab");
@@ -313,8 +312,8 @@ public class LinkService {
     }
 
     @SuppressWarnings("unchecked")
-    static LinkView view(UUID projectId, JsonNode link, Map<String, JsonNode> nodes) {
-        List<LinkView.End> ends = new ArrayList<>();
+    static LabLink view(UUID projectId, JsonNode link, Map<String, JsonNode> nodes) {
+        List<LabLink.End> ends = new ArrayList<>();
         for (JsonNode e : link.path("nodes")) {
             JsonNode node = nodes.get(e.path("node_id").asText());
             Integer adapter = e.hasNonNull("adapter_number") ? e.get("adapter_number").asInt() : null;
@@ -328,13 +327,13 @@ public class LinkService {
                     }
                 }
             }
-            ends.add(new LinkView.End(UUID.fromString(e.path("node_id").asText()),
+            ends.add(new LabLink.End(UUID.fromString(e.path("node_id").asText()),
                     node == null ? null : node.path("name").asText(), adapter, port, portName));
         }
         JsonNode filters = link.path("filters").isObject() ? link.get("filters") : null;
         LinkConditions conditions = filters == null ? null : LinkFilters.fromGns3(LinkFilters.normalize(
                 CloudEventCodec.mapper().convertValue(filters, LinkedHashMap.class)));
-        return new LinkView(UUID.fromString(link.path("link_id").asText()), projectId,
+        return new LabLink(UUID.fromString(link.path("link_id").asText()), projectId,
                 link.path("link_type").asText(null), ends, conditions, filters, link.path("suspend").asBoolean(false),
                 link.path("capturing").asBoolean(false), link.path("capture_file_name").asText(null));
     }

@@ -11,10 +11,6 @@ import dev.labfleet.topology.client.LabClient;
 import dev.labfleet.topology.config.TopologyConfig;
 import dev.labfleet.topology.messaging.TopologyEvents;
 import dev.labfleet.topology.repository.NodeLabelsRepository;
-import dev.labfleet.topology.rest.CreateNodeRequest;
-import dev.labfleet.topology.rest.NodeConsoleView;
-import dev.labfleet.topology.rest.NodeView;
-import dev.labfleet.topology.rest.UpdateNodeRequest;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
@@ -68,28 +64,28 @@ public class NodeService {
         return labs.project(projectId).map(project -> UUID.fromString(project.path("serverId").asText()));
     }
 
-    public Uni<List<NodeView>> list(UUID projectId) {
+    public Uni<List<LabNode>> list(UUID projectId) {
         return serverOf(projectId).chain(serverId -> cache.nodes(serverId, projectId))
                 .chain(nodes -> labels.forProject(projectId).map(all -> {
-                    List<NodeView> views = new ArrayList<>();
+                    List<LabNode> views = new ArrayList<>();
                     for (JsonNode node : nodes) {
-                        NodeView view = view(node);
+                        LabNode view = view(node);
                         views.add(view.withLabels(all.get(view.nodeId())));
                     }
                     return views;
                 }));
     }
 
-    public Uni<NodeView> get(UUID projectId, UUID nodeId) {
+    public Uni<LabNode> get(UUID projectId, UUID nodeId) {
         return serverOf(projectId).chain(serverId -> read(serverId, projectId, nodeId))
                 .chain(node -> withLabels(projectId, view(node)));
     }
 
     /** The created node, and whether it was made now (false: a retry of a create that already succeeded). */
-    public record Created(NodeView node, boolean created) {
+    public record Created(LabNode node, boolean created) {
     }
 
-    public Uni<Created> create(UUID projectId, CreateNodeRequest request) {
+    public Uni<Created> create(UUID projectId, NewNode request) {
         boolean byTemplate = request.template() != null && !request.template().isBlank();
         boolean byType = request.nodeType() != null;
         if (byTemplate == byType) {
@@ -118,7 +114,7 @@ public class NodeService {
         }));
     }
 
-    public Uni<NodeView> update(UUID projectId, UUID nodeId, UpdateNodeRequest request) {
+    public Uni<LabNode> update(UUID projectId, UUID nodeId, NodeEdit request) {
         ObjectNode body = mapper.createObjectNode();
         if (request.name() != null) {
             body.put("name", request.name());
@@ -157,7 +153,7 @@ public class NodeService {
     }
 
     /** Starts, stops, suspends or reloads a node; answers the node as GNS3 reports it after the action. */
-    public Uni<NodeView> act(UUID projectId, UUID nodeId, Action action) {
+    public Uni<LabNode> act(UUID projectId, UUID nodeId, Action action) {
         return serverOf(projectId)
                 .chain(serverId -> gateway.call(HttpMethod.POST, serverId, nodePath(projectId, nodeId) + "/" + action.path(),
                         mapper.createObjectNode(), action.path() + " node " + nodeId, config.gateway().lifecycleTimeout()))
@@ -166,7 +162,7 @@ public class NodeService {
     }
 
     /** Where the node's console listens; 409 when the node has none (hubs, clouds, switches). */
-    public Uni<NodeConsoleView> console(UUID projectId, UUID nodeId) {
+    public Uni<NodeConsole> console(UUID projectId, UUID nodeId) {
         return serverOf(projectId).chain(serverId -> read(serverId, projectId, nodeId)).map(node -> {
             String type = node.path("console_type").asText(null);
             Integer port = LenientInteger.of(node.get("console"));
@@ -174,7 +170,7 @@ public class NodeService {
                 throw ProblemException.conflict("node " + node.path("name").asText() + " has no console (console_type "
                         + type + ")");
             }
-            return new NodeConsoleView(nodeId, node.path("name").asText(), type, node.path("console_host").asText(null),
+            return new NodeConsole(nodeId, node.path("name").asText(), type, node.path("console_host").asText(null),
                     port, node.path("console_auto_start").asBoolean(false));
         });
     }
@@ -184,7 +180,7 @@ public class NodeService {
     }
 
     /** The node a retried create made, or null when there is none yet; 409 when its id belongs to another node. */
-    private Uni<NodeView> replayed(UUID serverId, UUID projectId, CreateNodeRequest request) {
+    private Uni<LabNode> replayed(UUID serverId, UUID projectId, NewNode request) {
         if (request.nodeId() == null) {
             return Uni.createFrom().nullItem();
         }
@@ -201,7 +197,7 @@ public class NodeService {
                 });
     }
 
-    private Uni<JsonNode> fromType(UUID serverId, UUID projectId, CreateNodeRequest request) {
+    private Uni<JsonNode> fromType(UUID serverId, UUID projectId, NewNode request) {
         ObjectNode body = mapper.createObjectNode();
         if (request.nodeId() != null) {
             body.put("node_id", request.nodeId().toString());
@@ -221,7 +217,7 @@ public class NodeService {
      * GNS3 2.2 makes a template's node with a name of the template's choosing and no properties of the request's:
      * both are set right after, with one update.
      */
-    private Uni<JsonNode> fromTemplate(UUID serverId, UUID projectId, CreateNodeRequest request) {
+    private Uni<JsonNode> fromTemplate(UUID serverId, UUID projectId, NewNode request) {
         return templates.resolve("template", request.template(), serverId).chain(template -> {
             ObjectNode body = mapper.createObjectNode();
             body.put("x", request.x() == null ? 0 : request.x());
@@ -254,12 +250,12 @@ public class NodeService {
         }
     }
 
-    private Uni<NodeView> withLabels(UUID projectId, NodeView view) {
+    private Uni<LabNode> withLabels(UUID projectId, LabNode view) {
         return labels.forNode(projectId, view.nodeId()).map(view::withLabels);
     }
 
-    static NodeView view(JsonNode gns3) {
-        return dev.labfleet.common.event.CloudEventCodec.mapper().convertValue(gns3, NodeView.class);
+    static LabNode view(JsonNode gns3) {
+        return dev.labfleet.common.event.CloudEventCodec.mapper().convertValue(gns3, LabNode.class);
     }
 
     private static String nodePath(UUID projectId, UUID nodeId) {

@@ -8,7 +8,6 @@ import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.gatewayclient.GatewayClient;
 import dev.labfleet.common.gns3.ServerView;
 import dev.labfleet.topology.config.TopologyConfig;
-import dev.labfleet.topology.rest.TemplateView;
 import dev.labfleet.topology.spec.NodeTypes;
 import dev.labfleet.topology.spec.TemplateCatalogue;
 import dev.labfleet.topology.spec.TemplateInfo;
@@ -37,7 +36,7 @@ import java.util.UUID;
 public class TemplateCatalogueService {
 
     private static final Logger LOG = Logger.getLogger(TemplateCatalogueService.class);
-    private static final TypeReference<List<TemplateView>> VIEWS = new TypeReference<>() {
+    private static final TypeReference<List<FleetTemplate>> TEMPLATES = new TypeReference<>() {
     };
     /** Template settings that shape a node's ports, as {@link NodeTypes#layout} reads them. */
     private static final List<String> PORT_PROPERTIES = List.of("adapters", "ports_mapping", "ethernet_adapters",
@@ -66,7 +65,7 @@ public class TemplateCatalogueService {
     }
 
     /** Every template of the fleet, by name; cached. */
-    public Uni<List<TemplateView>> fleet() {
+    public Uni<List<FleetTemplate>> fleet() {
         return fleetList().map(FleetList::items);
     }
 
@@ -74,10 +73,10 @@ public class TemplateCatalogueService {
      * Every template of the reachable servers, and the servers left out with why (a server down never fails the
      * catalogue). Only a complete catalogue is cached, so a server that comes back shows at the next read.
      */
-    public Uni<FleetList<TemplateView>> fleetList() {
+    public Uni<FleetList<FleetTemplate>> fleetList() {
         String key = config.cache().keyPrefix() + "templates";
         return values.get(key).onFailure().recoverWithNull().chain(hit -> {
-            List<TemplateView> cached = parse(hit);
+            List<FleetTemplate> cached = parse(hit);
             if (cached != null) {
                 return Uni.createFrom().item(new FleetList<>(cached, List.of()));
             }
@@ -92,7 +91,7 @@ public class TemplateCatalogueService {
      */
     public Uni<ServerTemplate> resolve(String field, String nameOrId, UUID serverId) {
         return fleet().onFailure().recoverWithItem(List.of()).map(templates -> {
-            TemplateView found = find(templates, nameOrId).orElse(null);
+            FleetTemplate found = find(templates, nameOrId).orElse(null);
             if (found == null) {
                 TemplateInfo builtin = TemplateCatalogue.builtin().find(nameOrId).orElse(null);
                 if (builtin != null) {
@@ -113,17 +112,17 @@ public class TemplateCatalogueService {
     public record ServerTemplate(UUID templateId, String name, String nodeType) {
     }
 
-    static Optional<TemplateView> find(List<TemplateView> templates, String nameOrId) {
+    static Optional<FleetTemplate> find(List<FleetTemplate> templates, String nameOrId) {
         if (nameOrId == null) {
             return Optional.empty();
         }
         String wanted = nameOrId.trim();
-        for (TemplateView t : templates) {
+        for (FleetTemplate t : templates) {
             if (t.name().equals(wanted)) {
                 return Optional.of(t);
             }
         }
-        for (TemplateView t : templates) {
+        for (FleetTemplate t : templates) {
             if (t.servers().stream().anyMatch(s -> s.templateId().toString().equalsIgnoreCase(wanted))) {
                 return Optional.of(t);
             }
@@ -132,10 +131,10 @@ public class TemplateCatalogueService {
         return templates.stream().filter(t -> t.name().toLowerCase(Locale.ROOT).equals(folded)).findFirst();
     }
 
-    private static TemplateCatalogue toCatalogue(List<TemplateView> templates) {
+    private static TemplateCatalogue toCatalogue(List<FleetTemplate> templates) {
         List<TemplateInfo> infos = new ArrayList<>();
-        for (TemplateView t : templates) {
-            for (TemplateView.ServerTemplate s : t.servers()) {
+        for (FleetTemplate t : templates) {
+            for (FleetTemplate.Location s : t.servers()) {
                 infos.add(new TemplateInfo(s.templateId(), t.name(), t.templateType(), t.properties()));
             }
         }
@@ -148,7 +147,7 @@ public class TemplateCatalogueService {
     }
 
     /** Every enabled server's templates, merged; servers that fail are left out (and the result is not cached). */
-    private Uni<FleetList<TemplateView>> load() {
+    private Uni<FleetList<FleetTemplate>> load() {
         return gateway.servers().chain(servers -> {
             List<UUID> enabled = new ArrayList<>();
             for (ServerView s : servers) {
@@ -157,7 +156,7 @@ public class TemplateCatalogueService {
                 }
             }
             if (enabled.isEmpty()) {
-                return Uni.createFrom().item(new FleetList<TemplateView>(List.of(), List.of()));
+                return Uni.createFrom().item(new FleetList<FleetTemplate>(List.of(), List.of()));
             }
             List<Uni<ServerTemplates>> reads = new ArrayList<>();
             for (UUID serverId : enabled) {
@@ -174,8 +173,8 @@ public class TemplateCatalogueService {
         });
     }
 
-    private static FleetList<TemplateView> merge(List<ServerTemplates> lists) {
-        Map<String, TemplateView> merged = new LinkedHashMap<>();
+    private static FleetList<FleetTemplate> merge(List<ServerTemplates> lists) {
+        Map<String, FleetTemplate> merged = new LinkedHashMap<>();
         List<FleetList.LeftOut> leftOut = new ArrayList<>();
         for (ServerTemplates list : lists) {
             if (list.list() == null) {
@@ -191,33 +190,33 @@ public class TemplateCatalogueService {
                 } catch (IllegalArgumentException e) {
                     continue;
                 }
-                TemplateView.ServerTemplate where = new TemplateView.ServerTemplate(list.serverId(), id);
+                FleetTemplate.Location where = new FleetTemplate.Location(list.serverId(), id);
                 merged.merge(name + "\u0000" + type, view(t, name, type, where), (a, b) -> {
-                    List<TemplateView.ServerTemplate> servers = new ArrayList<>(a.servers());
+                    List<FleetTemplate.Location> servers = new ArrayList<>(a.servers());
                     servers.addAll(b.servers());
-                    return new TemplateView(a.name(), a.templateType(), a.category(), a.builtin(), a.properties(),
+                    return new FleetTemplate(a.name(), a.templateType(), a.category(), a.builtin(), a.properties(),
                             List.copyOf(servers));
                 });
             }
         }
-        List<TemplateView> sorted = new ArrayList<>(merged.values());
-        sorted.sort(java.util.Comparator.comparing((TemplateView v) -> v.name().toLowerCase(Locale.ROOT))
-                .thenComparing(TemplateView::templateType));
+        List<FleetTemplate> sorted = new ArrayList<>(merged.values());
+        sorted.sort(java.util.Comparator.comparing((FleetTemplate v) -> v.name().toLowerCase(Locale.ROOT))
+                .thenComparing(FleetTemplate::templateType));
         return new FleetList<>(sorted, leftOut);
     }
 
-    private static TemplateView view(JsonNode t, String name, String type, TemplateView.ServerTemplate where) {
+    private static FleetTemplate view(JsonNode t, String name, String type, FleetTemplate.Location where) {
         Map<String, Object> properties = new LinkedHashMap<>();
         for (String key : PORT_PROPERTIES) {
             if (t.hasNonNull(key)) {
                 properties.put(key, dev.labfleet.common.event.CloudEventCodec.mapper().convertValue(t.get(key), Object.class));
             }
         }
-        return new TemplateView(name, type, t.path("category").asText(null),
+        return new FleetTemplate(name, type, t.path("category").asText(null),
                 t.has("builtin") ? t.get("builtin").asBoolean() : null, properties, List.of(where));
     }
 
-    private Uni<Void> store(String key, List<TemplateView> templates) {
+    private Uni<Void> store(String key, List<FleetTemplate> templates) {
         try {
             String json = mapper.writeValueAsString(templates);
             return values.setex(key, Math.max(1, config.cache().templatesTtl().toSeconds()), json)
@@ -227,12 +226,12 @@ public class TemplateCatalogueService {
         }
     }
 
-    private List<TemplateView> parse(String json) {
+    private List<FleetTemplate> parse(String json) {
         if (json == null) {
             return null;
         }
         try {
-            return mapper.readValue(json, VIEWS);
+            return mapper.readValue(json, TEMPLATES);
         } catch (IOException e) {
             return null;
         }
