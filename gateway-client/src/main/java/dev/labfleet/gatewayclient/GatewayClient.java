@@ -14,6 +14,7 @@ import dev.labfleet.common.gns3.ServerDrainView;
 import dev.labfleet.common.gns3.ServerView;
 import dev.labfleet.common.page.CursorPage;
 import dev.labfleet.common.problem.ProblemException;
+import dev.labfleet.support.http.TransportRetry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -44,7 +45,9 @@ import java.util.function.Supplier;
  * timeout sits {@link GatewaySettings#TRANSPORT_MARGIN} above it, so a slow GNS3 (a QEMU start, a big lab's open)
  * is never cut by the transport first. Failures go through {@link GatewayProblems}: the gateway's problems keep
  * their status and detail, no answer in time is a 504, an unreachable gateway a 503. Retries are the gateway's
- * business (it knows which GNS3 calls are idempotent).
+ * business (it knows which GNS3 calls are idempotent), with one exception on this hop: a read, or a node start, stop
+ * or suspend (they ask for a state), that got no answer at all (a pooled connection the edge closed as it reloaded)
+ * is sent again ({@link TransportRetry}); writes and reloads never are.
  *
  * <p>One keep-alive Vert.x HTTP client over http or https, with the URL's base path in front of every route.
  * A plain class, not a bean: each service builds it from its own configuration.
@@ -99,7 +102,7 @@ public class GatewayClient {
     /** One page of the registered servers ({@code GET /api/v1/servers}). */
     public Uni<CursorPage<ServerView>> serverPage(String cursor, int limit) {
         String uri = "/api/v1/servers?limit=" + limit + (cursor == null ? "" : "&cursor=" + encode(cursor));
-        return exchange(HttpMethod.GET, uri, null, "list servers", settings.readTimeout(),
+        return exchange(HttpMethod.GET, uri, null, "list servers", settings.readTimeout(), true,
                 answer -> read(answer, serverPage, "list servers"));
     }
 
@@ -111,19 +114,21 @@ public class GatewayClient {
     /** A registered server (a 404 problem when it is unknown). */
     public Uni<ServerView> server(UUID serverId) {
         return exchange(HttpMethod.GET, "/api/v1/servers/" + serverId, null, "read server",
-                settings.readTimeout(), answer -> read(answer, mapper.constructType(ServerView.class), "read server"));
+                settings.readTimeout(), true,
+                answer -> read(answer, mapper.constructType(ServerView.class), "read server"));
     }
 
     /** Marks a server draining (placement skips it); a server already draining keeps its first reason. */
     public Uni<ServerDrainView> drain(UUID serverId, String reason) {
         return exchange(HttpMethod.POST, "/api/v1/servers/" + serverId + "/drain", new DrainServerRequest(reason),
-                "drain server", settings.writeTimeout(),
+                "drain server", settings.writeTimeout(), true, // draining a draining server changes nothing
                 answer -> read(answer, mapper.constructType(ServerDrainView.class), "drain server"));
     }
 
     /** The server a lab with these needs should go to ({@code POST /api/v1/placements}); 503 when none can. */
     public Uni<PlacementView> place(PlacementRequest needs) {
-        return exchange(HttpMethod.POST, "/api/v1/placements", needs, "placement", settings.readTimeout(),
+        // a placement is a question (no lab is created by it): asking again is harmless
+        return exchange(HttpMethod.POST, "/api/v1/placements", needs, "placement", settings.readTimeout(), true,
                 answer -> read(answer, mapper.constructType(PlacementView.class), "placement"));
     }
 
@@ -176,10 +181,14 @@ public class GatewayClient {
         return get(serverId, project(projectId) + "/nodes/" + nodeId, "read node");
     }
 
-    /** start, stop, suspend or reload one node: a lifecycle call (minutes on real images). */
+    /**
+     * start, stop, suspend or reload one node: a lifecycle call (minutes on real images). Start, stop and suspend ask
+     * for a state (GNS3 answers 200 for a node already in it), so one that got no answer at all is sent again; a
+     * reload is not.
+     */
     public Uni<JsonNode> nodeAction(UUID serverId, UUID projectId, String nodeId, String action) {
-        return lifecycle(HttpMethod.POST, serverId, project(projectId) + "/nodes/" + nodeId + "/" + action, null,
-                action + " node");
+        return exchange(HttpMethod.POST, serverPath(serverId, project(projectId) + "/nodes/" + nodeId + "/" + action),
+                null, action + " node", settings.lifecycleTimeout(), !"reload".equals(action), this::json);
     }
 
     public Uni<JsonNode> listLinks(UUID serverId, UUID projectId) {
@@ -240,7 +249,7 @@ public class GatewayClient {
      */
     public Uni<JsonNode> call(HttpMethod method, UUID serverId, String path, Object body, String what,
                               Duration timeout) {
-        return exchange(method, serverPath(serverId, path), body, what, timeout, this::json);
+        return exchange(method, serverPath(serverId, path), body, what, timeout, idempotent(method), this::json);
     }
 
     /**
@@ -261,7 +270,7 @@ public class GatewayClient {
         for (int from = 0; from < operations.size(); from += size) {
             List<BatchOperation> slice = operations.subList(from, Math.min(operations.size(), from + size));
             chain = chain.chain(() -> exchange(HttpMethod.POST, serverPath(serverId, "/batch"),
-                    new BatchRequest(slice, concurrency, fields), what, settings.batchTimeout(),
+                    new BatchRequest(slice, concurrency, fields), what, settings.batchTimeout(), false,
                     answer -> this.<BatchAnswers<R>>read(answer, answerType, what))
                     .invoke(answers -> results.addAll(answers.results() == null ? List.of() : answers.results())))
                     .replaceWithVoid();
@@ -379,8 +388,13 @@ public class GatewayClient {
 
     // ---------------------------------------------------------------- transport
 
+    private static boolean idempotent(HttpMethod method) {
+        return method == HttpMethod.GET || method == HttpMethod.HEAD;
+    }
+
+    /** @param resend whether a request that got no answer at all may be sent again (idempotent) */
     private <T> Uni<T> exchange(HttpMethod method, String uri, Object body, String what, Duration timeout,
-                                Function<Buffer, T> decode) {
+                                boolean resend, Function<Buffer, T> decode) {
         Buffer payload;
         try {
             payload = body == null ? null : Buffer.buffer(mapper.writeValueAsBytes(body));
@@ -391,8 +405,9 @@ public class GatewayClient {
         if (payload != null) {
             options.putHeader("Content-Type", "application/json");
         }
-        return sign(options).chain(http::request)
-                .chain(request -> payload == null ? request.send() : request.send(payload))
+        Supplier<Uni<HttpClientResponse>> send = () -> sign(options).chain(http::request)
+                .chain(request -> payload == null ? request.send() : request.send(payload));
+        return (resend ? TransportRetry.idempotent(send) : send.get())
                 .chain(response -> response.body().map(answer -> {
                     if (response.statusCode() >= 400) {
                         throw GatewayProblems.answered(what, response.statusCode(), answer.toString(),

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.labfleet.automation.config.AutomationConfig;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.common.problem.UpstreamProblems;
+import dev.labfleet.support.http.TransportRetry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -114,8 +115,13 @@ public class LabClient {
             options.putHeader("Content-Type", "application/json");
         }
         // the caller's token while serving a request, the service account's for executions running on their own
-        return auth.sign(options).chain(signed -> http.request(signed))
-                .chain(request -> payload == null ? request.send() : request.send(payload))
+        java.util.function.Supplier<Uni<io.vertx.mutiny.core.http.HttpClientResponse>> send = () -> auth.sign(options)
+                .chain(signed -> http.request(signed))
+                .chain(request -> payload == null ? request.send() : request.send(payload));
+        // a read, or a write the callee deduplicates by its Idempotency-Key, is sent again when it got no answer at
+        // all (a pooled connection the edge closed as it reloaded)
+        boolean idempotent = method == HttpMethod.GET || method == HttpMethod.HEAD || idempotencyKey != null;
+        return (idempotent ? TransportRetry.idempotent(send) : send.get())
                 .chain(response -> response.body().map(answer -> {
                     if (response.statusCode() >= 400) {
                         throw UpstreamProblems.of(what, who, response.statusCode(), answer.toString(),

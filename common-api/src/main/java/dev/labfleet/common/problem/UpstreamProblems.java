@@ -79,6 +79,29 @@ public final class UpstreamProblems {
         return false;
     }
 
+    /**
+     * Whether a call failed without any answer from the other side although it was not a timeout: the connection
+     * was refused, or closed or reset before a response began (a pooled keep-alive connection the server, or the edge
+     * reloading in front of it, closed as the request went out). Sending an idempotent request again is then safe;
+     * a timeout is not in this class (the call already waited its budget), nor is any HTTP answer.
+     */
+    public static boolean neverAnswered(Throwable failure) {
+        if (failure instanceof ProblemException || isTimeout(failure)) {
+            return false;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.nio.channels.ClosedChannelException) {
+                return true;
+            }
+            String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+            if (message.contains("connection was closed") || message.contains("connection reset")
+                    || message.contains("connection refused")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A transport failure in plain words, for a problem's detail (no class names, no stack). */
     public static String describe(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {

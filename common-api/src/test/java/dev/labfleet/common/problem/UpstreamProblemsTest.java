@@ -46,4 +46,24 @@ class UpstreamProblemsTest {
         ProblemException conflict = ProblemException.conflict("taken");
         assertThat(UpstreamProblems.unreachable("x", "y", conflict)).isSameAs(conflict);
     }
+
+    @Test
+    void aConnectionClosedResetOrRefusedBeforeAnyAnswerWasNeverAnswered() {
+        // the words Vert.x' HttpClosedException and the JDK use, wrapped as REST clients wrap them
+        assertThat(UpstreamProblems.neverAnswered(new RuntimeException(new IllegalStateException("Connection was closed"))))
+                .isTrue();
+        assertThat(UpstreamProblems.neverAnswered(new java.io.IOException("Connection reset by peer"))).isTrue();
+        assertThat(UpstreamProblems.neverAnswered(new RuntimeException(new ConnectException("Connection refused"))))
+                .isTrue();
+        assertThat(UpstreamProblems.neverAnswered(new java.nio.channels.ClosedChannelException())).isTrue();
+    }
+
+    @Test
+    void aTimeoutAnAnswerOrAnUnknownFailureIsNotNeverAnswered() {
+        assertThat(UpstreamProblems.neverAnswered(new RuntimeException(new SomeClientTimeoutException()))).isFalse();
+        assertThat(UpstreamProblems.neverAnswered(ProblemException.unavailable("gateway: connection was closed", 5)))
+                .isFalse();
+        assertThat(UpstreamProblems.neverAnswered(new NullPointerException())).isFalse();
+        assertThat(UpstreamProblems.neverAnswered(new IllegalStateException("HTTP 503 Service Unavailable"))).isFalse();
+    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.common.problem.UpstreamProblems;
+import dev.labfleet.support.http.TransportRetry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
@@ -38,27 +39,27 @@ public class GatewayClient {
     }
 
     public Uni<JsonNode> listServers() {
-        return call("list servers", "the gateway", () -> gateway.listServers(500));
+        return read("list servers", "the gateway", () -> gateway.listServers(500));
     }
 
     public Uni<JsonNode> health(UUID serverId) {
-        return call("server health", "the gateway", () -> gateway.health(serverId));
+        return read("server health", "the gateway", () -> gateway.health(serverId));
     }
 
     public Uni<JsonNode> listProjects(UUID serverId) {
-        return call("list projects", "the gateway", () -> gateway.listProjects(serverId));
+        return read("list projects", "the gateway", () -> gateway.listProjects(serverId));
     }
 
     public Uni<JsonNode> listNodes(UUID serverId, UUID projectId) {
-        return call("list nodes", "the gateway", () -> gateway.listNodes(serverId, projectId));
+        return read("list nodes", "the gateway", () -> gateway.listNodes(serverId, projectId));
     }
 
     public Uni<JsonNode> listLinks(UUID serverId, UUID projectId) {
-        return call("list links", "the gateway", () -> gateway.listLinks(serverId, projectId));
+        return read("list links", "the gateway", () -> gateway.listLinks(serverId, projectId));
     }
 
     public Uni<JsonNode> getLink(UUID serverId, UUID projectId, UUID linkId) {
-        return call("read link", "the gateway", () -> gateway.getLink(serverId, projectId, linkId));
+        return read("read link", "the gateway", () -> gateway.getLink(serverId, projectId, linkId));
     }
 
     public Uni<JsonNode> startCapture(UUID serverId, UUID projectId, UUID linkId) {
@@ -78,16 +79,21 @@ public class GatewayClient {
 
     /** project-service's labs, one page. */
     public Uni<JsonNode> listLabs(String cursor) {
-        return call("list labs", "project-service", () -> projects.list(500, cursor));
+        return read("list labs", "project-service", () -> projects.list(500, cursor));
     }
 
     public Uni<JsonNode> getLab(UUID projectId) {
-        return call("read lab", "project-service", () -> projects.get(projectId, false));
+        return read("read lab", "project-service", () -> projects.get(projectId, false));
     }
 
     /** topology-service's drift report of a lab (404 before its first apply). */
     public Uni<JsonNode> drift(UUID projectId) {
-        return call("read drift", "topology-service", () -> topology.drift(projectId));
+        return read("read drift", "topology-service", () -> topology.drift(projectId));
+    }
+
+    /** A GET: sent again when it got no answer at all (a pooled connection the edge closed as it reloaded). */
+    private <T> Uni<T> read(String what, String who, Supplier<Uni<T>> call) {
+        return call(what, who, () -> TransportRetry.idempotent(call));
     }
 
     private <T> Uni<T> call(String what, String who, Supplier<Uni<T>> call) {

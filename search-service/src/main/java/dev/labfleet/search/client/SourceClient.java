@@ -1,5 +1,6 @@
 package dev.labfleet.search.client;
 
+import dev.labfleet.support.http.TransportRetry;
 import dev.labfleet.support.security.ServiceAuth;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.labfleet.common.event.CloudEventCodec;
@@ -73,8 +74,9 @@ public class SourceClient {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(baseUrl + path)
                 .setTimeout(timeout.toMillis()).putHeader("Accept", accept);
         // the caller's token (the sources apply its roles and groups), the service account's for reindex and warming
-        return auth.sign(options).chain(signed -> client.request(signed))
-                .chain(request -> request.send())
+        // GETs: one that got no answer at all (a pooled connection the edge closed as it reloaded) is sent again
+        return TransportRetry.idempotent(() -> auth.sign(options).chain(signed -> client.request(signed))
+                        .chain(request -> request.send()))
                 .chain(response -> response.body().map(body -> {
                     if (response.statusCode() >= 300) {
                         throw new SourceException("HTTP " + response.statusCode(), response.statusCode());
