@@ -150,7 +150,10 @@ public class JobRunner {
                     return pool.preparedQuery(lease.table().renewSql())
                             .execute(Tuple.of(lease.jobId(), lease.owner(), leaseSeconds()))
                             .invoke(rows -> {
-                                if (rows.rowCount() == 0 && !entry.ended().isDone()) {
+                                Row row = rows.iterator().next();
+                                // a job this replica just finished is not running any more: not taken, nothing to say
+                                if (row.getLong("renewed") == 0 && row.getBoolean("running")
+                                        && !entry.ended().isDone()) {
                                     LOG.warnf("job %s of %s is no longer this replica's: its remaining steps are "
                                             + "left to the replica that holds it", lease.jobId(), lease.table().table());
                                     lease.markLost();

@@ -19,9 +19,15 @@ public record JobTable(String table, String runningStatus) {
                 + "order by created_at limit $3 for update skip locked) returning id, attempts";
     }
 
+    /**
+     * Renews the lease; answers one row: {@code renewed} (1 when it was this owner's running job) and {@code running}
+     * (whether the job still has work to do, whoever holds it): a job that ended meanwhile was not taken.
+     */
     String renewSql() {
-        return "update " + table + " set lease_until = now() + make_interval(secs => $3), heartbeat_at = now() "
-                + "where id = $1 and owner = $2 and status = '" + runningStatus + "'";
+        return "with renewed as (update " + table + " set lease_until = now() + make_interval(secs => $3), "
+                + "heartbeat_at = now() where id = $1 and owner = $2 and status = '" + runningStatus
+                + "' returning id) select (select count(*) from renewed) as renewed, exists (select 1 from " + table
+                + " where id = $1 and status = '" + runningStatus + "') as running";
     }
 
     String releaseSql() {
