@@ -152,6 +152,13 @@ public interface MonitoringConfig {
         /** Deltas per frame at most. */
         @WithDefault("500")
         int maxBatch();
+
+        /**
+         * How often pending deltas go out to the clients: each client gets at most one frame per interval, holding the
+         * latest state of every object that changed, so the cost follows clients x intervals, not clients x events.
+         */
+        @WithDefault("50ms")
+        Duration flushInterval();
     }
 
     interface Capture {

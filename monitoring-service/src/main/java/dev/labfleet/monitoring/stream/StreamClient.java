@@ -9,14 +9,17 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One stream client. Deltas wait in {@code pending}, one entry per object (a newer state of the same object
  * replaces the older one and moves to the end, so pending stays in sequence order: the last sequence a client saw
- * always covers everything before it). One frame is in flight at a time; the next leaves when the connection has
- * written the previous one, so a slow reader holds at most one frame plus one state per object, never a queue of
- * every change. A client too far behind (too many pending objects, or a frame unwritten for too long) is closed
- * with a reason.
+ * always covers everything before it). Nothing is sent where a delta is offered: the hub flushes every client with
+ * pending deltas on its tick ({@code labfleet.monitoring.stream.flush-interval}), so a busy lab costs each client one
+ * frame per tick whatever the event rate, and clients of the same objects share one encoded frame. One frame is in
+ * flight at a time, so a slow reader holds at most one frame plus one state per object, never a queue of every
+ * change. A client too far behind (too many pending objects, or a frame unwritten for too long) is closed with a
+ * reason.
  */
 final class StreamClient implements FleetModel.DeltaSink {
 
@@ -59,11 +62,8 @@ final class StreamClient implements FleetModel.DeltaSink {
                 closeSlow(pending.size() + " updates pending");
                 return;
             }
-            if (inFlight) {
-                return;
-            }
         }
-        flush();
+        hub.dirty(this);
     }
 
     /** Sends what the client starts with (snapshot or missed deltas), then whatever queued meanwhile. */
@@ -84,12 +84,21 @@ final class StreamClient implements FleetModel.DeltaSink {
         inFlightSince = System.nanoTime();
     }
 
-    private void flush() {
+    /**
+     * On the hub's tick: the next frame of pending deltas (true when one went out), unless one is still being written (then the client stays
+     * due and sends on a later tick). {@code frames} holds this tick's frames by their deltas' sequence numbers, so
+     * clients with the same pending deltas send the same string, encoded once.
+     */
+    boolean flush(Map<SeqList, String> frames) {
         String frame;
         int count;
         synchronized (this) {
-            if (closed || inFlight || pending.isEmpty()) {
-                return;
+            if (closed || pending.isEmpty()) {
+                return false;
+            }
+            if (inFlight) {
+                hub.dirty(this);
+                return false;
             }
             int max = hub.maxBatch();
             var items = new java.util.ArrayList<Delta>(Math.min(max, pending.size()));
@@ -98,12 +107,16 @@ final class StreamClient implements FleetModel.DeltaSink {
                 items.add(it.next());
                 it.remove();
             }
-            frame = frame(items);
+            frame = frames.computeIfAbsent(SeqList.of(items), k -> frame(items));
             count = items.size();
             inFlight = true;
             inFlightSince = System.nanoTime();
+            if (!pending.isEmpty()) {
+                hub.dirty(this);
+            }
         }
         send(frame, count);
+        return true;
     }
 
     private void send(String frame, int deltas) {
@@ -112,8 +125,33 @@ final class StreamClient implements FleetModel.DeltaSink {
             synchronized (this) {
                 inFlight = false;
             }
-            flush();
         }, failure -> hub.drop(this));
+    }
+
+    /** The sequence numbers of a frame's deltas: equal lists make the same frame. */
+    record SeqList(long[] seqs) {
+        static SeqList of(List<Delta> items) {
+            long[] seqs = new long[items.size()];
+            for (int i = 0; i < seqs.length; i++) {
+                seqs[i] = items.get(i).seq();
+            }
+            return new SeqList(seqs);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SeqList other && java.util.Arrays.equals(seqs, other.seqs);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(seqs);
+        }
+
+        @Override
+        public String toString() {
+            return java.util.Arrays.toString(seqs);
+        }
     }
 
     static String frame(List<Delta> items) {

@@ -14,9 +14,17 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.event.Observes;
+
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,13 +46,52 @@ public class StreamHub {
     private final StreamMetrics metrics;
     private final ObjectMapper json = CloudEventCodec.mapper();
     private final Map<String, StreamClient> clients = new ConcurrentHashMap<>();
+    /** Clients with pending deltas, flushed on the next tick. */
+    private final Set<StreamClient> due = ConcurrentHashMap.newKeySet();
+    private final Vertx vertx;
+    private long ticker = -1;
 
-    public StreamHub(FleetModel model, MonitoringConfig config, StreamMetrics metrics, MeterRegistry registry) {
+    public StreamHub(FleetModel model, MonitoringConfig config, StreamMetrics metrics, MeterRegistry registry,
+                     Vertx vertx) {
+        this.vertx = vertx;
         this.model = model;
         this.config = config;
         this.metrics = metrics;
         Gauge.builder("monitoring_ws_clients", clients, Map::size).description("connected stream clients")
                 .register(registry);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        ticker = vertx.setPeriodic(config.stream().flushInterval().toMillis(), id -> flushDue());
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (ticker >= 0) {
+            vertx.cancelTimer(ticker);
+        }
+    }
+
+    /** {@code client} has pending deltas: it is flushed on the next tick. */
+    void dirty(StreamClient client) {
+        due.add(client);
+    }
+
+    /** One tick: a frame to each client that has pending deltas, one encoded string per distinct frame. */
+    void flushDue() {
+        if (due.isEmpty()) {
+            return;
+        }
+        List<StreamClient> now = new ArrayList<>(due.size());
+        for (var it = due.iterator(); it.hasNext(); ) {
+            now.add(it.next());
+            it.remove();
+        }
+        Map<StreamClient.SeqList, String> frames = new HashMap<>();
+        int sent = 0;
+        for (StreamClient client : now) {
+            sent += client.flush(frames) ? 1 : 0;
+        }
+        metrics.flushed(sent, frames.size());
     }
 
     StreamMetrics metrics() {
@@ -147,11 +194,13 @@ public class StreamHub {
         StreamClient client = clients.remove(connection.id());
         if (client != null) {
             client.markClosed();
+            due.remove(client);
             model.unregister(client);
         }
     }
 
     void unregister(StreamClient client) {
+        due.remove(client);
         clients.remove(client.connection().id());
         model.unregister(client);
     }

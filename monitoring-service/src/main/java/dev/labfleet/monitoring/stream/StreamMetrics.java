@@ -11,6 +11,8 @@ public class StreamMetrics {
     private final Counter sent;
     private final Counter coalesced;
     private final Counter closedSlow;
+    private final Counter frames;
+    private final Counter framesEncoded;
 
     public StreamMetrics(MeterRegistry registry) {
         this.sent = Counter.builder("monitoring_ws_updates_sent").description("deltas written to stream clients")
@@ -20,6 +22,11 @@ public class StreamMetrics {
                 .register(registry);
         this.closedSlow = Counter.builder("monitoring_ws_clients_closed_slow")
                 .description("stream clients closed because they stayed too far behind").register(registry);
+        this.frames = Counter.builder("monitoring_ws_frames_flushed")
+                .description("delta frames handed to stream clients on the hub's ticks").register(registry);
+        this.framesEncoded = Counter.builder("monitoring_ws_frames_encoded")
+                .description("distinct delta frames encoded on the hub's ticks (clients of the same objects share one)")
+                .register(registry);
     }
 
     void sent(int n) {
@@ -28,6 +35,19 @@ public class StreamMetrics {
 
     void coalesced() {
         coalesced.increment();
+    }
+
+    void flushed(int clients, int distinctFrames) {
+        frames.increment(clients);
+        framesEncoded.increment(distinctFrames);
+    }
+
+    public double framesFlushed() {
+        return frames.count();
+    }
+
+    public double framesEncoded() {
+        return framesEncoded.count();
     }
 
     void closedSlow() {
