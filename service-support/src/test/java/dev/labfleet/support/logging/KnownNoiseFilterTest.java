@@ -28,4 +28,17 @@ class KnownNoiseFilterTest {
                 .isTrue();
         assertThat(filter.isLoggable(record("org.hibernate.orm.session", null))).isTrue();
     }
+
+    @Test
+    void dropsOnlyTheRedisPoolGaugeReRegistrationWarning() {
+        KnownNoiseFilter filter = new KnownNoiseFilter();
+        String redis = "This Gauge has been already registered (MeterId{name='redis.pool.queue.size', "
+                + "tags=[tag(pool.name=<default>),tag(pool.type=redis)]}), the registration will be ignored. Note that "
+                + "subsequent logs will be logged at debug level.";
+        assertThat(filter.isLoggable(record("io.micrometer.core.instrument.MeterRegistry", redis))).isFalse();
+        assertThat(filter.isLoggable(record("io.micrometer.core.instrument.MeterRegistry",
+                redis.replace("redis.pool.queue.size", "labfleet_gateway_calls")))).isTrue();
+        assertThat(filter.isLoggable(record("dev.labfleet.gateway.Something", redis))).isTrue();
+        assertThat(filter.isLoggable(record("io.micrometer.core.instrument.MeterRegistry", null))).isTrue();
+    }
 }
