@@ -141,7 +141,10 @@ public class MoveRunner {
         String claim = """
                 WITH locked AS (
                   SELECT m.id, m.evacuation_id, m.state, m.created_at FROM fleet_move m
-                  WHERE m.state = 'PENDING' OR (m.state = 'RUNNING' AND m.lease_until < now())
+                  WHERE (m.state = 'PENDING' OR (m.state = 'RUNNING' AND m.lease_until < now()))
+                    -- never its own running moves: a late renewal (a busy machine) must not make this replica claim
+                    -- a move it still runs, whose next write would then meet a version it did not expect
+                    AND NOT (m.owner = $1 AND m.id = ANY($4))
                   ORDER BY m.created_at LIMIT 200 FOR UPDATE SKIP LOCKED
                 ), ranked AS (
                   SELECT l.id, l.state, l.evacuation_id, l.created_at,
@@ -159,7 +162,8 @@ public class MoveRunner {
                        state = 'RUNNING', version = m.version + 1, updated_at = now()
                 FROM chosen WHERE m.id = chosen.id RETURNING m.id""";
         return pool.withTransaction(connection -> connection.query(lockEvacuations).execute()
-                .chain(() -> connection.preparedQuery(claim).execute(Tuple.of(replica, free, config.lease().toMillis()))))
+                .chain(() -> connection.preparedQuery(claim).execute(Tuple.of(replica, free, config.lease().toMillis(),
+                        running.toArray(new UUID[0])))))
                 .map(rows -> {
                     List<UUID> ids = new ArrayList<>();
                     for (Row row : rows) {
