@@ -1,0 +1,340 @@
+package dev.labfleet.e2e;
+
+import dev.labfleet.common.event.CloudEvent;
+import dev.labfleet.common.testing.TopicReader;
+import dev.labfleet.simulator.Gns3Simulator;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two replicas of every service behind the edge (the nginx that ./labfleet up --replicas 2 runs, generated from
+ * deploy/edge/routes.txt), services calling each other through it as they would through Kubernetes Services. A
+ * workload of labs (created, filled through the gateway, started staggered) and reads runs through the edge while
+ * replica 1 of every service, then replica 2, is taken out of the edge's rotation (as Kubernetes removes a
+ * terminating pod from its Service), killed with SIGKILL (no shutdown code runs: leases, advisory locks and
+ * consumer group memberships are left to expire), restarted, and put back. No client request fails, every lab's
+ * lab.project.created event is on Kafka exactly once, and no GNS3 project or node is created twice.
+ *
+ * <p>The replicas have databases of their own ({@code labfleet_<service>_replica}, made by scripts/infra.sh), Kafka
+ * groups and Redis keys of their own: the e2e suite (Suite) may run beside them in the same JVM on the test databases,
+ * and a suite started by ./labfleet up may share this PostgreSQL, Kafka and Redis.
+ */
+class ReplicaIT {
+
+    // edge; replica r of service i listens on BASE + 100 * (r - 1) + i + 1 (LABFLEET_E2E_PORT_OFFSET moves them all)
+    private static final int BASE = 19380 + E2e.PORT_OFFSET;
+    private static final String PREFIX = "replica-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+    private static final int NODES_PER_LAB = 3;
+
+    private static Gns3Simulator simulator;
+    private static Edge edge;
+    /** service short name -> its two replicas */
+    private static final Map<String, List<ServiceProcess>> replicas = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        simulator = Gns3Simulator.start();
+        Path state = Files.createTempDirectory(E2e.root().resolve("e2e-tests/target"), "replicas-");
+        edge = new Edge(BASE, state.resolve("edge"));
+        String edgeUrl = "http://127.0.0.1:" + BASE;
+        for (int i = 0; i < E2e.SERVICES.size(); i++) {
+            E2e.Service s = E2e.SERVICES.get(i);
+            List<ServiceProcess> two = new ArrayList<>();
+            for (int r = 1; r <= 2; r++) {
+                Map<String, String> env = new LinkedHashMap<>();
+                for (E2e.Service other : E2e.SERVICES) {
+                    env.put("LABFLEET_" + other.shortName().toUpperCase() + "_URL", edgeUrl);
+                }
+                env.put("LABFLEET_GNS3_URL", simulator.baseUrl());
+                // databases of their own: never those of ./labfleet up, nor the test ones the suite's processes use
+                env.put("DB_URL", "postgresql://127.0.0.1:" + E2e.env("PG_PORT", "5432") + "/labfleet_" + s.shortName()
+                        + "_replica" + E2e.DB_SUFFIX);
+                env.put("LABFLEET_STATE_DIR", state.toString());
+                // both replicas share their consumer groups and Redis keys, which are not those of any other run
+                env.put("LABFLEET_KAFKA_GROUP", s.module() + "-replica-it" + E2e.DB_SUFFIX);
+                env.put("LABFLEET_TOPOLOGY_CACHE_KEY_PREFIX", "labfleet:topology:" + PREFIX);
+                env.put("LABFLEET_GATEWAY_PLACEMENT_ROUND_ROBIN_KEY", "labfleet:gateway:" + PREFIX + "placement");
+                two.add(new ServiceProcess(s.module(), s.shortName(), BASE + 100 * (r - 1) + i + 1, env));
+            }
+            replicas.put(s.shortName(), two);
+        }
+        // Replica 1 of each service starts first on an emptied database (Flyway cleans it, then migrates it as in
+        // production); replica 2 then starts on the migrated schema, as a second pod of a rolling deploy does.
+        for (List<ServiceProcess> two : replicas.values()) {
+            two.get(0).env("QUARKUS_FLYWAY_CLEAN_AT_START", "true").start();
+        }
+        for (List<ServiceProcess> two : replicas.values()) {
+            two.get(0).awaitReady(Duration.ofSeconds(240)).env("QUARKUS_FLYWAY_CLEAN_AT_START", null);
+            two.get(1).start();
+        }
+        edge.write(replicas, Set.of()).start();
+        for (List<ServiceProcess> two : replicas.values()) {
+            two.get(1).awaitReady(Duration.ofSeconds(240));
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (List<ServiceProcess> two : replicas.values()) {
+            for (ServiceProcess p : two) {
+                p.close();
+            }
+        }
+        if (edge != null) {
+            edge.close();
+        }
+        if (simulator != null) {
+            simulator.close();
+        }
+    }
+
+    @Test
+    void aWorkloadThroughTheEdgeSurvivesLosingEachReplicaInTurn() throws Exception {
+        String serverId = await("the simulator registered by the gateway").atMost(Duration.ofSeconds(60))
+                .until(() -> call("GET", "/api/v1/servers", null).then().extract().jsonPath()
+                        .getString("items.find { it.url == '" + simulator.baseUrl() + "' }.id"), id -> id != null);
+
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<String> failures = new CopyOnWriteArrayList<>();
+        Set<String> labs = ConcurrentHashMap.newKeySet();
+        AtomicInteger requests = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        List<Future<?>> workers = new ArrayList<>();
+        for (int w = 0; w < 2; w++) {
+            int writer = w;
+            workers.add(pool.submit(() -> {
+                int n = 0;
+                while (running.get()) {
+                    lab(serverId, PREFIX + writer + "-" + n++, labs, failures, requests);
+                }
+            }));
+        }
+        workers.add(pool.submit(() -> {
+            while (running.get()) {
+                List<String> known = new ArrayList<>(labs);
+                String lab = known.isEmpty() ? null : known.get(requests.get() % known.size());
+                expect("GET", "/api/v1/projects?limit=5", null, 200, failures, requests);
+                expect("GET", "/api/v1/servers", null, 200, failures, requests);
+                expect("GET", "/api/v1/scripts", null, 200, failures, requests);
+                if (lab != null) {
+                    expect("GET", "/api/v1/projects/" + lab, null, 200, failures, requests);
+                    expect("GET", "/api/v1/servers/" + serverId + "/projects/" + lab + "/nodes", null, 200, failures, requests);
+                }
+            }
+        }));
+
+        await("labs before the first replica goes").atMost(Duration.ofSeconds(120)).until(() -> labs.size() >= 2);
+        for (int r = 0; r < 2; r++) {
+            replace(r);
+            int before = labs.size();
+            await("labs made after replica " + (r + 1) + " came back").atMost(Duration.ofSeconds(120))
+                    .until(() -> labs.size() >= before + 2);
+        }
+        running.set(false);
+        for (Future<?> f : workers) {
+            f.get(5, TimeUnit.MINUTES);
+        }
+        pool.shutdown();
+
+        assertThat(failures).as("requests that failed through the edge (of %d)", requests.get()).isEmpty();
+
+
+        // GNS3: each lab exactly once, with exactly its nodes
+        List<Map<String, Object>> gns3 = given().baseUri(simulator.baseUrl()).get("/v2/projects").then().statusCode(200)
+                .extract().jsonPath().getList("");
+        List<String> ours = gns3.stream().map(p -> (String) p.get("name")).filter(n -> n.startsWith(PREFIX)).toList();
+        assertThat(ours).as("GNS3 projects of this run").doesNotHaveDuplicates().hasSize(labs.size());
+        for (String lab : labs) {
+            int nodes = given().baseUri(simulator.baseUrl()).get("/v2/projects/" + lab + "/nodes").then().statusCode(200)
+                    .extract().jsonPath().getList("").size();
+            assertThat(nodes).as("nodes of lab %s on GNS3", lab).isEqualTo(NODES_PER_LAB);
+        }
+        // Kafka: every lab's creation published once, by whichever replica's relay held the lock
+        Map<String, Long> created = new LinkedHashMap<>();
+        for (String lab : labs) {
+            List<CloudEvent> events = TopicReader.events(E2e.env("KAFKA_BOOTSTRAP", "127.0.0.1:9092"), "lab.projects", lab,
+                    Duration.ofSeconds(60), e -> e.stream().anyMatch(x -> x.type().equals("lab.project.started")));
+            created.put(lab, events.stream().filter(e -> e.type().equals("lab.project.created")).count());
+        }
+        assertThat(created.values()).as("lab.project.created per lab").containsOnly(1L);
+        System.out.printf("ReplicaIT: %d requests through the edge, %d failed; %d labs, %d GNS3 projects, "
+                        + "lab.project.created per lab %s (duplicates: %d, missing: %d)%n",
+                requests.get(), failures.size(), labs.size(), ours.size(), Set.copyOf(created.values()),
+                created.values().stream().filter(c -> c > 1).count(), created.values().stream().filter(c -> c == 0).count());
+    }
+
+    /** Replica index r (0 or 1) of every service: out of the edge, SIGKILL, restarted, ready, back in the edge. */
+    private static void replace(int r) throws Exception {
+        Set<Integer> out = replicas.values().stream().map(two -> two.get(r).port()).collect(Collectors.toSet());
+        // the drain a terminating pod gets before it is killed: on the reload nginx's workers of the old configuration
+        // end the requests in flight (some to the replicas leaving the rotation), then exit; only then are they killed
+        Set<Long> oldWorkers = edge.workers();
+        edge.write(replicas, out).reload();
+        edge.awaitGone(oldWorkers);
+        for (List<ServiceProcess> two : replicas.values()) {
+            two.get(r).kill();
+        }
+        for (List<ServiceProcess> two : replicas.values()) {
+            two.get(r).start();
+        }
+        for (List<ServiceProcess> two : replicas.values()) {
+            two.get(r).awaitReady(Duration.ofSeconds(240));
+        }
+        edge.write(replicas, Set.of()).reload();
+    }
+
+    /** One lab: created (placed on the simulator), three nodes made through the gateway, started staggered. */
+    private static void lab(String serverId, String name, Set<String> labs, List<String> failures, AtomicInteger requests) {
+        Response created = expect("POST", "/api/v1/projects", Map.of("name", name), 201, failures, requests);
+        if (created == null) {
+            return;
+        }
+        String id = created.path("projectId");
+        for (int i = 1; i <= NODES_PER_LAB; i++) {
+            if (expect("POST", "/api/v1/servers/" + serverId + "/projects/" + id + "/nodes",
+                    Map.of("name", "PC" + i, "node_type", "vpcs", "compute_id", "local"), 201, failures, requests) == null) {
+                return;
+            }
+        }
+        Response start = expect("POST", "/api/v1/projects/" + id + "/start", Map.of("batchSize", 2, "delayMs", 50), 202,
+                failures, requests);
+        if (start == null) {
+            return;
+        }
+        String operation = start.header("Location");
+        String status = await("start of " + name).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300))
+                .until(() -> {
+                    Response op = expect("GET", operation.replaceFirst("^https?://[^/]+", ""), null, 200, failures, requests);
+                    return op == null ? "failed-request" : op.path("status");
+                }, s -> !"running".equals(s));
+        if (!"succeeded".equals(status)) {
+            failures.add("start of " + name + " ended " + status);
+            return;
+        }
+        labs.add(id);
+    }
+
+    private static Response expect(String method, String path, Object body, int status, List<String> failures,
+                                   AtomicInteger requests) {
+        requests.incrementAndGet();
+        try {
+            Response r = call(method, path, body);
+            if (r.statusCode() != status) {
+                failures.add(method + " " + path + " -> " + r.statusCode() + " " + r.asString());
+                return null;
+            }
+            return r;
+        } catch (Exception e) {
+            failures.add(method + " " + path + " -> " + e);
+            return null;
+        }
+    }
+
+    private static Response call(String method, String path, Object body) {
+        var spec = given().baseUri("http://127.0.0.1:" + BASE).contentType(ContentType.JSON);
+        if (body != null) {
+            spec = spec.body(body);
+        }
+        return spec.request(method, path);
+    }
+
+    /** The edge: nginx with the config scripts/edge.py writes, as ./labfleet up --replicas 2 runs it. */
+    private static final class Edge implements AutoCloseable {
+        private final int port;
+        private final Path dir;
+        private Process nginx;
+
+        Edge(int port, Path dir) throws IOException {
+            this.port = port;
+            this.dir = dir;
+            for (String d : List.of("logs", "run", "tmp")) {
+                Files.createDirectories(dir.resolve(d));
+            }
+        }
+
+        /** Writes nginx.conf with every replica except those listening on the given ports. */
+        Edge write(Map<String, List<ServiceProcess>> all, Set<Integer> out) throws Exception {
+            List<String> command = new ArrayList<>(List.of("python3", E2e.root().resolve("scripts/edge.py").toString(),
+                    "nginx", "--listen", "127.0.0.1:" + port));
+            for (List<ServiceProcess> two : all.values()) {
+                List<String> servers = two.stream().filter(p -> !out.contains(p.port()))
+                        .map(p -> "127.0.0.1:" + p.port()).toList();
+                command.addAll(List.of("--upstream", two.get(0).module() + "=" + String.join(",", servers)));
+            }
+            Process p = new ProcessBuilder(command).redirectOutput(dir.resolve("nginx.conf").toFile())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            assertThat(p.waitFor()).as("scripts/edge.py").isZero();
+            return this;
+        }
+
+        Edge start() throws Exception {
+            nginx = new ProcessBuilder(nginx(), "-p", dir + "/", "-c", "nginx.conf", "-e", "logs/error.log",
+                    "-g", "daemon off;").redirectErrorStream(true).redirectOutput(dir.resolve("logs/nginx.out").toFile()).start();
+            await("the edge").atMost(Duration.ofSeconds(90)).ignoreExceptions()
+                    .until(() -> given().baseUri("http://127.0.0.1:" + port).get("/q/swagger-ui/").statusCode() == 200);
+            return this;
+        }
+
+        /** The nginx worker processes now running. */
+        Set<Long> workers() {
+            return nginx.descendants().map(ProcessHandle::pid).collect(Collectors.toSet());
+        }
+
+        /** Until the given workers have exited (after a reload, each ends when its requests in flight have ended). */
+        void awaitGone(Set<Long> workers) {
+            await("nginx's old workers to finish their requests").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> workers.stream()
+                            .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+        }
+
+        void reload() throws Exception {
+            Process p = new ProcessBuilder(nginx(), "-p", dir + "/", "-c", "nginx.conf", "-e", "logs/error.log",
+                    "-s", "reload").inheritIO().start();
+            assertThat(p.waitFor()).as("nginx -s reload").isZero();
+        }
+
+        private static String nginx() {
+            for (String p : List.of("/usr/sbin/nginx", "/usr/bin/nginx")) {
+                if (Files.isExecutable(Path.of(p))) {
+                    return p;
+                }
+            }
+            throw new IllegalStateException("nginx is not installed (scripts/deploy-test.sh installs it with apt)");
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (nginx != null) {
+                nginx.destroy();
+                nginx.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
