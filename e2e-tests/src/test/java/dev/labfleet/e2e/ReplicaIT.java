@@ -10,6 +10,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -150,6 +155,12 @@ class ReplicaIT {
             }
         }));
 
+        // a live dashboard's client on the fleet stream, through the edge: it must come back after each replica
+        // change (the edge's reload ends its connection) and resume where it was
+        StreamClient stream = new StreamClient("ws://127.0.0.1:" + BASE + "/api/v1/monitoring/stream/fleet");
+        stream.connect();
+        await("the fleet stream's first snapshot").atMost(Duration.ofSeconds(60)).until(() -> stream.snapshots.get() > 0);
+
         await("labs before the first replica goes").atMost(Duration.ofSeconds(120)).until(() -> labs.size() >= 2);
         for (int r = 0; r < 2; r++) {
             replace(r);
@@ -165,11 +176,23 @@ class ReplicaIT {
 
         assertThat(failures).as("requests that failed through the edge (of %d)", requests.get()).isEmpty();
 
+        // the stream client was cut at each of the two replica changes, reconnected and resumed: it is open again
+        // and hears the fleet change (a lab created now shows up on it)
+        await("the fleet stream reconnected after both replica changes").atMost(Duration.ofSeconds(60))
+                .until(() -> stream.opened.get() >= 3 && stream.open);
+        int framesBefore = stream.frames.get();
+        expect("POST", "/api/v1/projects", Map.of("name", PREFIX + "last"), 201, failures, requests);
+        await("a change heard on the resumed stream").atMost(Duration.ofSeconds(60))
+                .until(() -> stream.frames.get() > framesBefore);
+        stream.close();
+        assertThat(stream.problems).as("stream sequence problems").isEmpty();
+        assertThat(failures).as("the last request").isEmpty();
 
         // GNS3: each lab exactly once, with exactly its nodes
         List<Map<String, Object>> gns3 = given().baseUri(simulator.baseUrl()).get("/v2/projects").then().statusCode(200)
                 .extract().jsonPath().getList("");
-        List<String> ours = gns3.stream().map(p -> (String) p.get("name")).filter(n -> n.startsWith(PREFIX)).toList();
+        List<String> ours = gns3.stream().map(p -> (String) p.get("name")).filter(n -> n.startsWith(PREFIX))
+                .filter(n -> !n.equals(PREFIX + "last")).toList();
         assertThat(ours).as("GNS3 projects of this run").doesNotHaveDuplicates().hasSize(labs.size());
         for (String lab : labs) {
             int nodes = given().baseUri(simulator.baseUrl()).get("/v2/projects/" + lab + "/nodes").then().statusCode(200)
@@ -185,9 +208,11 @@ class ReplicaIT {
         }
         assertThat(created.values()).as("lab.project.created per lab").containsOnly(1L);
         System.out.printf("ReplicaIT: %d requests through the edge, %d failed; %d labs, %d GNS3 projects, "
-                        + "lab.project.created per lab %s (duplicates: %d, missing: %d)%n",
+                        + "lab.project.created per lab %s (duplicates: %d, missing: %d); fleet stream: %d connections, "
+                        + "%d snapshots, %d resumed without one, %d frames%n",
                 requests.get(), failures.size(), labs.size(), ours.size(), Set.copyOf(created.values()),
-                created.values().stream().filter(c -> c > 1).count(), created.values().stream().filter(c -> c == 0).count());
+                created.values().stream().filter(c -> c > 1).count(), created.values().stream().filter(c -> c == 0).count(),
+                stream.opened.get(), stream.snapshots.get(), stream.resumed.get(), stream.frames.get());
     }
 
     /** Replica index r (0 or 1) of every service: out of the edge, SIGKILL, restarted, ready, back in the edge. */
@@ -263,6 +288,119 @@ class ReplicaIT {
             spec = spec.body(body);
         }
         return spec.request(method, path);
+    }
+
+    /**
+     * A client of a monitoring stream as the dashboard page is one: an admin's token (it sees every lab, the one
+     * created at the end too), a snapshot then deltas, and on a
+     * lost connection a reconnect with {@code ?since=<last seq>&epoch=<epoch>} (monitoring-service's README), which
+     * either replays the missed deltas or starts again with a snapshot. Within one epoch the sequence never goes back.
+     */
+    private static final class StreamClient implements WebSocket.Listener {
+        private final String url;
+        private final HttpClient http = HttpClient.newHttpClient();
+        private final StringBuilder partial = new StringBuilder();
+        final AtomicInteger opened = new AtomicInteger();
+        final AtomicInteger snapshots = new AtomicInteger();
+        final AtomicInteger resumed = new AtomicInteger();
+        final AtomicInteger frames = new AtomicInteger();
+        final List<String> problems = new CopyOnWriteArrayList<>();
+        volatile boolean open;
+        private volatile boolean closing;
+        private volatile boolean sawSnapshot;
+        private volatile String epoch;
+        private volatile long seq = -1;
+        private volatile WebSocket socket;
+
+        StreamClient(String url) {
+            this.url = url;
+        }
+
+        void connect() {
+            if (closing) {
+                return;
+            }
+            String resume = epoch == null ? "" : "?since=" + seq + "&epoch=" + epoch;
+            sawSnapshot = false;
+            http.newWebSocketBuilder().header("Authorization", "Bearer " + E2e.token("e2e-dashboard", "admin"))
+                    .buildAsync(URI.create(url + resume), this)
+                    .whenComplete((ws, e) -> {
+                        if (e != null) {
+                            reconnectSoon(); // the edge has no replica for it yet, or refuses it: try again
+                        }
+                    });
+        }
+
+        private void reconnectSoon() {
+            open = false;
+            CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS).execute(this::connect);
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            socket = webSocket;
+            open = true;
+            opened.incrementAndGet();
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                frame(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        private void frame(String text) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode f = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+                frames.incrementAndGet();
+                String type = f.path("type").asText();
+                if (type.equals("snapshot")) {
+                    snapshots.incrementAndGet();
+                    sawSnapshot = true;
+                    epoch = f.path("epoch").asText();
+                    seq = f.path("seq").asLong();
+                } else if (type.equals("deltas")) {
+                    if (!sawSnapshot && epoch != null && opened.get() > 1) {
+                        resumed.incrementAndGet(); // missed deltas replayed without a new snapshot
+                        sawSnapshot = true;
+                    }
+                    for (com.fasterxml.jackson.databind.JsonNode item : f.path("items")) {
+                        long next = item.path("seq").asLong();
+                        if (next <= seq) {
+                            problems.add("seq " + next + " after " + seq + " in epoch " + epoch);
+                        }
+                        seq = Math.max(seq, next);
+                    }
+                }
+            } catch (Exception e) {
+                problems.add("unreadable frame: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            reconnectSoon();
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            reconnectSoon();
+        }
+
+        void close() {
+            closing = true;
+            WebSocket ws = socket;
+            if (ws != null) {
+                ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+            }
+        }
     }
 
     /** The edge: nginx with the config scripts/edge.py writes, as ./labfleet up --replicas 2 runs it. */
