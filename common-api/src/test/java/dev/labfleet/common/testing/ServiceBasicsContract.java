@@ -31,10 +31,11 @@ import static org.hamcrest.Matchers.startsWith;
  * What every Labfleet service guarantees, run by each service's {@code @QuarkusTest} against its real PostgreSQL,
  * Redis and Kafka: readiness that really checks them (PostgreSQL as a readiness condition, Kafka and Redis as
  * reported dependencies), Prometheus metrics, an OpenAPI document, Swagger UI, problem+json answers for unknown
- * routes, test runs that never join the running suite's Kafka consumer groups, and schema migrations that build,
- * upgrade and race safely ({@link SchemaMigrationContract}).
+ * routes, test runs that never join the running suite's Kafka consumer groups, schema migrations that build,
+ * upgrade and race safely ({@link SchemaMigrationContract}), every operation's problem responses documented
+ * ({@link OpenApiProblemsContract}) and one JSON casing in the API ({@link ApiCasingContract}).
  */
-public interface ServiceBasicsContract extends SchemaMigrationContract {
+public interface ServiceBasicsContract extends SchemaMigrationContract, OpenApiProblemsContract, ApiCasingContract {
 
     /** An incoming channel's connector property: {@code mp.messaging.incoming.<channel>.connector}. */
     Pattern INCOMING_CONNECTOR = Pattern.compile("mp\\.messaging\\.incoming\\.([^.]+)\\.connector");

@@ -13,6 +13,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
@@ -51,6 +54,7 @@ public class FleetResource {
             description = "Drains the server (placement skips it), then moves its labs, concurrency at a time, each "
                     + "as POST /projects/{id}/move does; a lab that fails is rolled back and reported, the others go "
                     + "on. 409 before anything moves when no other server can take the labs.")
+    @APIResponse(responseCode = "202", description = "The evacuation, accepted (Location: the evacuation)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EvacuationView.class)))
     public Uni<Response> evacuate(@PathParam("serverId") UUID serverId, @Valid EvacuateRequest request) {
         return moves.evacuate(serverId, request).map(view -> Response.accepted(view)
                 .location(URI.create("/api/v1/evacuations/" + view.evacuationId())).build());

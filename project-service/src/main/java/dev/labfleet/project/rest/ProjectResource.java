@@ -112,6 +112,8 @@ public class ProjectResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a lab", description = "Placed by the gateway unless serverId is given. "
             + "Retrying with the same projectId and name returns the lab (200) instead of a second one (201).")
+    @APIResponse(responseCode = "201", description = "The lab, created (Location: the lab)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProjectView.class)))
+    @APIResponse(responseCode = "200", description = "A retry: the lab the first request created", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProjectView.class)))
     public Uni<Response> create(@Valid @NotNull CreateProjectRequest request) {
         return projects.create(request).map(result -> Response
                 .status(result.created() ? Response.Status.CREATED : Response.Status.OK)
@@ -132,6 +134,7 @@ public class ProjectResource {
     @DELETE
     @Path("/{projectId}")
     @Operation(summary = "Delete a lab, on its GNS3 server and here")
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> delete(@PathParam("projectId") UUID projectId) {
         return projects.delete(projectId).map(ignored -> Response.noContent().build());
     }
@@ -270,6 +273,7 @@ public class ProjectResource {
     @Path("/{projectId}/duplicate")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Copy a lab on its GNS3 server", description = "The copy gets new node ids and console ports.")
+    @APIResponse(responseCode = "201", description = "The copy (Location: the copy)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProjectView.class)))
     public Uni<Response> duplicate(@PathParam("projectId") UUID projectId,
                                    @Valid @NotNull DuplicateProjectRequest request) {
         return projects.duplicate(projectId, request.name(), Boolean.TRUE.equals(request.resetMacAddresses()))
@@ -283,6 +287,7 @@ public class ProjectResource {
     @Operation(summary = "Start every node, staggered", description = "Batches ordered by priority, a pause between "
             + "batches, a result per node; goes on past failures unless stopOnFirstError. Answers 202 with the "
             + "operation to follow at /api/v1/operations/{operationId}.")
+    @APIResponse(responseCode = "202", description = "The operation, accepted (Location: the operation)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationView.class)))
     public Uni<Response> startAll(@PathParam("projectId") UUID projectId, @Valid BulkActionRequest request) {
         return accepted(operations.begin(projectId, dev.labfleet.project.domain.Operation.Kind.START, request));
     }
@@ -292,6 +297,7 @@ public class ProjectResource {
     @Path("/{projectId}/stop")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Stop every node, staggered", description = "As start, in the same order.")
+    @APIResponse(responseCode = "202", description = "The operation, accepted (Location: the operation)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationView.class)))
     public Uni<Response> stopAll(@PathParam("projectId") UUID projectId, @Valid BulkActionRequest request) {
         return accepted(operations.begin(projectId, dev.labfleet.project.domain.Operation.Kind.STOP, request));
     }
@@ -310,6 +316,7 @@ public class ProjectResource {
                     + "ran (staggered), then deletes it from the source. A failed step rolls the lab back to where it "
                     + "was. 202 with the move; GET its Location for progress.")
     @Consumes(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "202", description = "The move, accepted (Location: the move)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MoveView.class)))
     public Uni<Response> move(@PathParam("projectId") UUID projectId, @Valid MoveRequest request) {
         return moves.move(projectId, request).map(view -> Response.accepted(view)
                 .location(URI.create("/api/v1/moves/" + view.moveId())).build());

@@ -19,6 +19,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
@@ -54,6 +57,7 @@ public class SnapshotResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Take a snapshot (GNS3 answers 409 while nodes run)")
+    @APIResponse(responseCode = "201", description = "The snapshot", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SnapshotView.class)))
     public Uni<Response> create(@PathParam("projectId") UUID projectId, @Valid @NotNull CreateSnapshotRequest request,
                                 @HeaderParam(USER_HEADER) String user) {
         String who = Caller.recorded(USER_HEADER, user, MAX_USER_LENGTH, OpenAccessMechanism.NAME);
@@ -75,6 +79,7 @@ public class SnapshotResource {
     @DELETE
     @Path("/{snapshotId}")
     @Operation(summary = "Delete a snapshot")
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> delete(@PathParam("projectId") UUID projectId, @PathParam("snapshotId") UUID snapshotId) {
         return snapshots.delete(projectId, snapshotId).map(ignored -> Response.noContent().build());
     }
