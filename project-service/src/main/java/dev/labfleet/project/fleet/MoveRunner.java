@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.labfleet.common.event.CloudEventCodec;
 import dev.labfleet.common.event.EventTypes;
+import dev.labfleet.common.gns3.PlacementRequest;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.gatewayclient.GatewayClient;
-import dev.labfleet.common.gns3.PlacementRequest;
 import dev.labfleet.project.domain.Project;
 import dev.labfleet.project.domain.ProjectStatus;
 import dev.labfleet.project.messaging.ProjectEvents;
-import dev.labfleet.project.rest.ProjectView;
+import dev.labfleet.project.service.ProjectState;
 import dev.labfleet.project.service.StaggeredRun;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
@@ -477,7 +477,7 @@ public class MoveRunner {
                 if (move.evacuationId != null) {
                     moved.put("evacuationId", move.evacuationId.toString());
                 }
-                moved.set("project", CloudEventCodec.mapper().valueToTree(ProjectView.of(lab)));
+                moved.set("project", CloudEventCodec.mapper().valueToTree(ProjectState.of(lab)));
                 return events.publish(EventTypes.LAB_PROJECT_MOVED, lab, moved)
                         .chain(() -> events.publish(EventTypes.LAB_PROJECT_UPDATED, lab))
                         .chain(() -> progressEvent(move, lab, Move.Step.COMMIT, "done", null))

@@ -6,7 +6,7 @@ import dev.labfleet.common.event.CloudEventCodec;
 import dev.labfleet.common.event.Topics;
 import dev.labfleet.outbox.Outbox;
 import dev.labfleet.project.domain.Project;
-import dev.labfleet.project.rest.ProjectView;
+import dev.labfleet.project.service.ProjectState;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,7 +25,7 @@ public class ProjectEvents {
     }
 
     public Uni<Void> publish(String type, Project project) {
-        return publish(type, project, CloudEventCodec.mapper().valueToTree(ProjectView.of(project)));
+        return publish(type, project, CloudEventCodec.mapper().valueToTree(ProjectState.of(project)));
     }
 
     public Uni<Void> publish(String type, Project project, JsonNode data) {

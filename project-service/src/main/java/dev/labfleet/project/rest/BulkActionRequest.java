@@ -1,6 +1,7 @@
 package dev.labfleet.project.rest;
 
 import dev.labfleet.common.problem.ValidName;
+import dev.labfleet.project.service.BulkPacing;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -21,4 +22,8 @@ public record BulkActionRequest(
         @Min(0) @Max(600_000) Long delayMs,
         Boolean stopOnFirstError,
         @Size(max = 10_000) Map<@NotNull @ValidName String, @NotNull Integer> priorities) {
+
+    public BulkPacing toPacing() {
+        return new BulkPacing(batchSize, delayMs, stopOnFirstError, priorities);
+    }
 }

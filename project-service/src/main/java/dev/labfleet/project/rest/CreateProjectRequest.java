@@ -2,6 +2,7 @@ package dev.labfleet.project.rest;
 
 import dev.labfleet.common.problem.ValidName;
 import dev.labfleet.common.problem.ValidText;
+import dev.labfleet.project.service.NewProject;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -28,4 +29,8 @@ public record CreateProjectRequest(
         Boolean autoStart,
         Boolean autoClose,
         @Size(max = 20) List<@NotNull @ValidName(max = 200) String> labels) {
+
+    public NewProject toNewProject() {
+        return new NewProject(projectId, name, owner, serverId, description, tags, autoStart, autoClose, labels);
+    }
 }

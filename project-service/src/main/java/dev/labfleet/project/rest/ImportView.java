@@ -1,7 +1,7 @@
 package dev.labfleet.project.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.labfleet.project.domain.LabImport;
+import dev.labfleet.project.service.ImportState;
 
 import java.time.OffsetDateTime;
 import java.util.UUID;
@@ -17,9 +17,9 @@ public record ImportView(UUID importId, UUID projectId, UUID serverId, String na
                          Long receivedBytes, String error, Integer errorStatus, int attempts,
                          OffsetDateTime createdAt, OffsetDateTime finishedAt) {
 
-    public static ImportView of(LabImport i) {
-        return new ImportView(i.id, i.projectId, i.serverId, i.name, i.labOwner, i.status.name().toLowerCase(),
-                i.receivedBytes, i.error, i.errorStatus, i.attempts, i.createdAt, i.finishedAt);
+    public static ImportView of(ImportState i) {
+        return new ImportView(i.importId(), i.projectId(), i.serverId(), i.name(), i.owner(), i.status(),
+                i.receivedBytes(), i.error(), i.errorStatus(), i.attempts(), i.createdAt(), i.finishedAt());
     }
 
     public boolean ended() {

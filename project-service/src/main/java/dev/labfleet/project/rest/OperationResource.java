@@ -30,6 +30,6 @@ public class OperationResource {
     @Path("/{operationId}")
     @Operation(summary = "Progress of an operation, and its per-node report")
     public Uni<OperationView> get(@PathParam("operationId") UUID operationId) {
-        return operations.get(operationId);
+        return operations.get(operationId).map(OperationView::of);
     }
 }

@@ -1,8 +1,7 @@
 package dev.labfleet.project.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.labfleet.project.domain.Operation;
-import dev.labfleet.project.domain.OperationResult;
+import dev.labfleet.project.service.OperationState;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -21,11 +20,11 @@ public record OperationView(UUID operationId, UUID projectId, String kind, Strin
     public record NodeResultView(String nodeId, String name, int batch, String outcome, String reason) {
     }
 
-    public static OperationView of(Operation op, List<OperationResult> results) {
-        return new OperationView(op.id, op.projectId, op.kind.name().toLowerCase(), op.status.name().toLowerCase(),
-                op.total, op.done, op.failed, op.skipped, op.error, op.attempts, op.createdAt, op.finishedAt,
-                results == null ? null : results.stream()
-                        .map(r -> new NodeResultView(r.nodeId, r.nodeName, r.batch, r.outcome.toLowerCase(), r.reason))
+    public static OperationView of(OperationState op) {
+        return new OperationView(op.operationId(), op.projectId(), op.kind(), op.status(), op.total(), op.done(),
+                op.failed(), op.skipped(), op.error(), op.attempts(), op.createdAt(), op.finishedAt(),
+                op.results() == null ? null : op.results().stream()
+                        .map(r -> new NodeResultView(r.nodeId(), r.name(), r.batch(), r.outcome(), r.reason()))
                         .toList());
     }
 }

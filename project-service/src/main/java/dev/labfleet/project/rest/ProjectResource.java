@@ -1,14 +1,12 @@
 package dev.labfleet.project.rest;
 
-import dev.labfleet.common.security.Roles;
-import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.common.id.Ids;
 import dev.labfleet.common.page.CursorPage;
-import dev.labfleet.support.http.HttpLimits;
+import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.common.problem.ValidName;
 import dev.labfleet.common.problem.ValidText;
-import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.common.problem.Waits;
+import dev.labfleet.common.security.Roles;
 import dev.labfleet.gatewayclient.ArchiveUpload;
 import dev.labfleet.project.domain.ProjectStatus;
 import dev.labfleet.project.fleet.MoveRequest;
@@ -16,10 +14,13 @@ import dev.labfleet.project.fleet.MoveService;
 import dev.labfleet.project.fleet.MoveView;
 import dev.labfleet.project.service.ImportService;
 import dev.labfleet.project.service.OperationService;
+import dev.labfleet.project.service.OperationState;
 import dev.labfleet.project.service.ProjectService;
 import dev.labfleet.project.service.SyncService;
+import dev.labfleet.support.http.HttpLimits;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -81,7 +82,7 @@ public class ProjectResource {
     @Operation(summary = "Reconcile with the GNS3 servers", description = "Adopts labs that exist on a registered "
             + "server but not in Labfleet, and marks missing the labs their server no longer has.")
     public Uni<SyncReport> sync(@QueryParam("serverId") String serverId) {
-        return sync.sync(Ids.parseParameter("serverId", serverId));
+        return sync.sync(Ids.parseParameter("serverId", serverId)).map(SyncReport::of);
     }
 
     @GET
@@ -95,7 +96,8 @@ public class ProjectResource {
             @QueryParam("cursor") String cursor,
             @QueryParam("limit") @Min(1) @Max(CursorPage.MAX_LIMIT) Integer limit) {
         ProjectStatus parsed = status == null ? null : ProjectStatus.valueOf(status.toUpperCase());
-        return projects.list(Ids.parseParameter("serverId", serverId), parsed, tag, name, cursor, limit);
+        return projects.list(Ids.parseParameter("serverId", serverId), parsed, tag, name, cursor, limit)
+                .map(page -> page.map(ProjectView::of));
     }
 
     @GET
@@ -104,7 +106,7 @@ public class ProjectResource {
             description = "counts=false leaves the counts out and answers from Labfleet's own record, without asking GNS3.")
     public Uni<ProjectView> get(@PathParam("projectId") UUID projectId,
                                 @QueryParam("counts") @DefaultValue("true") boolean counts) {
-        return projects.get(projectId, counts);
+        return projects.get(projectId, counts).map(ProjectView::of);
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -115,10 +117,10 @@ public class ProjectResource {
     @APIResponse(responseCode = "201", description = "The lab, created (Location: the lab)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProjectView.class)))
     @APIResponse(responseCode = "200", description = "A retry: the lab the first request created", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProjectView.class)))
     public Uni<Response> create(@Valid @NotNull CreateProjectRequest request) {
-        return projects.create(request).map(result -> Response
+        return projects.create(request.toNewProject()).map(result -> Response
                 .status(result.created() ? Response.Status.CREATED : Response.Status.OK)
                 .location(URI.create("/api/v1/projects/" + result.project().projectId()))
-                .entity(result.project()).build());
+                .entity(ProjectView.of(result.project())).build());
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -127,7 +129,7 @@ public class ProjectResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Change a lab: name, description, tags, autoStart, autoClose (null leaves a field as is)")
     public Uni<ProjectView> update(@PathParam("projectId") UUID projectId, @Valid @NotNull UpdateProjectRequest request) {
-        return projects.update(projectId, request);
+        return projects.update(projectId, request.toEdit()).map(ProjectView::of);
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -144,7 +146,7 @@ public class ProjectResource {
     @Path("/{projectId}/open")
     @Operation(summary = "Open a lab on its GNS3 server")
     public Uni<ProjectView> open(@PathParam("projectId") UUID projectId) {
-        return projects.open(projectId);
+        return projects.open(projectId).map(ProjectView::of);
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -152,7 +154,7 @@ public class ProjectResource {
     @Path("/{projectId}/close")
     @Operation(summary = "Close a lab on its GNS3 server (its nodes stop)")
     public Uni<ProjectView> close(@PathParam("projectId") UUID projectId) {
-        return projects.close(projectId);
+        return projects.close(projectId).map(ProjectView::of);
     }
 
     @GET
@@ -218,18 +220,18 @@ public class ProjectResource {
                 .onFailure().invoke(archive::discard)
                 .chain(begun -> {
                     // a copy of the ending: this request giving up cancels its wait, never the import
-                    CompletableFuture<ImportView> ended = begun.finished().thenApply(view -> view);
+                    CompletableFuture<ImportView> ended = begun.finished().thenApply(ImportView::of);
                     CompletableFuture<ImportView> answer = waitFor == null || waitFor.isZero()
                             // the 202 once the archive is all here; a failure before that is answered as such
                             ? CompletableFuture.anyOf(begun.received().toCompletableFuture(), ended)
-                            .thenApply(done -> done instanceof ImportView view ? view : begun.accepted())
+                            .thenApply(done -> done instanceof ImportView view ? view : ImportView.of(begun.accepted()))
                             : ended;
                     Uni<ImportView> first = Uni.createFrom().completionStage(() -> answer)
                             .emitOn(command -> context.runOnContext(ignored -> command.run()));
                     // without wait, no time limit of its own: the upload is bounded by the gateway's transfer timeout
                     return (waitFor == null || waitFor.isZero() ? first
                             : first.ifNoItem().after(waitFor).recoverWithItem(() -> null))
-                            .map(view -> view == null ? accepted(begun.accepted()) : answered(view))
+                            .map(view -> view == null ? accepted(ImportView.of(begun.accepted())) : answered(view))
                             .onFailure(e -> !(e instanceof ProblemException)).transform(e -> ProblemException
                                     .unavailable("import " + begun.accepted().importId() + ": its outcome could not "
                                             + "be read; follow it at /api/v1/projects/imports/"
@@ -265,7 +267,7 @@ public class ProjectResource {
             description = "Readable from any replica. attempts above 1: the replica receiving the archive stopped and "
                     + "another one ended the import.")
     public Uni<ImportView> importStatus(@PathParam("importId") UUID importId) {
-        return imports.get(importId);
+        return imports.get(importId).map(ImportView::of);
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -277,7 +279,8 @@ public class ProjectResource {
     public Uni<Response> duplicate(@PathParam("projectId") UUID projectId,
                                    @Valid @NotNull DuplicateProjectRequest request) {
         return projects.duplicate(projectId, request.name(), Boolean.TRUE.equals(request.resetMacAddresses()))
-                .map(view -> Response.created(URI.create("/api/v1/projects/" + view.projectId())).entity(view).build());
+                .map(view -> Response.created(URI.create("/api/v1/projects/" + view.projectId()))
+                        .entity(ProjectView.of(view)).build());
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -289,7 +292,8 @@ public class ProjectResource {
             + "operation to follow at /api/v1/operations/{operationId}.")
     @APIResponse(responseCode = "202", description = "The operation, accepted (Location: the operation)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationView.class)))
     public Uni<Response> startAll(@PathParam("projectId") UUID projectId, @Valid BulkActionRequest request) {
-        return accepted(operations.begin(projectId, dev.labfleet.project.domain.Operation.Kind.START, request));
+        return accepted(operations.begin(projectId, dev.labfleet.project.domain.Operation.Kind.START,
+                request == null ? null : request.toPacing()));
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -299,11 +303,12 @@ public class ProjectResource {
     @Operation(summary = "Stop every node, staggered", description = "As start, in the same order.")
     @APIResponse(responseCode = "202", description = "The operation, accepted (Location: the operation)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationView.class)))
     public Uni<Response> stopAll(@PathParam("projectId") UUID projectId, @Valid BulkActionRequest request) {
-        return accepted(operations.begin(projectId, dev.labfleet.project.domain.Operation.Kind.STOP, request));
+        return accepted(operations.begin(projectId, dev.labfleet.project.domain.Operation.Kind.STOP,
+                request == null ? null : request.toPacing()));
     }
 
-    private static Uni<Response> accepted(Uni<OperationView> operation) {
-        return operation.map(op -> Response.accepted(op)
+    private static Uni<Response> accepted(Uni<OperationState> operation) {
+        return operation.map(OperationView::of).map(op -> Response.accepted(op)
                 .location(URI.create("/api/v1/operations/" + op.operationId())).build());
     }
 

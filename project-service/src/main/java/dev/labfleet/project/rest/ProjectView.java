@@ -1,7 +1,7 @@
 package dev.labfleet.project.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.labfleet.project.domain.Project;
+import dev.labfleet.project.service.ProjectState;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -22,13 +22,9 @@ public record ProjectView(UUID projectId, String name, String owner, UUID server
                           OffsetDateTime updatedAt, Integer nodeCount, Integer linkCount,
                           Map<String, Integer> startPriorities) {
 
-    public static ProjectView of(Project p) {
-        return of(p, null, null);
-    }
-
-    public static ProjectView of(Project p, Integer nodeCount, Integer linkCount) {
-        return new ProjectView(p.id, p.name, p.owner, p.serverId, p.status.name().toLowerCase(), p.description,
-                p.tags == null ? List.of() : List.of(p.tags), p.autoStart, p.autoClose, p.createdAt, p.updatedAt,
-                nodeCount, linkCount, p.priorities().isEmpty() ? null : p.priorities());
+    public static ProjectView of(ProjectState p) {
+        return new ProjectView(p.projectId(), p.name(), p.owner(), p.serverId(), p.status(), p.description(), p.tags(),
+                p.autoStart(), p.autoClose(), p.createdAt(), p.updatedAt(), p.nodeCount(), p.linkCount(),
+                p.startPriorities());
     }
 }

@@ -50,7 +50,7 @@ public class SnapshotResource {
     @GET
     @Operation(summary = "List a lab's snapshots")
     public Uni<List<SnapshotView>> list(@PathParam("projectId") UUID projectId) {
-        return snapshots.list(projectId);
+        return snapshots.list(projectId).map(list -> list.stream().map(SnapshotView::of).toList());
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -62,7 +62,7 @@ public class SnapshotResource {
                                 @HeaderParam(USER_HEADER) String user) {
         String who = Caller.recorded(USER_HEADER, user, MAX_USER_LENGTH, OpenAccessMechanism.NAME);
         return snapshots.create(projectId, request.name(), who)
-                .map(view -> Response.status(Response.Status.CREATED).entity(view).build());
+                .map(view -> Response.status(Response.Status.CREATED).entity(SnapshotView.of(view)).build());
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -72,7 +72,7 @@ public class SnapshotResource {
     public Uni<ProjectView> restore(@PathParam("projectId") UUID projectId, @PathParam("snapshotId") UUID snapshotId,
                                     @HeaderParam(USER_HEADER) String user) {
         String who = Caller.recorded(USER_HEADER, user, MAX_USER_LENGTH, OpenAccessMechanism.NAME);
-        return snapshots.restore(projectId, snapshotId, who);
+        return snapshots.restore(projectId, snapshotId, who).map(ProjectView::of);
     }
 
     @RolesAllowed(Roles.OPERATOR)

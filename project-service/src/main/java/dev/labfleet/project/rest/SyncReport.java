@@ -1,6 +1,7 @@
 package dev.labfleet.project.rest;
 
 import dev.labfleet.common.page.FleetList;
+import dev.labfleet.project.service.SyncResult;
 
 import java.util.List;
 import java.util.UUID;
@@ -15,4 +16,9 @@ import java.util.UUID;
  */
 public record SyncReport(List<ProjectView> adopted, List<UUID> missing, List<UUID> unreachable, int unchanged,
                          List<FleetList.LeftOut> leftOut) {
+
+    public static SyncReport of(SyncResult r) {
+        return new SyncReport(r.adopted().stream().map(ProjectView::of).toList(), r.missing(), r.unreachable(),
+                r.unchanged(), r.leftOut());
+    }
 }

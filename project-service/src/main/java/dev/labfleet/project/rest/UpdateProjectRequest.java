@@ -2,6 +2,7 @@ package dev.labfleet.project.rest;
 
 import dev.labfleet.common.problem.ValidName;
 import dev.labfleet.common.problem.ValidText;
+import dev.labfleet.project.service.ProjectEdit;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -16,4 +17,8 @@ public record UpdateProjectRequest(
         @Size(max = 50) List<@NotNull @ValidName String> tags,
         Boolean autoStart,
         Boolean autoClose) {
+
+    public ProjectEdit toEdit() {
+        return new ProjectEdit(name, description, tags, autoStart, autoClose);
+    }
 }

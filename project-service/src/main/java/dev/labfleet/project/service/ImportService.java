@@ -6,7 +6,6 @@ import dev.labfleet.gatewayclient.ArchiveUpload;
 import dev.labfleet.project.config.JobConfig;
 import dev.labfleet.project.domain.LabImport;
 import dev.labfleet.project.domain.Project;
-import dev.labfleet.project.rest.ImportView;
 import dev.labfleet.project.service.job.JobLease;
 import dev.labfleet.project.service.job.JobRunner;
 import dev.labfleet.project.service.job.JobTable;
@@ -79,7 +78,7 @@ public class ImportService {
      * @param finished the import as it ended (succeeded or failed), or as it was left running when its cleanup has
      *                 to wait for a GNS3 server
      */
-    public record Begun(ImportView accepted, CompletionStage<Long> received, CompletableFuture<ImportView> finished) {
+    public record Begun(ImportState accepted, CompletionStage<Long> received, CompletableFuture<ImportState> finished) {
     }
 
     /**
@@ -113,11 +112,11 @@ public class ImportService {
                     .onFailure(ProjectService::isUniqueViolation).transform(e -> taken(row.id, "running"))
                     .map(ignored -> {
                 JobLease lease = jobs.accepted(JOBS, row.id);
-                CompletableFuture<ImportView> finished = new CompletableFuture<>();
+                CompletableFuture<ImportState> finished = new CompletableFuture<>();
                 // not tied to the request's answer: a 202 (or a caller that stops waiting) ends nothing here
                 jobs.hold(lease, run(lease, row, archive))
                         .subscribe().with(finished::complete, finished::completeExceptionally);
-                return new Begun(ImportView.of(row), archive.received().toCompletionStage(), finished);
+                return new Begun(ImportState.of(row), archive.received().toCompletionStage(), finished);
             });
         });
     }
@@ -130,7 +129,7 @@ public class ImportService {
     }
 
     /** One import as recorded, for any replica to report to a caller who may see the lab it makes. */
-    public Uni<ImportView> get(UUID importId) {
+    public Uni<ImportState> get(UUID importId) {
         return read(importId).invoke(view -> {
             // seen by whoever may see the lab it makes (its owner, admins; group tags come with the lab itself)
             SecurityIdentity caller = Caller.current();
@@ -142,13 +141,13 @@ public class ImportService {
     }
 
     /** One import as recorded (no caller: also for the import's own background work). */
-    private Uni<ImportView> read(UUID importId) {
+    private Uni<ImportState> read(UUID importId) {
         return Panache.withSession(() -> LabImport.<LabImport>findById(importId)).map(row -> {
             if (row == null) {
                 throw new ProblemException(ProblemException.notFound("no import " + importId).problem()
                         .with("importId", importId));
             }
-            return ImportView.of(row);
+            return ImportState.of(row);
         });
     }
 
@@ -159,7 +158,7 @@ public class ImportService {
         }
     }
 
-    private Uni<ImportView> run(JobLease lease, LabImport row, ArchiveUpload archive) {
+    private Uni<ImportState> run(JobLease lease, LabImport row, ArchiveUpload archive) {
         return projects.importToGns3(row.serverId, row.projectId, row.name, archive)
                 .chain(gns3 -> projects.recordImported(row.projectId, row.labOwner, row.serverId, row.name, gns3,
                         () -> succeeded(lease, row.id, archive)))
@@ -186,7 +185,7 @@ public class ImportService {
      * The import failed here: its GNS3 project (nobody records it) is removed and the import ends failed with its
      * problem; when the removal fails, the problem is recorded and the import handed over for the next claim.
      */
-    private Uni<ImportView> failed(JobLease lease, LabImport row, Throwable e) {
+    private Uni<ImportState> failed(JobLease lease, LabImport row, Throwable e) {
         boolean lost = e instanceof LeaseLost;
         int status = e instanceof ProblemException p ? p.problem().status() : 502;
         String detail = e instanceof ProblemException p && p.problem().detail() != null ? p.problem().detail()

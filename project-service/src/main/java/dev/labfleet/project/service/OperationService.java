@@ -13,8 +13,6 @@ import dev.labfleet.project.domain.OperationResult;
 import dev.labfleet.project.domain.Project;
 import dev.labfleet.project.domain.ProjectStatus;
 import dev.labfleet.project.messaging.ProjectEvents;
-import dev.labfleet.project.rest.BulkActionRequest;
-import dev.labfleet.project.rest.OperationView;
 import dev.labfleet.project.service.job.JobLease;
 import dev.labfleet.project.service.job.JobRunner;
 import dev.labfleet.project.service.job.JobTable;
@@ -95,8 +93,8 @@ public class OperationService {
         this.pool = pool;
     }
 
-    public Uni<OperationView> begin(UUID projectId, Operation.Kind kind, BulkActionRequest request) {
-        BulkActionRequest r = request == null ? new BulkActionRequest(null, null, null, null) : request;
+    public Uni<OperationState> begin(UUID projectId, Operation.Kind kind, BulkPacing request) {
+        BulkPacing r = request == null ? new BulkPacing(null, null, null, null) : request;
         return projects.find(projectId).chain(project -> {
             if (project.status != ProjectStatus.OPENED) {
                 return Uni.createFrom().failure(new ProblemException(ProblemException.conflict(
@@ -121,7 +119,7 @@ public class OperationService {
             op.attempts = 1;
             return Panache.withTransaction(() -> op.persist())
                     .invoke(() -> jobs.run(jobs.accepted(JOBS, op.id), this::execute))
-                    .map(ignored -> OperationView.of(op, null));
+                    .map(ignored -> OperationState.of(op, null));
         });
     }
 
@@ -390,11 +388,11 @@ public class OperationService {
     }
 
     @WithSession
-    public Uni<OperationView> get(UUID operationId) {
+    public Uni<OperationState> get(UUID operationId) {
         return Operation.<Operation>findById(operationId)
                 .onItem().ifNull().failWith(() -> new ProblemException(ProblemException.notFound(
                         "operation " + operationId + " does not exist").problem().with("operationId", operationId)))
                 .chain(op -> OperationResult.<OperationResult>find("operationId = ?1 order by batch, ordinal, seq", operationId).list()
-                        .map(results -> OperationView.of(op, results)));
+                        .map(results -> OperationState.of(op, results)));
     }
 }

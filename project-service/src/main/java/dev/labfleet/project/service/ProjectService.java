@@ -14,9 +14,6 @@ import dev.labfleet.project.domain.Project;
 import dev.labfleet.project.domain.ProjectStatus;
 import dev.labfleet.project.messaging.ProjectEvents;
 import dev.labfleet.project.repository.ProjectRepository;
-import dev.labfleet.project.rest.CreateProjectRequest;
-import dev.labfleet.project.rest.ProjectView;
-import dev.labfleet.project.rest.UpdateProjectRequest;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import dev.labfleet.support.security.AuthProblems;
@@ -80,7 +77,7 @@ public class ProjectService {
      */
     Uni<ImportTarget> importTarget(String name, UUID serverId, String owner) {
         String who = ownerFor(owner);
-        CreateProjectRequest request = new CreateProjectRequest(null, name, who, serverId, null, null, null, null, null);
+        NewProject request = new NewProject(null, name, who, serverId, null, null, null, null, null);
         return Panache.withSession(() -> repository.findByOwnerAndName(who, name)).chain(taken -> taken != null
                 ? Uni.createFrom().failure(nameTaken(name, taken.id))
                 : chooseServer(request).map(server -> new ImportTarget(who, server)));
@@ -95,9 +92,9 @@ public class ProjectService {
      * Records an imported project as a new lab, in one transaction with its event and {@code alsoInTransaction}
      * (the import's own fenced ending): when that fails, nothing is recorded. A name taken meanwhile is a 409.
      */
-    Uni<ProjectView> recordImported(UUID projectId, String owner, UUID serverId, String name, JsonNode gns3,
+    Uni<ProjectState> recordImported(UUID projectId, String owner, UUID serverId, String name, JsonNode gns3,
                                     java.util.function.Supplier<Uni<Void>> alsoInTransaction) {
-        CreateProjectRequest request = new CreateProjectRequest(projectId, name, owner, serverId, null, null, null,
+        NewProject request = new NewProject(projectId, name, owner, serverId, null, null, null,
                 null, null);
         return persistNew(projectId, owner, serverId, request, gns3, alsoInTransaction)
                 .onFailure(ProjectService::isUniqueViolation).transform(e -> nameTaken(name, null));
@@ -110,7 +107,7 @@ public class ProjectService {
     }
 
     @WithSession
-    public Uni<CursorPage<ProjectView>> list(UUID serverId, ProjectStatus status, String tag, String name, String cursor,
+    public Uni<CursorPage<ProjectState>> list(UUID serverId, ProjectStatus status, String tag, String name, String cursor,
                                              Integer limit) {
         int size = Cursor.limit(limit);
         // a caller who does not see every lab lists its own and those of its groups
@@ -118,7 +115,7 @@ public class ProjectService {
         ProjectRepository.Visibility visibility = LabAccess.seesAll(caller) ? null
                 : new ProjectRepository.Visibility(Caller.name(caller), LabAccess.groupTags(caller));
         return repository.page(new ProjectRepository.Filter(serverId, status, tag, name, visibility), cursor, size)
-                .map(rows -> CursorPage.of(rows, size, ProjectRepository::cursorKey).map(ProjectView::of));
+                .map(rows -> CursorPage.of(rows, size, ProjectRepository::cursorKey).map(ProjectState::of));
     }
 
     /**
@@ -127,16 +124,16 @@ public class ProjectService {
      *
      * @param counts false to leave the counts out (no GNS3 call): for callers that only need where the lab lives
      */
-    public Uni<ProjectView> get(UUID projectId, boolean counts) {
+    public Uni<ProjectState> get(UUID projectId, boolean counts) {
         return find(projectId).chain(p -> !counts || p.status == ProjectStatus.MISSING || p.status == ProjectStatus.CLOSED
-                ? Uni.createFrom().item(ProjectView.of(p))
+                ? Uni.createFrom().item(ProjectState.of(p))
                 : gateway.projectStats(p.serverId, p.id)
-                        .map(stats -> ProjectView.of(p, intOrNull(stats, "nodes"), intOrNull(stats, "links")))
-                        .onFailure().recoverWithItem(e -> ProjectView.of(p)));
+                        .map(stats -> ProjectState.of(p, intOrNull(stats, "nodes"), intOrNull(stats, "links")))
+                        .onFailure().recoverWithItem(e -> ProjectState.of(p)));
     }
 
     /** Result of a create: the lab, and whether this call made it (false for an idempotent retry). */
-    public record Created(ProjectView project, boolean created) {
+    public record Created(ProjectState project, boolean created) {
     }
 
     /** What a create finds before calling GNS3: the lab with its id, or another with its name. */
@@ -152,7 +149,7 @@ public class ProjectService {
      * lab, even while the first attempt still runs; the GNS3 project is undone only when this very call created it
      * and nobody recorded it.
      */
-    public Uni<Created> create(CreateProjectRequest request) {
+    public Uni<Created> create(NewProject request) {
         UUID id = request.projectId() != null ? request.projectId() : UUID.randomUUID();
         String owner = ownerFor(request.owner());
         return Panache.withSession(() -> repository.findById(id).chain(existing -> existing != null
@@ -181,7 +178,7 @@ public class ProjectService {
         return Panache.withSession(() -> repository.findById(id)).chain(winner -> {
             if (winner != null && winner.name.equals(name) && winner.owner.equals(owner)) {
                 // the same create, retried while the first attempt ran: both are answered with the one lab
-                return Uni.createFrom().item(new Created(ProjectView.of(winner), false));
+                return Uni.createFrom().item(new Created(ProjectState.of(winner), false));
             }
             Uni<Void> undo = made.createdHere() && winner == null ? compensate(serverId, id, clash)
                     : Uni.createFrom().voidItem();
@@ -191,7 +188,7 @@ public class ProjectService {
 
     private Uni<Created> retried(Project existing, UUID id, String owner, String name) {
         if (existing.name.equals(name) && existing.owner.equals(owner)) {
-            return Uni.createFrom().item(new Created(ProjectView.of(existing), false));
+            return Uni.createFrom().item(new Created(ProjectState.of(existing), false));
         }
         return Uni.createFrom().failure(idTaken(id));
     }
@@ -206,7 +203,7 @@ public class ProjectService {
         return holder == null ? e : new ProblemException(e.problem().with("projectId", holder));
     }
 
-    private Uni<UUID> chooseServer(CreateProjectRequest request) {
+    private Uni<UUID> chooseServer(NewProject request) {
         if (request.serverId() != null) {
             return Uni.createFrom().item(request.serverId());
         }
@@ -233,7 +230,7 @@ public class ProjectService {
     }
 
     /** Creates the GNS3 project with our id; GNS3 names are unique per server, so a taken name gets our id's prefix. */
-    private Uni<OnGns3> createOnGns3(UUID id, UUID serverId, CreateProjectRequest request) {
+    private Uni<OnGns3> createOnGns3(UUID id, UUID serverId, NewProject request) {
         return gateway.createProject(serverId, gns3Body(id, request.name(), request))
                 .map(created -> new OnGns3(created, true))
                 .onFailure(ProblemException.class).recoverWithUni(e -> {
@@ -250,7 +247,7 @@ public class ProjectService {
                 });
     }
 
-    private static ObjectNode gns3Body(UUID id, String name, CreateProjectRequest request) {
+    private static ObjectNode gns3Body(UUID id, String name, NewProject request) {
         ObjectNode body = CloudEventCodec.mapper().createObjectNode();
         body.put("project_id", id.toString());
         body.put("name", name);
@@ -265,12 +262,12 @@ public class ProjectService {
         return gateway.deleteProject(serverId, id).onFailure().recoverWithNull();
     }
 
-    private Uni<ProjectView> persistNew(UUID id, String owner, UUID serverId, CreateProjectRequest request,
+    private Uni<ProjectState> persistNew(UUID id, String owner, UUID serverId, NewProject request,
                                         JsonNode gns3) {
         return persistNew(id, owner, serverId, request, gns3, () -> Uni.createFrom().voidItem());
     }
 
-    private Uni<ProjectView> persistNew(UUID id, String owner, UUID serverId, CreateProjectRequest request,
+    private Uni<ProjectState> persistNew(UUID id, String owner, UUID serverId, NewProject request,
                                         JsonNode gns3, java.util.function.Supplier<Uni<Void>> alsoInTransaction) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         Project p = new Project();
@@ -287,10 +284,10 @@ public class ProjectService {
         p.updatedAt = now;
         return Panache.withTransaction(() -> alsoInTransaction.get().chain(() -> repository.persist(p))
                         .chain(() -> events.publish(EventTypes.LAB_PROJECT_CREATED, p)))
-                .map(ignored -> ProjectView.of(p));
+                .map(ignored -> ProjectState.of(p));
     }
 
-    public Uni<ProjectView> update(UUID projectId, UpdateProjectRequest request) {
+    public Uni<ProjectState> update(UUID projectId, ProjectEdit request) {
         return find(projectId).chain(p -> {
             boolean rename = request.name() != null && !request.name().equals(p.name);
             Uni<Void> nameFree = rename ? Panache.withSession(() -> repository.findByOwnerAndName(p.owner, request.name()))
@@ -316,11 +313,11 @@ public class ProjectService {
                 if (request.autoClose() != null) {
                     stored.autoClose = request.autoClose();
                 }
-            })).map(ProjectView::of);
+            })).map(ProjectState::of);
         });
     }
 
-    private static ObjectNode gns3Update(UpdateProjectRequest request) {
+    private static ObjectNode gns3Update(ProjectEdit request) {
         ObjectNode body = CloudEventCodec.mapper().createObjectNode();
         if (request.name() != null) {
             body.put("name", request.name());
@@ -344,7 +341,7 @@ public class ProjectService {
     }
 
     /** Copies a lab on its server; the copy is a new lab of the same owner (GNS3 leaves it closed). */
-    public Uni<ProjectView> duplicate(UUID projectId, String name, boolean resetMacAddresses) {
+    public Uni<ProjectState> duplicate(UUID projectId, String name, boolean resetMacAddresses) {
         return find(projectId).chain(source -> Panache.withSession(() -> repository.findByOwnerAndName(source.owner, name))
                 .chain(taken -> {
                     if (taken != null) {
@@ -354,7 +351,7 @@ public class ProjectService {
                             .put("reset_mac_addresses", resetMacAddresses);
                     return gateway.duplicateProject(source.serverId, source.id, body).chain(gns3 -> {
                         UUID copyId = UUID.fromString(gns3.path("project_id").asText());
-                        CreateProjectRequest copy = new CreateProjectRequest(copyId, name, source.owner,
+                        NewProject copy = new NewProject(copyId, name, source.owner,
                                 source.serverId, source.description,
                                 source.tags == null ? null : java.util.List.of(source.tags), source.autoStart,
                                 source.autoClose, null);
@@ -366,18 +363,18 @@ public class ProjectService {
                 }));
     }
 
-    public Uni<ProjectView> open(UUID projectId) {
+    public Uni<ProjectState> open(UUID projectId) {
         return find(projectId).chain(p -> gateway.openProject(p.serverId, p.id)
                 .chain(() -> transition(projectId, ProjectStatus.OPENED, EventTypes.LAB_PROJECT_OPENED)));
     }
 
-    public Uni<ProjectView> close(UUID projectId) {
+    public Uni<ProjectState> close(UUID projectId) {
         return find(projectId).chain(p -> gateway.closeProject(p.serverId, p.id)
                 .chain(() -> transition(projectId, ProjectStatus.CLOSED, EventTypes.LAB_PROJECT_CLOSED)));
     }
 
-    private Uni<ProjectView> transition(UUID projectId, ProjectStatus status, String eventType) {
-        return write(projectId, eventType, stored -> stored.status = status).map(ProjectView::of);
+    private Uni<ProjectState> transition(UUID projectId, ProjectStatus status, String eventType) {
+        return write(projectId, eventType, stored -> stored.status = status).map(ProjectState::of);
     }
 
     /**

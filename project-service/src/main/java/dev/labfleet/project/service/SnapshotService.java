@@ -9,8 +9,6 @@ import dev.labfleet.project.domain.Project;
 import dev.labfleet.project.domain.ProjectStatus;
 import dev.labfleet.project.domain.SnapshotRecord;
 import dev.labfleet.project.messaging.ProjectEvents;
-import dev.labfleet.project.rest.ProjectView;
-import dev.labfleet.project.rest.SnapshotView;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,13 +39,13 @@ public class SnapshotService {
 
     // No database session is held across a gateway call (see ProjectService): read, call GNS3, then write by id.
 
-    public Uni<List<SnapshotView>> list(UUID projectId) {
+    public Uni<List<LabSnapshot>> list(UUID projectId) {
         return projects.find(projectId).chain(p -> gateway.listSnapshots(p.serverId, p.id)
                 .chain(gns3 -> Panache.withSession(() -> SnapshotRecord.<SnapshotRecord>list("projectId", projectId))
                         .map(records -> {
                             Map<UUID, SnapshotRecord> byId = records.stream()
                                     .collect(Collectors.toMap(r -> r.id, Function.identity()));
-                            List<SnapshotView> views = new ArrayList<>();
+                            List<LabSnapshot> views = new ArrayList<>();
                             for (JsonNode s : gns3) {
                                 UUID id = UUID.fromString(s.path("snapshot_id").asText());
                                 views.add(view(s, projectId, byId.get(id)));
@@ -56,7 +54,7 @@ public class SnapshotService {
                         })));
     }
 
-    public Uni<SnapshotView> create(UUID projectId, String name, String user) {
+    public Uni<LabSnapshot> create(UUID projectId, String name, String user) {
         return projects.find(projectId).chain(p -> {
             ObjectNode body = CloudEventCodec.mapper().createObjectNode().put("name", name);
             return gateway.createSnapshot(p.serverId, p.id, body).chain(gns3 -> {
@@ -66,7 +64,7 @@ public class SnapshotService {
                 record.name = gns3.path("name").asText(name);
                 record.createdBy = user;
                 record.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
-                SnapshotView view = view(gns3, projectId, record);
+                LabSnapshot view = view(gns3, projectId, record);
                 return Panache.withTransaction(() -> record.persist()
                                 .chain(() -> events.publish(EventTypes.LAB_SNAPSHOT_CREATED, p, json(view))))
                         .replaceWith(view);
@@ -74,7 +72,7 @@ public class SnapshotService {
         });
     }
 
-    public Uni<ProjectView> restore(UUID projectId, UUID snapshotId, String user) {
+    public Uni<ProjectState> restore(UUID projectId, UUID snapshotId, String user) {
         // GNS3 closes and reopens the project on a restore, so the gns3.events consumer may write the lab's row while
         // this transaction does: a clash of versions is retried on a fresh read (as ProjectService.write does).
         return projects.find(projectId).chain(p -> gateway.restoreSnapshot(p.serverId, p.id, snapshotId)
@@ -99,7 +97,7 @@ public class SnapshotService {
                             });
                         })))
                         .onFailure(ProjectService::isOptimisticLock).retry().atMost(3))
-                .map(ProjectView::of));
+                .map(ProjectState::of));
     }
 
     public Uni<Void> delete(UUID projectId, UUID snapshotId) {
@@ -110,12 +108,12 @@ public class SnapshotService {
                                         .put("snapshotId", snapshotId.toString()))))));
     }
 
-    private static SnapshotView view(JsonNode gns3, UUID projectId, SnapshotRecord record) {
+    private static LabSnapshot view(JsonNode gns3, UUID projectId, SnapshotRecord record) {
         JsonNode created = gns3.get("created_at");
         OffsetDateTime createdAt = created != null && created.canConvertToLong()
                 ? OffsetDateTime.ofInstant(Instant.ofEpochSecond(created.asLong()), ZoneOffset.UTC)
                 : record != null ? record.createdAt : null;
-        return new SnapshotView(UUID.fromString(gns3.path("snapshot_id").asText()), projectId,
+        return new LabSnapshot(UUID.fromString(gns3.path("snapshot_id").asText()), projectId,
                 gns3.path("name").asText(), createdAt, record == null ? null : record.createdBy,
                 record == null ? null : record.restoredAt, record == null ? null : record.restoredBy);
     }

@@ -11,8 +11,6 @@ import dev.labfleet.project.domain.Project;
 import dev.labfleet.project.domain.ProjectStatus;
 import dev.labfleet.project.messaging.ProjectEvents;
 import dev.labfleet.project.repository.ProjectRepository;
-import dev.labfleet.project.rest.ProjectView;
-import dev.labfleet.project.rest.SyncReport;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -46,7 +44,7 @@ public class SyncService {
      * Syncs one server, or every registered server when {@code serverId} is null. The servers are asked first, with
      * no database session held; the reconciliation is one short transaction afterwards.
      */
-    public Uni<SyncReport> sync(UUID serverId) {
+    public Uni<SyncResult> sync(UUID serverId) {
         Uni<List<UUID>> servers = serverId != null ? Uni.createFrom().item(List.of(serverId))
                 : gateway.servers().map(SyncService::serverIds);
         return servers.chain(ids -> Multi.createFrom().iterable(ids)
@@ -61,8 +59,8 @@ public class SyncService {
     private record ServerState(UUID serverId, JsonNode projects, String failure) {
     }
 
-    private Uni<SyncReport> reconcile(List<ServerState> states) {
-        List<ProjectView> adopted = new ArrayList<>();
+    private Uni<SyncResult> reconcile(List<ServerState> states) {
+        List<ProjectState> adopted = new ArrayList<>();
         List<UUID> missing = new ArrayList<>();
         List<UUID> unreachable = new ArrayList<>();
         List<FleetList.LeftOut> leftOut = new ArrayList<>();
@@ -97,7 +95,7 @@ public class SyncService {
                 return Multi.createFrom().iterable(changes).onItem().transformToUniAndConcatenate(u -> u)
                         .collect().last().replaceWithVoid();
             });
-        }).collect().last().map(ignored -> new SyncReport(adopted, missing, unreachable, unchanged[0], leftOut));
+        }).collect().last().map(ignored -> new SyncResult(adopted, missing, unreachable, unchanged[0], leftOut));
     }
 
     private Uni<Void> markMissing(Project p) {
@@ -106,7 +104,7 @@ public class SyncService {
         return events.publish(EventTypes.LAB_PROJECT_UPDATED, p);
     }
 
-    private Uni<Void> adopt(UUID serverId, UUID id, JsonNode gns3, List<ProjectView> adopted) {
+    private Uni<Void> adopt(UUID serverId, UUID id, JsonNode gns3, List<ProjectState> adopted) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         Project p = new Project();
         p.id = id;
@@ -126,7 +124,7 @@ public class SyncService {
             }
             return repository.persist(p);
         }).chain(() -> events.publish(EventTypes.LAB_PROJECT_CREATED, p))
-                .invoke(() -> adopted.add(ProjectView.of(p)));
+                .invoke(() -> adopted.add(ProjectState.of(p)));
     }
 
     static List<UUID> serverIds(List<ServerView> servers) {
