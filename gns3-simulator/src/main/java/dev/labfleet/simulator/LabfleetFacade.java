@@ -43,6 +43,8 @@ public final class LabfleetFacade implements AutoCloseable {
     private final java.util.Set<UUID> draining = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.Map<UUID, URI> servers = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final HttpClient client;
+    private final java.util.Map<String, JsonObject> owners = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.List<String> projectLookups = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private LabfleetFacade(Gns3Simulator simulator) {
         servers.put(SERVER_ID, URI.create(simulator.baseUrl()));
@@ -80,6 +82,16 @@ public final class LabfleetFacade implements AutoCloseable {
     }
 
     /** Adds another simulated GNS3 server under {@code serverId} (fleet tests: moves between servers). */
+    /** Who owns {@code projectId} and its tags, as project-service would say ({@code owner}, {@code tags}). */
+    public void own(String projectId, String owner, java.util.List<String> tags) {
+        owners.put(projectId, new JsonObject().put("owner", owner).put("tags", new io.vertx.core.json.JsonArray(tags)));
+    }
+
+    /** The Authorization headers {@code GET /api/v1/projects/{id}} was called with, in order. */
+    public java.util.List<String> projectLookups() {
+        return java.util.List.copyOf(projectLookups);
+    }
+
     public void addServer(UUID serverId, Gns3Simulator simulator) {
         servers.put(serverId, URI.create(simulator.baseUrl()));
     }
@@ -131,10 +143,17 @@ public final class LabfleetFacade implements AutoCloseable {
         }
         Matcher project = PROJECT_PATH.matcher(path);
         if (project.matches()) {
+            projectLookups.add(String.valueOf(request.getHeader("Authorization")));
+            JsonObject ownership = owners.get(project.group(1));
             forward(request, client, target, "/v2/projects/" + project.group(1), body -> {
                 JsonObject gns3 = new JsonObject(body);
-                return new JsonObject().put("projectId", gns3.getString("project_id")).put("name", gns3.getString("name"))
-                        .put("serverId", SERVER_ID.toString()).put("status", gns3.getString("status")).toBuffer();
+                JsonObject view = new JsonObject().put("projectId", gns3.getString("project_id"))
+                        .put("name", gns3.getString("name"))
+                        .put("serverId", SERVER_ID.toString()).put("status", gns3.getString("status"));
+                if (ownership != null) {
+                    view.mergeIn(ownership);
+                }
+                return view.toBuffer();
             });
             return;
         }

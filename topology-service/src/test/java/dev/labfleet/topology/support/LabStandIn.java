@@ -31,7 +31,8 @@ public class LabStandIn implements QuarkusTestResourceLifecycleManager {
         facade = LabfleetFacade.start(simulator);
         front = new StreamingFront(facade.baseUrl(), simulator.baseUrl());
         return Map.of("quarkus.rest-client.gateway.url", front.baseUrl(),
-                "quarkus.rest-client.projects.url", facade.baseUrl());
+                "quarkus.rest-client.projects.url", facade.baseUrl(),
+                "labfleet.security.projects-url", facade.baseUrl());
     }
 
     @Override
