@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.labfleet.automation.service.ExecutionService;
 import dev.labfleet.automation.service.LiveExecution;
 import dev.labfleet.common.problem.ProblemException;
+import dev.labfleet.support.security.LabDirectory;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.PathParam;
@@ -21,7 +24,8 @@ import java.util.UUID;
  * print (first, with {@code "catchUp":true}, what was already recorded), {@code node-finished} as each node ends,
  * and a last {@code finished} message with the whole execution; then the server closes the connection. An unknown
  * execution gets one {@code error} message. An execution run by another replica is followed through PostgreSQL:
- * each node's transcript arrives when that node ends.
+ * each node's transcript arrives when that node ends. A caller who may not see the execution's lab gets one
+ * {@code error} message with status 403 and nothing of the execution (docs/security.md).
  */
 @RolesAllowed(Roles.VIEWER)
 @WebSocket(path = "/api/v1/executions/{executionId}/stream")
@@ -29,10 +33,15 @@ public class ExecutionStream {
 
     private final ExecutionService executions;
     private final ObjectMapper mapper;
+    private final LabDirectory labs;
+    private final SecurityIdentity identity;
 
-    public ExecutionStream(ExecutionService executions, ObjectMapper mapper) {
+    public ExecutionStream(ExecutionService executions, ObjectMapper mapper, LabDirectory labs,
+                           SecurityIdentity identity) {
         this.executions = executions;
         this.mapper = mapper;
+        this.labs = labs;
+        this.identity = identity;
     }
 
     private final java.util.Map<String, io.smallrye.mutiny.subscription.Cancellable> open =
@@ -44,8 +53,15 @@ public class ExecutionStream {
         Multi<String> messages;
         try {
             UUID id = UUID.fromString(executionId);
-            LiveExecution live = executions.live(id);
-            messages = live != null ? live.stream() : recorded(id);
+            // the connection's caller, kept past this callback (the lookup answers later)
+            SecurityIdentity caller = QuarkusSecurityIdentity.builder(identity).build();
+            messages = executions.detached(id).chain(view -> labs.require(caller, view.projectId(), false))
+                    .onItem().transformToMulti(allowed -> {
+                        LiveExecution live = executions.live(id);
+                        return live != null ? live.stream() : recorded(id);
+                    })
+                    .onFailure(ProblemException.class).recoverWithMulti(e -> Multi.createFrom().item(error(
+                            (ProblemException) e)));
         } catch (IllegalArgumentException e) {
             messages = Multi.createFrom().item(mapper.createObjectNode().put("type", "error").put("status", 400)
                     .put("detail", "executionId: '" + executionId + "' is not a UUID").toString());
@@ -100,9 +116,13 @@ public class ExecutionStream {
                     }
                     return out;
                 })
-                .onFailure(ProblemException.class).recoverWithMulti(e -> Multi.createFrom().item(mapper
-                        .createObjectNode().put("type", "error").put("status", ((ProblemException) e).problem().status())
-                        .put("detail", ((ProblemException) e).problem().detail()).toString()));
+                .onFailure(ProblemException.class).recoverWithMulti(e -> Multi.createFrom().item(error(
+                        (ProblemException) e)));
+    }
+
+    private String error(ProblemException e) {
+        return mapper.createObjectNode().put("type", "error").put("status", e.problem().status())
+                .put("detail", e.problem().detail()).toString();
     }
 
 }

@@ -4,6 +4,8 @@ import dev.labfleet.common.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.automation.service.ExecutionService;
 import dev.labfleet.automation.service.ScriptService;
+import dev.labfleet.support.security.Caller;
+import dev.labfleet.support.security.LabDirectory;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -34,8 +36,10 @@ public class ScriptResource {
 
     private final ScriptService scripts;
     private final ExecutionService executions;
+    private final LabDirectory labs;
 
-    public ScriptResource(ScriptService scripts, ExecutionService executions) {
+    public ScriptResource(ScriptService scripts, ExecutionService executions, LabDirectory labs) {
+        this.labs = labs;
         this.scripts = scripts;
         this.executions = executions;
     }
@@ -113,7 +117,9 @@ public class ScriptResource {
     @Operation(summary = "Run the script on a lab's nodes: 202 with the execution's Location; variables and the "
             + "rendered body are checked for every node before any console is touched")
     public Uni<Response> execute(@PathParam("scriptId") UUID scriptId, ExecutionRequest request) {
-        return executions.start(scriptId, request).map(view -> Response.accepted(view)
+        // only on a lab the caller may change (403 before anything runs; a missing projectId is the 400 of start)
+        return labs.require(Caller.current(), request == null ? null : request.projectId(), true)
+                .chain(() -> executions.start(scriptId, request)).map(view -> Response.accepted(view)
                 .location(URI.create("/api/v1/executions/" + view.id())).build());
     }
 }

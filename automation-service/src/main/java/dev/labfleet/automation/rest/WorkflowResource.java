@@ -3,6 +3,9 @@ package dev.labfleet.automation.rest;
 import dev.labfleet.common.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.automation.service.WorkflowService;
+import dev.labfleet.support.security.Caller;
+import dev.labfleet.support.security.LabDirectory;
+import io.quarkus.security.identity.SecurityIdentity;
 import dev.labfleet.automation.workflow.WorkflowDefinition;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -30,9 +33,11 @@ import java.util.UUID;
 public class WorkflowResource {
 
     private final WorkflowService workflows;
+    private final LabDirectory labs;
 
-    public WorkflowResource(WorkflowService workflows) {
+    public WorkflowResource(WorkflowService workflows, LabDirectory labs) {
         this.workflows = workflows;
+        this.labs = labs;
     }
 
     @GET
@@ -79,7 +84,9 @@ public class WorkflowResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Run the workflow (202 + Location); variables are checked first")
     public Uni<Response> start(@PathParam("workflowId") UUID workflowId, WorkflowRunRequest request) {
-        return workflows.start(workflowId, request).map(view -> Response.accepted(view)
+        // a run on a lab only by one who may change that lab (its later steps run as the service account)
+        return labs.require(Caller.current(), request == null ? null : request.projectId(), true)
+                .chain(() -> workflows.start(workflowId, request)).map(view -> Response.accepted(view)
                 .location(URI.create("/api/v1/workflow-executions/" + view.id())).build());
     }
 
@@ -87,6 +94,11 @@ public class WorkflowResource {
     @Path("/{workflowId}/executions")
     @Operation(summary = "The workflow's latest 100 executions")
     public Uni<List<WorkflowRunView>> runs(@PathParam("workflowId") UUID workflowId) {
-        return workflows.runs(workflowId);
+        SecurityIdentity caller = Caller.current();
+        return workflows.runs(workflowId).chain(list -> labs.visible(caller, list.stream()
+                        .map(WorkflowRunView::projectId).toList())
+                // a run without a lab is everyone's who may read workflows; one on a lab, of those who see the lab
+                .map(visible -> list.stream().filter(r -> r.projectId() == null
+                        || LabDirectory.among(visible, r.projectId())).toList()));
     }
 }

@@ -3,6 +3,9 @@ package dev.labfleet.automation.rest;
 import dev.labfleet.common.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import dev.labfleet.automation.service.WorkflowService;
+import dev.labfleet.support.security.Caller;
+import dev.labfleet.support.security.LabDirectory;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -17,7 +20,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.UUID;
 
-/** Durable workflow executions: state, pause, resume (and approval), cancel. */
+/**
+ * Durable workflow executions: state, pause, resume (and approval), cancel. A run on a lab is only reached by those
+ * who may see the lab (changed by those who may change it): 403 otherwise (docs/security.md).
+ */
 @Path("/api/v1/workflow-executions/{executionId}")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "workflows")
@@ -25,15 +31,24 @@ import java.util.UUID;
 public class WorkflowRunResource {
 
     private final WorkflowService workflows;
+    private final LabDirectory labs;
 
-    public WorkflowRunResource(WorkflowService workflows) {
+    public WorkflowRunResource(WorkflowService workflows, LabDirectory labs) {
         this.workflows = workflows;
+        this.labs = labs;
+    }
+
+    /** Fails (403) unless the caller may see the run's lab, and change it when {@code change}. */
+    private Uni<Void> owned(UUID executionId, boolean change) {
+        SecurityIdentity caller = Caller.current();
+        return workflows.run(executionId).chain(run -> labs.require(caller, run.projectId(), change));
     }
 
     @GET
     @Operation(summary = "The execution: status, next step, variables, each step's result, lease and takeovers")
     public Uni<WorkflowRunView> get(@PathParam("executionId") UUID executionId) {
-        return workflows.run(executionId);
+        SecurityIdentity caller = Caller.current();
+        return workflows.run(executionId).call(run -> labs.require(caller, run.projectId(), false));
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -41,7 +56,7 @@ public class WorkflowRunResource {
     @Path("/pause")
     @Operation(summary = "Pause after the current step")
     public Uni<WorkflowRunView> pause(@PathParam("executionId") UUID executionId) {
-        return workflows.pause(executionId);
+        return owned(executionId, true).chain(() -> workflows.pause(executionId));
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -49,13 +64,13 @@ public class WorkflowRunResource {
     @Path("/resume")
     @Operation(summary = "Resume a paused execution, or approve the approval step it waits on")
     public Uni<WorkflowRunView> resume(@PathParam("executionId") UUID executionId) {
-        return workflows.resume(executionId);
+        return owned(executionId, true).chain(() -> workflows.resume(executionId));
     }
 
     @RolesAllowed(Roles.OPERATOR)
     @DELETE
     @Operation(summary = "Cancel (202); the step running finishes, no further step starts")
     public Uni<Response> cancel(@PathParam("executionId") UUID executionId) {
-        return workflows.cancel(executionId).map(view -> Response.accepted(view).build());
+        return owned(executionId, true).chain(() -> workflows.cancel(executionId)).map(view -> Response.accepted(view).build());
     }
 }

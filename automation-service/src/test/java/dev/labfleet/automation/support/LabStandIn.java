@@ -14,36 +14,47 @@ public class LabStandIn implements QuarkusTestResourceLifecycleManager {
 
     private static Gns3Simulator simulator;
     private static TopologyStandIn topology;
-    private LabfleetFacade facade;
+    private static LabfleetFacade facade;
 
     public static Gns3Simulator simulator() {
         return simulator;
+    }
+
+    /** The project-service stand-in (to say who owns a lab). */
+    public static LabfleetFacade facade() {
+        return facade;
     }
 
     public static TopologyStandIn topology() {
         return topology;
     }
 
+    /** This start's own pieces: a restart (another test profile) may start the next before this one stops. */
+    private AutoCloseable[] own = new AutoCloseable[0];
+
     @Override
     public Map<String, String> start() {
-        simulator = Gns3Simulator.start();
-        facade = LabfleetFacade.start(simulator);
-        topology = TopologyStandIn.start();
-        return Map.of("quarkus.rest-client.gateway.url", facade.baseUrl(),
-                "quarkus.rest-client.projects.url", facade.baseUrl(),
-                "quarkus.rest-client.topology.url", topology.baseUrl());
+        Gns3Simulator sim = Gns3Simulator.start();
+        LabfleetFacade projects = LabfleetFacade.start(sim);
+        TopologyStandIn topologyStandIn = TopologyStandIn.start();
+        own = new AutoCloseable[]{projects, sim, topologyStandIn};
+        simulator = sim;
+        facade = projects;
+        topology = topologyStandIn;
+        return Map.of("quarkus.rest-client.gateway.url", projects.baseUrl(),
+                "quarkus.rest-client.projects.url", projects.baseUrl(),
+                "quarkus.rest-client.topology.url", topologyStandIn.baseUrl(),
+                "labfleet.security.projects-url", projects.baseUrl());
     }
 
     @Override
     public void stop() {
-        if (facade != null) {
-            facade.close();
-        }
-        if (simulator != null) {
-            simulator.close();
-        }
-        if (topology != null) {
-            topology.close();
+        for (AutoCloseable c : own) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing anyway
+            }
         }
     }
 }

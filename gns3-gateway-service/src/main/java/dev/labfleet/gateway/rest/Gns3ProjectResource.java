@@ -38,6 +38,13 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestMulti;
 
+import dev.labfleet.support.security.Caller;
+import dev.labfleet.support.security.LabAccess;
+import dev.labfleet.support.security.LabDirectory;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -56,15 +63,43 @@ public class Gns3ProjectResource {
     private static final int CHUNK = 64 * 1024;
 
     private final Gns3Proxy gns3;
+    private final LabDirectory labs;
 
-    public Gns3ProjectResource(Gns3Proxy gns3) {
+    public Gns3ProjectResource(Gns3Proxy gns3, LabDirectory labs) {
         this.gns3 = gns3;
+        this.labs = labs;
     }
 
+    /**
+     * The server's GNS3 projects; a caller who does not see every lab (not an admin) gets only the projects of labs
+     * it may see (docs/security.md), so a GNS3 project no lab records is an admin's alone.
+     */
     @GET
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProjectView[].class)))
     public Uni<Response> list(@PathParam("serverId") UUID serverId) {
-        return gns3.get(serverId, "/projects", "projects.list").map(Gns3Responses::of);
+        SecurityIdentity caller = Caller.current();
+        return gns3.get(serverId, "/projects", "projects.list").chain(answer -> {
+            if (LabAccess.seesAll(caller) || answer.status() != 200 || answer.body() == null) {
+                return Uni.createFrom().item(Gns3Responses.of(answer));
+            }
+            JsonArray all;
+            try {
+                all = new JsonArray(answer.body().getDelegate());
+            } catch (RuntimeException e) {
+                return Uni.createFrom().item(Gns3Responses.of(answer)); // not a list: GNS3's answer as it is
+            }
+            java.util.List<Object> ids = new java.util.ArrayList<>();
+            all.forEach(p -> ids.add(p instanceof JsonObject o ? o.getString("project_id") : null));
+            return labs.visible(caller, ids).map(visible -> {
+                JsonArray kept = new JsonArray();
+                all.forEach(p -> {
+                    if (p instanceof JsonObject o && LabDirectory.among(visible, o.getString("project_id"))) {
+                        kept.add(o);
+                    }
+                });
+                return Response.ok(kept.encode(), MediaType.APPLICATION_JSON).build();
+            });
+        });
     }
 
     @RolesAllowed(Roles.OPERATOR)

@@ -18,6 +18,8 @@ import java.util.UUID;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 
 /**
  * Ownership on the gateway's lab-scoped GNS3 routes ({@code /api/v1/servers/{serverId}/projects/{projectId}/...})
@@ -71,5 +73,15 @@ class LabOwnershipTest {
                 .then().statusCode(403);
         // the lab is still whole
         as(admin).get(nodes).then().statusCode(200).body("name", org.hamcrest.Matchers.contains("PC1"));
+
+        // the server's project list: bob does not see the lab, its group does, an admin sees every GNS3 project
+        // (also one no lab records)
+        String stray = UUID.randomUUID().toString();
+        as(admin).body(Map.of("name", "stray-" + stray, "project_id", stray)).post(base).then().statusCode(201);
+        as(bob).get(base).then().statusCode(200).body("project_id", not(hasItem(lab)))
+                .body("project_id", not(hasItem(stray)));
+        as(vera).get(base).then().statusCode(200).body("project_id", hasItem(lab))
+                .body("project_id", not(hasItem(stray)));
+        as(admin).get(base).then().statusCode(200).body("project_id", hasItem(lab)).body("project_id", hasItem(stray));
     }
 }

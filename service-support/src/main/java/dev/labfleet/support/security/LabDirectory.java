@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.labfleet.common.problem.Problem;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.common.problem.ProblemTypes;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -18,6 +20,10 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,6 +85,48 @@ public class LabDirectory {
         cache.put(projectId, fresh);
         // a failed lookup is not remembered: the next request asks again
         return loading.onFailure().invoke(() -> cache.remove(projectId, fresh));
+    }
+
+    /**
+     * Fails with the problem {@link LabScopeFilter} would answer (403, or 404 for a lab project-service does not
+     * know) unless {@code caller} may see lab {@code projectId}, and change it when {@code change}: for routes that
+     * name a lab outside their path (a body's {@code projectId}, an execution's lab). Admins, the suite's service
+     * account, security off and the suite's own work (no caller) pass without a lookup.
+     */
+    public Uni<Void> require(SecurityIdentity caller, Object projectId, boolean change) {
+        if (projectId == null || LabAccess.seesAll(caller)) {
+            return Uni.createFrom().voidItem();
+        }
+        String id = projectId.toString().toLowerCase(Locale.ROOT);
+        return lab(id).invoke(lab -> LabScopeFilter.decide(caller, lab, change)).replaceWithVoid();
+    }
+
+    /**
+     * The labs among {@code projectIds} that {@code caller} may see (for lists spanning labs): each asked once,
+     * from the cache when fresh, a few at a time; a lab project-service does not know any more is seen by nobody
+     * but admins. Everything for admins, the service account and security off.
+     */
+    public Uni<Set<String>> visible(SecurityIdentity caller, Collection<?> projectIds) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (Object id : projectIds) {
+            if (id != null) {
+                ids.add(id.toString().toLowerCase(Locale.ROOT));
+            }
+        }
+        if (LabAccess.seesAll(caller) || ids.isEmpty()) {
+            return Uni.createFrom().item(ids);
+        }
+        return Multi.createFrom().iterable(ids)
+                .onItem().transformToUni(id -> lab(id).map(lab -> lab.exists()
+                        && LabAccess.canSee(caller, lab.owner(), lab.tags()) ? id : ""))
+                .merge(8)
+                .filter(id -> !id.isEmpty())
+                .collect().asSet();
+    }
+
+    /** Whether {@code projectId} is among {@code visible} (ids compared as {@link #visible} spells them). */
+    public static boolean among(Set<String> visible, Object projectId) {
+        return projectId != null && visible.contains(projectId.toString().toLowerCase(Locale.ROOT));
     }
 
     /** Forgets {@code projectId} (its owner or tags changed). */
