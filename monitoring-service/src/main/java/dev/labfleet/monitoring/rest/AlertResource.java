@@ -44,6 +44,9 @@ public class AlertResource {
     @jakarta.inject.Inject
     WebhookSecrets secrets;
 
+    @jakarta.inject.Inject
+    dev.labfleet.support.security.LabDirectory labs;
+
     /** A rule as answered: the secret never leaves the service. */
     public record AlertRuleView(UUID id, String name, String url, String minSeverity, List<String> kinds,
                                 List<String> labTags, boolean secretSet, OffsetDateTime createdAt) {
@@ -207,10 +210,15 @@ public class AlertResource {
     @Path("/incidents")
     public Uni<List<HealingService.IncidentView>> incidents(@QueryParam("projectId") String projectId) {
         UUID id = projectId == null ? null : UUID.fromString(FleetResource.Ids.uuid("projectId", projectId));
-        return Panache.withSession(() -> id == null
+        io.quarkus.security.identity.SecurityIdentity caller = dev.labfleet.support.security.Caller.current();
+        // only incidents of labs the caller may see (a lab named it may not see: 403)
+        return labs.require(caller, id, false).chain(() -> Panache.withSession(() -> id == null
                         ? Incident.<Incident>find("order by startedAt desc").page(0, 200).list()
-                        : Incident.<Incident>find("projectId = ?1 order by startedAt desc", id).page(0, 200).list())
-                .map(l -> l.stream().map(HealingService.IncidentView::of).toList());
+                        : Incident.<Incident>find("projectId = ?1 order by startedAt desc", id).page(0, 200).list()))
+                .map(l -> l.stream().map(HealingService.IncidentView::of).toList())
+                .chain(list -> labs.visible(caller, list.stream().map(HealingService.IncidentView::projectId).toList())
+                        .map(visible -> list.stream().filter(i -> i.projectId() == null
+                                || dev.labfleet.support.security.LabDirectory.among(visible, i.projectId())).toList()));
     }
 
     private static String text(JsonNode b, String field, boolean required, int max) {

@@ -8,6 +8,9 @@ import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.monitoring.domain.Anomaly;
 import dev.labfleet.monitoring.service.AnomalyService;
 import dev.labfleet.monitoring.service.AnomalyService.AnomalyView;
+import dev.labfleet.support.security.Caller;
+import dev.labfleet.support.security.LabDirectory;
+import io.quarkus.security.identity.SecurityIdentity;
 import dev.labfleet.common.event.CloudEventCodec;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -36,9 +39,21 @@ public class AnomalyResource {
     private static final Set<String> STATUSES = Set.of("open", "acknowledged", "resolved");
 
     private final AnomalyService anomalies;
+    private final LabDirectory labs;
 
-    public AnomalyResource(AnomalyService anomalies) {
+    public AnomalyResource(AnomalyService anomalies, LabDirectory labs) {
         this.anomalies = anomalies;
+        this.labs = labs;
+    }
+
+    /**
+     * Keeps the anomalies the caller may see: those of a server (no lab) and those of labs it may see
+     * (docs/security.md).
+     */
+    private Uni<List<AnomalyView>> visible(SecurityIdentity caller, List<AnomalyView> list) {
+        return labs.visible(caller, list.stream().map(AnomalyView::projectId).toList())
+                .map(visible -> list.stream().filter(a -> a.projectId() == null
+                        || LabDirectory.among(visible, a.projectId())).toList());
     }
 
     @GET
@@ -46,9 +61,15 @@ public class AnomalyResource {
                                              @QueryParam("projectId") String projectId,
                                              @QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
         int n = Cursor.limit(limit);
-        return query(status, kind, projectId, cursor, n + 1)
+        SecurityIdentity caller = Caller.current();
+        Uni<Void> allowed = projectId == null ? Uni.createFrom().voidItem()
+                : labs.require(caller, FleetResource.Ids.uuid("projectId", projectId), false);
+        // the page is cut before filtering, so a page may hold fewer items; its cursor still moves on
+        return allowed.chain(() -> query(status, kind, projectId, cursor, n + 1))
                 .map(rows -> CursorPage.of(rows, n, a -> a.openedAt.toInstant().toEpochMilli() * 1000
-                        + a.openedAt.getNano() / 1000 % 1000 + "_" + a.id).map(AnomalyView::of));
+                        + a.openedAt.getNano() / 1000 % 1000 + "_" + a.id).map(AnomalyView::of))
+                .chain(page -> visible(caller, page.items())
+                        .map(items -> new CursorPage<>(items, page.nextCursor(), page.limit())));
     }
 
     private Uni<List<Anomaly>> query(String status, String kind, String projectId, String cursor, int rows) {
@@ -95,12 +116,13 @@ public class AnomalyResource {
     @Path("/{id}")
     public Uni<AnomalyView> get(@PathParam("id") String id) {
         UUID uuid = UUID.fromString(FleetResource.Ids.uuid("id", id));
+        SecurityIdentity caller = Caller.current();
         return Panache.withSession(() -> Anomaly.<Anomaly>findById(uuid)).map(a -> {
             if (a == null) {
                 throw ProblemException.notFound("no anomaly " + uuid);
             }
             return AnomalyView.of(a);
-        });
+        }).call(a -> labs.require(caller, a.projectId(), false));
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -119,7 +141,11 @@ public class AnomalyResource {
 
     private Uni<AnomalyView> set(String id, String status) {
         UUID uuid = UUID.fromString(FleetResource.Ids.uuid("id", id));
-        return anomalies.setStatus(uuid, status).map(a -> {
+        SecurityIdentity caller = Caller.current();
+        // only on an anomaly of a lab the caller may change (a server's anomalies: any operator)
+        return Panache.withSession(() -> Anomaly.<Anomaly>findById(uuid))
+                .call(a -> a == null ? Uni.createFrom().voidItem() : labs.require(caller, a.projectId, true))
+                .chain(() -> anomalies.setStatus(uuid, status)).map(a -> {
             if (a == null) {
                 throw ProblemException.notFound("no anomaly " + uuid);
             }
@@ -138,11 +164,14 @@ public class AnomalyResource {
         } catch (RuntimeException e) {
             throw ProblemException.invalid("since", "an ISO-8601 date and time with offset, e.g. 2026-12-05T00:00:00Z");
         }
+        SecurityIdentity caller = Caller.current();
         return Panache.withSession(() -> Anomaly.<Anomaly>find("openedAt >= ?1 order by openedAt", from).list())
+                .map(list -> list.stream().map(AnomalyView::of).toList())
+                .chain(list -> visible(caller, list))
                 .map(list -> {
                     StringBuilder b = new StringBuilder();
-                    for (Anomaly a : list) {
-                        b.append(CloudEventCodec.mapper().valueToTree(AnomalyView.of(a)).toString()).append('\n');
+                    for (AnomalyView a : list) {
+                        b.append(CloudEventCodec.mapper().valueToTree(a).toString()).append('\n');
                     }
                     return b.toString();
                 });

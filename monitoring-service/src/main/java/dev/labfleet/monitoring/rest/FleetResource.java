@@ -38,10 +38,14 @@ public class FleetResource {
     public record LabView(LabState lab, List<NodeState> nodes, List<LinkState> links) {
     }
 
+    /** The fleet: every server, and the labs the caller may see (as the fleet stream shows them). */
     @GET
     @Path("/fleet")
     public FleetView fleet() {
-        return new FleetView(model.epoch(), model.seq(), model.synced(), model.servers(), model.labs());
+        io.quarkus.security.identity.SecurityIdentity caller = dev.labfleet.support.security.Caller.current();
+        List<LabState> labs = dev.labfleet.support.security.LabAccess.seesAll(caller) ? model.labs()
+                : model.labs().stream().filter(l -> model.visible(caller, l.projectId())).toList();
+        return new FleetView(model.epoch(), model.seq(), model.synced(), model.servers(), labs);
     }
 
     @GET

@@ -40,10 +40,22 @@ public class SelectionResource {
 
     private final FleetModel model;
     private final TrafficHistory history;
+    private final dev.labfleet.support.security.LabDirectory labs;
 
-    public SelectionResource(FleetModel model, TrafficHistory history) {
+    public SelectionResource(FleetModel model, TrafficHistory history,
+                             dev.labfleet.support.security.LabDirectory labs) {
         this.model = model;
         this.history = history;
+        this.labs = labs;
+    }
+
+    /** Whether the caller may see lab {@code projectId} (as the fleet and its streams decide it). */
+    private static java.util.function.Predicate<UUID> visibleTo(FleetModel model) {
+        io.quarkus.security.identity.SecurityIdentity caller = dev.labfleet.support.security.Caller.current();
+        if (dev.labfleet.support.security.LabAccess.seesAll(caller)) {
+            return id -> true;
+        }
+        return id -> id == null || model.visible(caller, id.toString());
     }
 
     public record SelectionView(UUID projectId, String name, int priority, OffsetDateTime createdAt) {
@@ -78,7 +90,8 @@ public class SelectionResource {
             throw ProblemException.notFound("no lab " + projectId);
         }
         UUID id = UUID.fromString(projectId);
-        return Panache.withTransaction(() -> Selection.<Selection>findById(id).chain(found -> {
+        // only a lab the caller may change (the body names it, so the lab-scope filter cannot)
+        return labs.require(dev.labfleet.support.security.Caller.current(), id, true).chain(() -> Panache.withTransaction(() -> Selection.<Selection>findById(id).chain(found -> {
             Selection s = found != null ? found : new Selection();
             s.projectId = id;
             s.priority = priority;
@@ -87,14 +100,16 @@ public class SelectionResource {
             }
             return s.<Selection>persist().map(saved -> Response.status(found == null ? 201 : 200)
                     .entity(view(saved)).build());
-        }));
+        })));
     }
 
     @GET
     @Path("/selections")
     public Uni<List<SelectionView>> selections() {
+        java.util.function.Predicate<UUID> visible = visibleTo(model);
         return Panache.withSession(() -> Selection.<Selection>listAll(Sort.descending("priority")
-                .and("projectId"))).map(list -> list.stream().map(this::view).toList());
+                .and("projectId"))).map(list -> list.stream().filter(s -> visible.test(s.projectId))
+                .map(this::view).toList());
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -113,6 +128,7 @@ public class SelectionResource {
     @GET
     @Path("/traffic-status")
     public Uni<TrafficStatus> trafficStatus() {
+        java.util.function.Predicate<UUID> visible = visibleTo(model);
         return Panache.withSession(() -> Selection.<Selection>listAll(Sort.descending("priority").and("projectId"))
                 .chain(sel -> AutoSwitchState.<AutoSwitchState>findById(AutoSwitchState.ID)
                         .map(state -> {
@@ -120,6 +136,9 @@ public class SelectionResource {
                                     : new AutoSwitchView(state.enabled, state.activeProjectId, state.since);
                             List<LabTrafficStatus> labs = new ArrayList<>();
                             for (Selection s : sel) {
+                                if (!visible.test(s.projectId)) {
+                                    continue;
+                                }
                                 LabState lab = model.lab(s.projectId.toString());
                                 JsonNode t = asJson(model.latest("labTraffic", s.projectId.toString()));
                                 labs.add(new LabTrafficStatus(s.projectId, lab == null ? null : lab.name(), s.priority,
@@ -167,8 +186,11 @@ public class SelectionResource {
         if (n < 1 || n > 500) {
             throw ProblemException.invalid("limit", "must be from 1 to 500");
         }
+        java.util.function.Predicate<UUID> visible = visibleTo(model);
+        // a switch between labs shows only when the caller may see both
         return Panache.withSession(() -> LabSwitch.<LabSwitch>findAll(Sort.descending("at")).page(0, n).list())
-                .map(list -> list.stream().map(AutoSwitcher.SwitchView::of).toList());
+                .map(list -> list.stream().map(AutoSwitcher.SwitchView::of)
+                        .filter(v -> visible.test(v.fromProjectId()) && visible.test(v.toProjectId())).toList());
     }
 
     /** Current rates of a lab and its links (as sampled by the leader, seen by any replica). */

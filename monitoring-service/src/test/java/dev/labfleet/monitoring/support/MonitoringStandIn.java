@@ -22,10 +22,15 @@ public class MonitoringStandIn implements QuarkusTestResourceLifecycleManager {
     private static GatewayFront front;
     private static NotificationBridge bridge;
     private static TopologyStandIn topology;
-    private LabfleetFacade facade;
+    private static LabfleetFacade facade;
 
     public static Gns3Simulator simulator() {
         return simulator;
+    }
+
+    /** project-service's stand-in (to say who owns a lab). */
+    public static LabfleetFacade facade() {
+        return facade;
     }
 
     public static String gatewayUrl() {
@@ -45,23 +50,33 @@ public class MonitoringStandIn implements QuarkusTestResourceLifecycleManager {
         bridge.follow(projectId);
     }
 
+    /** This start's own pieces: a restart (another test profile) may start the next before this one stops. */
+    private AutoCloseable[] own = new AutoCloseable[0];
+
     @Override
     public Map<String, String> start() {
-        simulator = Gns3Simulator.start(SimulatorOptions.defaults()
+        Gns3Simulator sim = Gns3Simulator.start(SimulatorOptions.defaults()
                 .withPing(Duration.ofMillis(200), Duration.ofMillis(500)));
-        facade = LabfleetFacade.start(simulator);
-        front = new GatewayFront(facade.baseUrl(), simulator.baseUrl());
+        LabfleetFacade projects = LabfleetFacade.start(sim);
+        GatewayFront gateway = new GatewayFront(projects.baseUrl(), sim.baseUrl());
         String bootstrap = System.getenv().getOrDefault("KAFKA_BOOTSTRAP", "127.0.0.1:9092");
-        bridge = new NotificationBridge(simulator.baseUrl(), SERVER_ID, bootstrap);
-        topology = new TopologyStandIn();
-        return Map.of("quarkus.rest-client.gateway.url", front.baseUrl(),
-                "quarkus.rest-client.projects.url", facade.baseUrl(),
-                "quarkus.rest-client.topology.url", topology.baseUrl());
+        NotificationBridge notifications = new NotificationBridge(sim.baseUrl(), SERVER_ID, bootstrap);
+        TopologyStandIn topologyStandIn = new TopologyStandIn();
+        own = new AutoCloseable[]{notifications, gateway, projects, sim, topologyStandIn};
+        simulator = sim;
+        facade = projects;
+        front = gateway;
+        bridge = notifications;
+        topology = topologyStandIn;
+        return Map.of("quarkus.rest-client.gateway.url", gateway.baseUrl(),
+                "quarkus.rest-client.projects.url", projects.baseUrl(),
+                "quarkus.rest-client.topology.url", topologyStandIn.baseUrl(),
+                "labfleet.security.projects-url", projects.baseUrl());
     }
 
     @Override
     public void stop() {
-        for (AutoCloseable c : new AutoCloseable[]{bridge, front, facade, simulator, topology}) {
+        for (AutoCloseable c : own) {
             if (c != null) {
                 try {
                     c.close();
