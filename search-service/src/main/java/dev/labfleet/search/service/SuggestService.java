@@ -41,14 +41,18 @@ public class SuggestService {
         String kindFilter = "";
         if (!kinds.isEmpty()) {
             params.add(kinds.stream().map(Kind::wire).toArray(String[]::new));
-            kindFilter = " AND kind = ANY($3)";
+            kindFilter = " AND d.kind = ANY($3)";
         }
-        String sql = "SELECT name, kind, lower(name) LIKE $2 AS prefix, similarity(lower(name), $1) AS sim"
-                + " FROM search_document WHERE NOT deleted AND kind <> 'event' AND (lower(name) LIKE $2 OR lower(name) % $1)"
-                + kindFilter + " ORDER BY prefix DESC, sim DESC, name LIMIT 50";
+        // the same ownership rule as the search itself: a non-admin is offered only names it could find
+        SearchService.Where where = SearchService.visibleTo(new SearchService.Where("NOT d.deleted AND d.kind <> 'event'"
+                + " AND (lower(d.name) LIKE $2 OR lower(d.name) % $1)" + kindFilter, params),
+                dev.labfleet.support.security.Caller.current());
+        String sql = "SELECT d.name, d.kind, lower(d.name) LIKE $2 AS prefix, similarity(lower(d.name), $1) AS sim"
+                + " FROM search_document d WHERE " + where.sql() + " ORDER BY prefix DESC, sim DESC, d.name LIMIT 50";
+        List<Object> bound = where.params();
         return schema.ready().chain(() -> pool.withTransaction(conn -> conn
                 .query("SET LOCAL pg_trgm.similarity_threshold = 0.2").execute()
-                .chain(() -> conn.preparedQuery(sql).execute(Tuple.from(params)))))
+                .chain(() -> conn.preparedQuery(sql).execute(Tuple.from(bound)))))
                 .map(rows -> {
                     List<Suggestion> out = new ArrayList<>();
                     Set<String> seen = new HashSet<>();

@@ -53,6 +53,12 @@ class SearchOwnershipTest {
                 .when().get("/api/v1/search");
     }
 
+    private static List<String> suggest(String token, String q) {
+        return given().header("Authorization", "Bearer " + token).queryParam("q", q)
+                .when().get("/api/v1/search/suggest").then().statusCode(200).extract().jsonPath()
+                .getList("suggestions.text", String.class);
+    }
+
     @Test
     void anOperatorFindsItsOwnAndItsGroupsLabsOnly() {
         UUID ccna = UUID.randomUUID();
@@ -79,5 +85,12 @@ class SearchOwnershipTest {
 
         String admin = TestIssuer.admin("ada-" + run);
         assertThat(search(admin, word).jsonPath().getList("items.name", String.class)).hasSize(6);
+
+        // the type-ahead offers the same names and no others (of this run's: names of earlier runs may look alike)
+        assertThat(suggest(carol, word)).filteredOn(n -> n.startsWith(word))
+                .containsExactlyInAnyOrder(word + "ccna", word + "own", word + "r1", word + "r3");
+        assertThat(suggest(dave, word)).noneMatch(n -> n.startsWith(word));
+        assertThat(suggest(admin, word)).contains(word + "ccna", word + "ospf", word + "own", word + "r1",
+                word + "r2", word + "r3");
     }
 }
