@@ -23,6 +23,19 @@ public interface TopologyConfig {
     /**
      * Redis caches of reads (a cache only: a missing or unreachable Redis means reading GNS3 through the gateway).
      */
+    /** project-service's lab events (lab.projects): re-suspending links after an open or a restore. */
+    LabEvents labEvents();
+
+    interface LabEvents {
+        /** Longest pause between two tries of a re-suspension that failed (the gateway or GNS3 away). */
+        @WithDefault("30s")
+        Duration maxBackoff();
+
+        /** How long a failing event is retried in place before it goes to the channel's dead-letter topic. */
+        @WithDefault("5m")
+        Duration giveUpAfter();
+    }
+
     interface Cache {
         /** How long a project's node and link lists are served from Redis; writes and gns3.events clear them. */
         @WithDefault("60s")

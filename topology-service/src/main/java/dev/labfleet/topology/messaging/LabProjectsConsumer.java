@@ -2,6 +2,8 @@ package dev.labfleet.topology.messaging;
 
 import dev.labfleet.common.event.CloudEvent;
 import dev.labfleet.common.event.EventTypes;
+import dev.labfleet.support.messaging.ApplyUntilDone;
+import dev.labfleet.topology.config.TopologyConfig;
 import dev.labfleet.topology.service.LinkSuspensions;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,9 +25,13 @@ public class LabProjectsConsumer {
     private static final Logger LOG = Logger.getLogger(LabProjectsConsumer.class);
 
     private final LinkSuspensions suspensions;
+    private final ApplyUntilDone retry;
 
-    public LabProjectsConsumer(LinkSuspensions suspensions) {
+    public LabProjectsConsumer(LinkSuspensions suspensions, TopologyConfig config) {
         this.suspensions = suspensions;
+        Duration maxBackoff = config.labEvents().maxBackoff();
+        this.retry = new ApplyUntilDone(Duration.ofMillis(Math.min(1000, maxBackoff.toMillis())), maxBackoff,
+                config.labEvents().giveUpAfter());
     }
 
     @Incoming("lab-projects")
@@ -44,19 +50,15 @@ public class LabProjectsConsumer {
                 || EventTypes.LAB_SNAPSHOT_RESTORED.equals(event.type()))) {
             return Uni.createFrom().voidItem();
         }
-        return suspensions.restore(projectId, event.type())
-                // a gateway or GNS3 hiccup: a few tries, spaced; then the lab stays as GNS3 has it (drift shows it)
-                .onFailure(e -> !isNotFound(e)).retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(5))
-                .atMost(3)
-                .onFailure().invoke(e -> {
-                    if (isNotFound(e)) {
-                        LOG.debugf("lab %s is not known here: no links to suspend again", projectId);
-                    } else {
-                        LOG.warnf("lab %s: suspended links could not be suspended again after %s: %s", projectId,
-                                event.type(), e.getMessage());
-                    }
-                })
-                .onFailure().recoverWithNull().replaceWithVoid();
+        // a gateway or GNS3 away: retried in place, the partition waiting (ApplyUntilDone), then the event goes to
+        // this channel's dead-letter topic (failure-strategy) instead of being acknowledged and lost; a lab unknown
+        // here (404) has no links to suspend again and is acknowledged at once
+        return retry.apply("lab " + projectId + ": suspend links again after " + event.type(),
+                () -> suspensions.restore(projectId, event.type()).replaceWithVoid()
+                        .onFailure(LabProjectsConsumer::isNotFound).recoverWithUni(e -> {
+                            LOG.debugf("lab %s is not known here: no links to suspend again", projectId);
+                            return Uni.createFrom().voidItem();
+                        }));
     }
 
     private static boolean isNotFound(Throwable e) {

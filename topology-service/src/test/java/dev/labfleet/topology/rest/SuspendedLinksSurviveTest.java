@@ -9,6 +9,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -16,6 +18,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -197,5 +200,66 @@ class SuspendedLinksSurviveTest {
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
                 .until(() -> LabStandIn.simulator().requests().writes() == writes);
         assertThat(suspension(projectId)).isEqualTo(wanted);
+    }
+
+    /** A lab applied from SPEC, closed and opened on GNS3 behind the suite's back: its suspension forgotten. */
+    private static String reopenedLab() {
+        String projectId = sim().body(Map.of("name", "suspend-" + UUID.randomUUID())).when().post("/v2/projects")
+                .then().statusCode(201).extract().path("project_id");
+        given().contentType("application/yaml").body(SPEC.getBytes(StandardCharsets.UTF_8))
+                .queryParam("wait", "5m").when().put("/api/v1/projects/" + projectId + "/topology")
+                .then().statusCode(200);
+        sim().when().post("/v2/projects/" + projectId + "/close").then().statusCode(204);
+        sim().when().post("/v2/projects/" + projectId + "/open").then().statusCode(201);
+        return projectId;
+    }
+
+    private static ConsumerRecord<String, CloudEvent> opened(String projectId) {
+        return new ConsumerRecord<>("lab.projects", 0, 0, projectId, CloudEvent.of(
+                URI.create("/labfleet/project-service"), EventTypes.LAB_PROJECT_OPENED, projectId,
+                CloudEventCodec.mapper().createObjectNode().put("projectId", projectId)));
+    }
+
+    private static long linkUpdates() {
+        return LabStandIn.simulator().requests().count("PUT /v2/projects/{project_id}/links/{link_id}");
+    }
+
+    @Inject
+    dev.labfleet.topology.messaging.LabProjectsConsumer consumer;
+
+    @AfterEach
+    void noMoreFaults() {
+        LabStandIn.simulator().faults().clear();
+    }
+
+    @Test
+    void aReSuspensionThatFailsIsRetriedInPlaceUntilGns3TakesIt() throws Throwable {
+        String projectId = reopenedLab();
+        LabStandIn.simulator().faults().errors("PUT /v2/projects/*/links/*", 1.0);
+        long before = linkUpdates();
+        // GNS3 back once the consumer has met the failure
+        java.util.concurrent.CompletableFuture<Void> back = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            await().atMost(Duration.ofSeconds(20)).until(() -> linkUpdates() > before);
+            LabStandIn.simulator().faults().clear();
+        });
+
+        io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(() -> consumer.consume(opened(projectId)));
+
+        back.get(5, TimeUnit.SECONDS);
+        assertThat(suspension(projectId)).isEqualTo(Map.of("PC1-SW1", true, "PC2-SW1", false, "PC3-SW1", true));
+    }
+
+    @Test
+    void aReSuspensionStillFailingAfterTheGiveUpTimeFailsTheMessageForTheDeadLetterTopic() {
+        String projectId = reopenedLab();
+        LabStandIn.simulator().faults().errors("PUT /v2/projects/*/links/*", 1.0);
+        long before = linkUpdates();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.quarkus.vertx.VertxContextSupport
+                .subscribeAndAwait(() -> consumer.consume(opened(projectId))));
+
+        assertThat(linkUpdates() - before).as("attempts before giving up").isGreaterThan(1);
+        assertThat(ConfigProvider.getConfig().getValue("mp.messaging.incoming.lab-projects.failure-strategy",
+                String.class)).isEqualTo("dead-letter-queue");
     }
 }
