@@ -59,7 +59,7 @@ public class Gns3EventsConsumer {
         if (id == null || project == null || !project.hasNonNull("status")) {
             return Uni.createFrom().voidItem();
         }
-        return transition(id, ProjectStatus.fromGns3(project.get("status").asText()), serverOf(event));
+        return transition(id, ProjectStatus.fromGns3(project.get("status").asText()), serverOf(event), event.time());
     }
 
     private static final String SERVER_SOURCE = "urn:labfleet:gns3-server:";
@@ -83,7 +83,8 @@ public class Gns3EventsConsumer {
 
     private Uni<Void> markMissing(JsonNode project, CloudEvent event) {
         UUID id = projectId(project, event);
-        return id == null ? Uni.createFrom().voidItem() : transition(id, ProjectStatus.MISSING, serverOf(event));
+        return id == null ? Uni.createFrom().voidItem()
+                : transition(id, ProjectStatus.MISSING, serverOf(event), event.time());
     }
 
     /**
@@ -93,18 +94,32 @@ public class Gns3EventsConsumer {
      * partition keeps its order meanwhile. Writing the same status twice changes nothing, so a redelivered event
      * needs no deduplication.
      */
-    private Uni<Void> transition(UUID id, ProjectStatus next, UUID server) {
-        return retry.untilApplied("project " + id + ": status " + next + " from GNS3", () -> write(id, next, server));
+    private Uni<Void> transition(UUID id, ProjectStatus next, UUID server, OffsetDateTime at) {
+        return retry.untilApplied("project " + id + ": status " + next + " from GNS3",
+                () -> write(id, next, server, at));
     }
 
-    private Uni<Void> write(UUID id, ProjectStatus next, UUID server) {
+    /**
+     * @param at when the bridge heard GNS3 say so (the event's time): a notification older than the lab's last
+     *           recorded change is stale and skipped. A snapshot restore, for one, makes GNS3 close and reopen the
+     *           project before it answers; the restore records the status GNS3 answered, and the close heard before
+     *           that answer must not turn the lab closed for the moment until the reopen is consumed (EventContractIT
+     *           saw a start refused 409 "lab is closed" right after a restore). The status written from an event is
+     *           dated by that event, so the events of one lab keep applying in order.
+     */
+    private Uni<Void> write(UUID id, ProjectStatus next, UUID server, OffsetDateTime at) {
         return Panache.withTransaction(() -> Project.<Project>findById(id).chain(project -> {
             if (project == null || project.status == next || server != null && !server.equals(project.serverId)) {
                 return Uni.createFrom().voidItem();
             }
+            if (at != null && project.updatedAt != null && at.isBefore(project.updatedAt)) {
+                LOG.debugf("project %s: %s from GNS3 at %s is older than the lab's last change (%s): skipped", id,
+                        next, at, project.updatedAt);
+                return Uni.createFrom().voidItem();
+            }
             LOG.debugf("project %s: %s -> %s (from GNS3)", id, project.status, next);
             project.status = next;
-            project.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
+            project.updatedAt = at != null ? at : OffsetDateTime.now(ZoneOffset.UTC);
             String type = switch (next) {
                 case OPENED -> EventTypes.LAB_PROJECT_OPENED;
                 case CLOSED -> EventTypes.LAB_PROJECT_CLOSED;
