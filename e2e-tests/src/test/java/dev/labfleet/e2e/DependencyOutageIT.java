@@ -1,5 +1,6 @@
 package dev.labfleet.e2e;
 
+import dev.labfleet.common.testing.TcpProxy;
 import dev.labfleet.common.testing.KafkaBroker;
 import io.restassured.RestAssured;
 import org.junit.jupiter.api.AfterAll;

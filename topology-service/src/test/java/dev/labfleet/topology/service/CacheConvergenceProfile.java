@@ -1,6 +1,6 @@
 package dev.labfleet.topology.service;
 
-import dev.labfleet.topology.support.TcpProxy;
+import dev.labfleet.common.testing.TcpProxy;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 import java.io.IOException;

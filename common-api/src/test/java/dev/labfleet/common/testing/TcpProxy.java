@@ -1,4 +1,4 @@
-package dev.labfleet.e2e;
+package dev.labfleet.common.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,16 +12,17 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP proxy on loopback that a test can cut (listener closed, every connection reset: the dependency is gone
- * for the service behind it) and restore on the same port. Test-side only, so plain blocking sockets are fine.
+ * for the service behind it) and restore on the same port. Test-side only, so plain blocking sockets are fine
+ * (topology-service tests and e2e-tests share it).
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
     private final int targetPort;
     private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
 
-    TcpProxy(int targetPort) throws IOException {
+    public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
         try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             this.port = probe.getLocalPort();
@@ -29,11 +30,11 @@ final class TcpProxy implements AutoCloseable {
         restore();
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    synchronized void restore() throws IOException {
+    public synchronized void restore() throws IOException {
         if (server != null) {
             return;
         }
@@ -46,7 +47,7 @@ final class TcpProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    synchronized void cut() {
+    public synchronized void cut() {
         ServerSocket s = server;
         server = null;
         closeQuietly(s);
