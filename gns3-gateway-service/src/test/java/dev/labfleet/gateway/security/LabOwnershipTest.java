@@ -11,11 +11,14 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.hasItem;
@@ -40,16 +43,22 @@ class LabOwnershipTest {
                 .accept(ContentType.JSON);
     }
 
+    private static Optional<String> registered(String admin) {
+        List<Map<String, Object>> servers = as(admin).queryParam("limit", 500).get("/api/v1/servers")
+                .then().statusCode(200).extract().path("items");
+        return servers.stream().filter(s -> Simulators.a().baseUrl().equals(s.get("url")))
+                .map(s -> (String) s.get("id")).findFirst();
+    }
+
     @Test
     void onlyTheOwnerItsGroupsAndAdminsReachALabOnGns3() {
         String admin = TestIssuer.admin("ada-" + run);
         String alice = TestIssuer.operator("alice-" + run, "ccna-" + run);
         String bob = TestIssuer.operator("bob-" + run, "ospf-" + run);
         String vera = TestIssuer.viewer("vera-" + run, "ccna-" + run);
-        List<Map<String, Object>> servers = as(admin).queryParam("limit", 500).get("/api/v1/servers")
-                .then().statusCode(200).extract().path("items");
-        String server = servers.stream().filter(s -> Simulators.a().baseUrl().equals(s.get("url")))
-                .map(s -> (String) s.get("id")).findFirst().orElseThrow();
+        // simulator A is registered by the startup bootstrap, which runs beside startup, not before it
+        String server = await().atMost(Duration.ofSeconds(30)).until(() -> registered(admin), Optional::isPresent)
+                .orElseThrow();
         String base = "/api/v1/servers/" + server + "/projects";
         String lab = UUID.randomUUID().toString();
         as(admin).body(Map.of("name", "owned-" + lab, "project_id", lab)).post(base).then().statusCode(201);
