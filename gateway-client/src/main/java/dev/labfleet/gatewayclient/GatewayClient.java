@@ -15,6 +15,7 @@ import dev.labfleet.common.gns3.ServerView;
 import dev.labfleet.common.page.CursorPage;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.support.http.TransportRetry;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -321,6 +322,21 @@ public class GatewayClient {
         return upload(serverId, projectId, name, "import project",
                 request -> Uni.createFrom().completionStage(() -> archive.sendTo(request).toCompletionStage()))
                 .ifNoItem().after(settings.transferTimeout())
+                .failWith(() -> GatewayProblems.tooSlow("import project", settings.transferTimeout()))
+                .onFailure().transform(e -> GatewayProblems.failed("import project", e));
+    }
+
+    /**
+     * Imports an archive read from {@code body} (exactly {@code length} bytes, pulled as the gateway takes them: an
+     * archive kept by the caller, e.g. in PostgreSQL, never held whole) as project {@code projectId} on a server;
+     * answers GNS3's project.
+     */
+    public Uni<JsonNode> importStream(UUID serverId, UUID projectId, String name, long length, Multi<Buffer> body) {
+        return upload(serverId, projectId, name, "import project", out -> {
+            out.putHeader("Content-Length", Long.toString(length));
+            return io.vertx.mutiny.core.http.HttpClientRequest.newInstance(out).send(body)
+                    .map(HttpClientResponse::getDelegate);
+        }).ifNoItem().after(settings.transferTimeout())
                 .failWith(() -> GatewayProblems.tooSlow("import project", settings.transferTimeout()))
                 .onFailure().transform(e -> GatewayProblems.failed("import project", e));
     }

@@ -58,6 +58,14 @@ public class Project extends PanacheEntityBase {
     @Column(name = "auto_close", nullable = false)
     public boolean autoClose;
 
+    /** Nodes the lab holds, as last learnt (import, class copy, start and stop); null when not known. */
+    @Column(name = "node_count")
+    public Integer nodeCount;
+
+    /** Nodes running, as last learnt (class copy, start and stop, close); null when not known. */
+    @Column(name = "running_nodes")
+    public Integer runningNodes;
+
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
 

@@ -35,4 +35,20 @@ public interface FleetConfig {
     /** Pause between two start batches on the target. */
     @WithDefault("1s")
     Duration startDelay();
+
+    /** Copies of a class made at once on one server (fewer when the server's own maxConcurrent is lower). */
+    @WithDefault("4")
+    int copiesPerServer();
+
+    /** Copies one replica makes at once, whatever the servers allow. */
+    @WithDefault("16")
+    int maxCopiesPerReplica();
+
+    /** Labs a server of capacity weight 1.0 holds at most when copies are placed on it (weight 2.0: twice as many). */
+    @WithDefault("200")
+    int serverLabCapacity();
+
+    /** Times a copy is taken over after its replica died before it is reported failed. */
+    @WithDefault("3")
+    int copyAttempts();
 }

@@ -65,10 +65,13 @@ public class ProjectResource {
     private final HttpLimits limits;
     private final MoveService moves;
     private final ImportService imports;
+    private final dev.labfleet.project.fleet.ClassService classes;
 
     public ProjectResource(ProjectService projects, OperationService operations, SyncService sync,
-                           HttpLimits limits, MoveService moves, ImportService imports) {
+                           HttpLimits limits, MoveService moves, ImportService imports,
+                           dev.labfleet.project.fleet.ClassService classes) {
         this.imports = imports;
+        this.classes = classes;
         this.projects = projects;
         this.operations = operations;
         this.sync = sync;
@@ -325,6 +328,26 @@ public class ProjectResource {
     public Uni<Response> move(@PathParam("projectId") UUID projectId, @Valid MoveRequest request) {
         return moves.move(projectId, request).map(view -> Response.accepted(view)
                 .location(URI.create("/api/v1/moves/" + view.moveId())).build());
+    }
+
+    @RolesAllowed(Roles.OPERATOR)
+    @POST
+    @Path("/{projectId}/copies")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Copy a lab for a class: count copies across servers",
+            description = "Exports the lab once, then imports it count times in parallel across the servers (spread or "
+                    + "pack, within each server's concurrency and capacity), optionally opening and starting each copy "
+                    + "(staggered). Quotas of the owners and group are checked first (409 quota-exceeded). 202 with the "
+                    + "class (GET /api/v1/classes/{classId} for one result per copy); a retry with the same classId "
+                    + "answers 200 with the same class and makes no further copy.")
+    @APIResponse(responseCode = "202", description = "The class, accepted (Location: the class)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = dev.labfleet.project.fleet.ClassView.class)))
+    @APIResponse(responseCode = "200", description = "A retry with the same classId: the class the first request made", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = dev.labfleet.project.fleet.ClassView.class)))
+    public Uni<Response> copies(@PathParam("projectId") UUID projectId,
+                                @Valid @NotNull dev.labfleet.project.fleet.CopyRequest request) {
+        return classes.copy(projectId, request).map(accepted -> Response
+                .status(accepted.created() ? Response.Status.ACCEPTED : Response.Status.OK)
+                .location(URI.create("/api/v1/classes/" + accepted.view().classId()))
+                .entity(accepted.view()).build());
     }
 
     @GET

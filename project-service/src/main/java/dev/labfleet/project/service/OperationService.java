@@ -13,6 +13,7 @@ import dev.labfleet.project.domain.OperationResult;
 import dev.labfleet.project.domain.Project;
 import dev.labfleet.project.domain.ProjectStatus;
 import dev.labfleet.project.messaging.ProjectEvents;
+import dev.labfleet.project.quota.QuotaService;
 import dev.labfleet.project.service.job.JobLease;
 import dev.labfleet.project.service.job.JobRunner;
 import dev.labfleet.project.service.job.JobTable;
@@ -81,9 +82,11 @@ public class OperationService {
     private final JobConfig jobConfig;
     private final JobRunner jobs;
     private final Pool pool;
+    private final QuotaService quotas;
 
     public OperationService(ProjectService projects, GatewayClient gateway, ProjectEvents events, ProjectConfig config,
-                            JobConfig jobConfig, JobRunner jobs, Pool pool) {
+                            JobConfig jobConfig, JobRunner jobs, Pool pool, QuotaService quotas) {
+        this.quotas = quotas;
         this.projects = projects;
         this.gateway = gateway;
         this.events = events;
@@ -101,6 +104,50 @@ public class OperationService {
                         "lab " + projectId + " is " + project.status.name().toLowerCase()
                                 + ": open it before starting or stopping its nodes").problem().with("projectId", projectId)));
             }
+            return (kind == Operation.Kind.START ? startQuota(project) : Uni.createFrom().voidItem())
+                    .chain(() -> accept(project, kind, r));
+        });
+    }
+
+    /**
+     * A start needs room in the running-nodes quotas of the lab's owner and groups for the nodes not running yet
+     * (asked of GNS3 now; the lab's node count is learnt on the way).
+     */
+    private Uni<Void> startQuota(Project project) {
+        return gateway.listNodes(project.serverId, project.id).chain(nodes -> {
+            int stopped = 0;
+            int started = 0;
+            for (JsonNode n : nodes) {
+                if ("started".equals(n.path("status").asText())) {
+                    started++;
+                } else {
+                    stopped++;
+                }
+            }
+            int toStart = stopped;
+            int total = nodes.size();
+            int running = started;
+            return pool.preparedQuery("UPDATE project SET node_count = $2, running_nodes = $3, version = version + 1 "
+                            + "WHERE id = $1 AND (node_count IS DISTINCT FROM $2 OR running_nodes IS DISTINCT FROM $3)")
+                    .execute(Tuple.of(project.id, total, running))
+                    .chain(() -> quotas.check(QuotaService.demands(project.owner, project.tags, 0, 0, toStart)));
+        });
+    }
+
+    /** Learns a lab's running nodes from a finished start or stop (best effort: a later one corrects it). */
+    private Uni<Void> learnRunning(UUID projectId, Operation.Kind kind, int done) {
+        String sql = kind == Operation.Kind.START
+                ? "UPDATE project SET running_nodes = CASE WHEN node_count IS NULL THEN coalesce(running_nodes, 0) + $2 "
+                + "ELSE least(node_count, coalesce(running_nodes, 0) + $2) END, version = version + 1 WHERE id = $1"
+                : "UPDATE project SET running_nodes = greatest(0, coalesce(running_nodes, 0) - $2), "
+                + "version = version + 1 WHERE id = $1";
+        return pool.preparedQuery(sql).execute(Tuple.of(projectId, done)).replaceWithVoid()
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<OperationState> accept(Project project, Operation.Kind kind, BulkPacing r) {
+        UUID projectId = project.id;
+        {
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             Operation op = new Operation();
             op.id = UUID.randomUUID();
@@ -120,7 +167,7 @@ public class OperationService {
             return Panache.withTransaction(() -> op.persist())
                     .invoke(() -> jobs.run(jobs.accepted(JOBS, op.id), this::execute))
                     .map(ignored -> OperationState.of(op, null));
-        });
+        }
     }
 
     /** Operations whose replica died (its lease ran out) are claimed here and resumed. */
@@ -383,7 +430,8 @@ public class OperationService {
                         String type = op.kind == Operation.Kind.START ? EventTypes.LAB_PROJECT_STARTED
                                 : EventTypes.LAB_PROJECT_STOPPED;
                         return events.publish(type, project, data).replaceWithVoid();
-                    });
+                    }).call(() -> op.status == Operation.Status.RUNNING ? Uni.createFrom().voidItem()
+                            : learnRunning(op.projectId, op.kind, op.done));
                 }));
     }
 

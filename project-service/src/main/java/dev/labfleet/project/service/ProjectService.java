@@ -12,6 +12,7 @@ import dev.labfleet.gatewayclient.GatewayClient;
 import dev.labfleet.common.gns3.PlacementRequest;
 import dev.labfleet.project.domain.Project;
 import dev.labfleet.project.domain.ProjectStatus;
+import dev.labfleet.project.quota.QuotaService;
 import dev.labfleet.project.messaging.ProjectEvents;
 import dev.labfleet.project.repository.ProjectRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -43,8 +44,11 @@ public class ProjectService {
     private final ProjectRepository repository;
     private final GatewayClient gateway;
     private final ProjectEvents events;
+    private final QuotaService quotas;
 
-    public ProjectService(ProjectRepository repository, GatewayClient gateway, ProjectEvents events) {
+    public ProjectService(ProjectRepository repository, GatewayClient gateway, ProjectEvents events,
+                          QuotaService quotas) {
+        this.quotas = quotas;
         this.repository = repository;
         this.gateway = gateway;
         this.events = events;
@@ -80,7 +84,8 @@ public class ProjectService {
         NewProject request = new NewProject(null, name, who, serverId, null, null, null, null, null);
         return Panache.withSession(() -> repository.findByOwnerAndName(who, name)).chain(taken -> taken != null
                 ? Uni.createFrom().failure(nameTaken(name, taken.id))
-                : chooseServer(request).map(server -> new ImportTarget(who, server)));
+                : quotas.check(QuotaService.demands(who, null, 1, 0, 0))
+                .chain(() -> chooseServer(request)).map(server -> new ImportTarget(who, server)));
     }
 
     /** Streams the archive to GNS3 as project {@code projectId}; answers GNS3's project. */
@@ -162,8 +167,10 @@ public class ProjectService {
                     if (found.sameName() != null) {
                         return Uni.createFrom().failure(nameTaken(request.name(), found.sameName().id));
                     }
-                    return chooseServer(request).chain(serverId -> createOnGns3(id, serverId, request)
-                            .chain(made -> persistNew(id, owner, serverId, request, made.project())
+                    return quotas.check(QuotaService.demands(owner,
+                                    request.tags() == null ? null : request.tags().toArray(String[]::new), 1, 0, 0))
+                            .chain(() -> chooseServer(request)).chain(serverId -> createOnGns3(id, serverId, request)
+                            .chain(made -> persistNew(id, owner, serverId, request, made.project(), 0)
                                     .map(view -> new Created(view, true))
                                     .onFailure(e -> !isUniqueViolation(e)).call(e -> made.createdHere()
                                             ? compensate(serverId, id, e) : Uni.createFrom().voidItem())
@@ -263,12 +270,18 @@ public class ProjectService {
     }
 
     private Uni<ProjectState> persistNew(UUID id, String owner, UUID serverId, NewProject request,
-                                        JsonNode gns3) {
-        return persistNew(id, owner, serverId, request, gns3, () -> Uni.createFrom().voidItem());
+                                        JsonNode gns3, Integer nodeCount) {
+        return persistNew(id, owner, serverId, request, gns3, nodeCount, () -> Uni.createFrom().voidItem());
     }
 
     private Uni<ProjectState> persistNew(UUID id, String owner, UUID serverId, NewProject request,
                                         JsonNode gns3, java.util.function.Supplier<Uni<Void>> alsoInTransaction) {
+        return persistNew(id, owner, serverId, request, gns3, null, alsoInTransaction);
+    }
+
+    private Uni<ProjectState> persistNew(UUID id, String owner, UUID serverId, NewProject request,
+                                        JsonNode gns3, Integer nodeCount,
+                                        java.util.function.Supplier<Uni<Void>> alsoInTransaction) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         Project p = new Project();
         p.id = id;
@@ -280,6 +293,8 @@ public class ProjectService {
         p.tags = request.tags() == null ? new String[0] : request.tags().toArray(String[]::new);
         p.autoStart = Boolean.TRUE.equals(request.autoStart());
         p.autoClose = request.autoClose() == null || request.autoClose();
+        p.nodeCount = nodeCount;
+        p.runningNodes = 0;
         p.createdAt = now;
         p.updatedAt = now;
         return Panache.withTransaction(() -> alsoInTransaction.get().chain(() -> repository.persist(p))
@@ -349,14 +364,16 @@ public class ProjectService {
                     }
                     ObjectNode body = CloudEventCodec.mapper().createObjectNode().put("name", name)
                             .put("reset_mac_addresses", resetMacAddresses);
-                    return gateway.duplicateProject(source.serverId, source.id, body).chain(gns3 -> {
+                    return quotas.check(QuotaService.demands(source.owner, source.tags, 1,
+                                    source.nodeCount == null ? 0 : source.nodeCount, 0))
+                            .chain(() -> gateway.duplicateProject(source.serverId, source.id, body)).chain(gns3 -> {
                         UUID copyId = UUID.fromString(gns3.path("project_id").asText());
                         NewProject copy = new NewProject(copyId, name, source.owner,
                                 source.serverId, source.description,
                                 source.tags == null ? null : java.util.List.of(source.tags), source.autoStart,
                                 source.autoClose, null);
                         // GNS3 gave the copy a new id: it is this call's own, undone when it cannot be recorded
-                        return persistNew(copyId, source.owner, source.serverId, copy, gns3)
+                        return persistNew(copyId, source.owner, source.serverId, copy, gns3, source.nodeCount)
                                 .onFailure().call(e -> compensate(source.serverId, copyId, e))
                                 .onFailure(ProjectService::isUniqueViolation).transform(e -> nameTaken(name, null));
                     });
@@ -370,7 +387,10 @@ public class ProjectService {
 
     public Uni<ProjectState> close(UUID projectId) {
         return find(projectId).chain(p -> gateway.closeProject(p.serverId, p.id)
-                .chain(() -> transition(projectId, ProjectStatus.CLOSED, EventTypes.LAB_PROJECT_CLOSED)));
+                .chain(() -> write(projectId, EventTypes.LAB_PROJECT_CLOSED, stored -> {
+                    stored.status = ProjectStatus.CLOSED;
+                    stored.runningNodes = 0; // closing stops every node
+                }).map(ProjectState::of)));
     }
 
     private Uni<ProjectState> transition(UUID projectId, ProjectStatus status, String eventType) {
@@ -397,7 +417,7 @@ public class ProjectService {
      * caller may see it (a read) or change it (any other method): 403 otherwise (docs/security.md). Every route on a
      * lab goes through here.
      */
-    Uni<Project> find(UUID projectId) {
+    public Uni<Project> find(UUID projectId) {
         return Panache.withSession(() -> repository.findById(projectId))
                 .onItem().ifNull().failWith(() -> notFound(projectId))
                 .invoke(ProjectService::checkAccess);
