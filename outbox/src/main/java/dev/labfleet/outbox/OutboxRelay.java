@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -78,6 +79,7 @@ public class OutboxRelay {
     private final Counter failures;
     private final AtomicBoolean warnedDown = new AtomicBoolean();
     private final Duration pollInterval;
+    private final String topicPrefix;
     private final Duration initialDelay;
     private final Vertx vertx;
     private final AtomicBoolean busy = new AtomicBoolean();
@@ -92,8 +94,10 @@ public class OutboxRelay {
                        Duration pollInterval,
                        @ConfigProperty(name = "labfleet.outbox.initial-delay", defaultValue = "1s")
                        Duration initialDelay,
+                       @ConfigProperty(name = "labfleet.kafka.topic-prefix") Optional<String> topicPrefix,
                        Vertx vertx, MeterRegistry registry) {
         this.emitter = emitter;
+        this.topicPrefix = topicPrefix.orElse("");
         this.pollInterval = pollInterval;
         this.initialDelay = initialDelay;
         this.vertx = vertx;
@@ -241,7 +245,7 @@ public class OutboxRelay {
         RecordHeaders headers = new RecordHeaders();
         headers.add("content-type", CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(row.topic)
+                .withTopic(topicPrefix + row.topic)
                 .withKey(row.recordKey)
                 .withHeaders(headers)
                 .build();

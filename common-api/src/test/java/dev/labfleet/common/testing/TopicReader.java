@@ -37,7 +37,8 @@ public final class TopicReader {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
+            // the topic as this run's service uses it (a test prefix of its own, TestTopics); the contract is the topic's
+            consumer.subscribe(List.of(TestTopics.of(topic)));
             await(topic + " events of " + key).atMost(atMost).until(() -> {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (key.equals(r.key())) {

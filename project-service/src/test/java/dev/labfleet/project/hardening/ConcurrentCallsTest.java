@@ -1,5 +1,6 @@
 package dev.labfleet.project.hardening;
 
+import dev.labfleet.common.testing.TestTopics;
 import dev.labfleet.common.event.CloudEvent;
 import dev.labfleet.common.event.CloudEventCodec;
 import dev.labfleet.common.event.CloudEventSerializer;
@@ -115,7 +116,7 @@ class ConcurrentCallsTest {
         String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
         try (KafkaProducer<String, CloudEvent> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new CloudEventSerializer())) {
-            producer.send(new ProducerRecord<>("gns3.events", id, CloudEvent.of(URI.create("/labfleet/gns3-gateway"),
+            producer.send(new ProducerRecord<>(TestTopics.of("gns3.events"), id, CloudEvent.of(URI.create("/labfleet/gns3-gateway"),
                     "gns3.project.opened", id, data))).get();
         }
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().queryParam("counts", false)

@@ -1,5 +1,6 @@
 package dev.labfleet.project.messaging;
 
+import dev.labfleet.common.testing.TestTopics;
 import dev.labfleet.common.event.CloudEvent;
 import dev.labfleet.common.event.CloudEventCodec;
 import dev.labfleet.common.testing.EventContract;
@@ -57,12 +58,13 @@ class EventsSurviveKafkaOutageTest {
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
             // lab.audit too: the audit events of these requests share the outbox (and its batches) with the labs'
-            // own events, and must neither be lost nor disturb the labs' order
-            consumer.subscribe(List.of("lab.projects", "lab.audit"));
+            // own events, and must neither be lost nor disturb the labs' order (both on the tests' topics: TestTopics)
+            consumer.subscribe(List.of(TestTopics.of("lab.projects"), TestTopics.of("lab.audit")));
             await().atMost(Duration.ofSeconds(90)).until(() -> {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(250))) {
-                    EventContract.assertValid(r.topic(), r.key(), r.value());
-                    (r.topic().equals("lab.audit") ? auditByProject : byProject)
+                    String topic = r.topic().substring(TestTopics.prefix().length());
+                    EventContract.assertValid(topic, r.key(), r.value());
+                    (topic.equals("lab.audit") ? auditByProject : byProject)
                             .computeIfAbsent(r.key(), k -> new ArrayList<>()).add(CloudEventCodec.fromBytes(r.value()));
                 }
                 return projects.stream().allMatch(p -> byProject.getOrDefault(p, List.of()).size() >= 4

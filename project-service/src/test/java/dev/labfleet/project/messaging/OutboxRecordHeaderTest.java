@@ -10,6 +10,7 @@ import io.restassured.http.ContentType;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import dev.labfleet.common.testing.TestTopics;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -55,7 +56,7 @@ class OutboxRecordHeaderTest {
         headers.add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8));
         try (KafkaProducer<String, CloudEvent> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new CloudEventSerializer())) {
-            producer.send(new ProducerRecord<>("gns3.events", null, id, CloudEvent.of(
+            producer.send(new ProducerRecord<>(TestTopics.of("gns3.events"), null, id, CloudEvent.of(
                     URI.create("urn:labfleet:gns3-server:" + serverId), "gns3.project.closed", id,
                     JsonNodeFactory.instance.objectNode().put("project_id", id).put("status", "closed")), headers))
                     .get();

@@ -1,5 +1,6 @@
 package dev.labfleet.project.messaging;
 
+import dev.labfleet.common.testing.TestTopics;
 import dev.labfleet.common.event.CloudEvent;
 import dev.labfleet.common.event.CloudEventCodec;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -157,7 +158,7 @@ class OutboxRelayTest {
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
+            consumer.subscribe(List.of(TestTopics.of(topic)));
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
                 return records.size() >= expected;

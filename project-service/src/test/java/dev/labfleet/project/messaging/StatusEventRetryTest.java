@@ -1,5 +1,6 @@
 package dev.labfleet.project.messaging;
 
+import dev.labfleet.common.testing.TestTopics;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.labfleet.common.event.CloudEvent;
 import dev.labfleet.common.event.CloudEventSerializer;
@@ -53,7 +54,7 @@ class StatusEventRetryTest {
         try {
             try (KafkaProducer<String, CloudEvent> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new CloudEventSerializer())) {
-                producer.send(new ProducerRecord<>("gns3.events", id, CloudEvent.of(
+                producer.send(new ProducerRecord<>(TestTopics.of("gns3.events"), id, CloudEvent.of(
                         URI.create("urn:labfleet:gns3-server:" + serverId), "gns3.project.closed", id,
                         JsonNodeFactory.instance.objectNode().put("project_id", id).put("status", "closed")))).get();
             }

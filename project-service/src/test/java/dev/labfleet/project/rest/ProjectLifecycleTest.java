@@ -1,5 +1,6 @@
 package dev.labfleet.project.rest;
 
+import dev.labfleet.common.testing.TestTopics;
 import dev.labfleet.common.event.CloudEvent;
 import dev.labfleet.common.event.CloudEventCodec;
 import dev.labfleet.common.event.CloudEventSerializer;
@@ -280,7 +281,7 @@ class ProjectLifecycleTest {
         try (KafkaProducer<String, CloudEvent> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new CloudEventSerializer())) {
             // as topology-service's outbox relay sends it: structured CloudEvents, marked by their content type
-            ProducerRecord<String, CloudEvent> record = new ProducerRecord<>("lab.topology", id, CloudEvent.of(
+            ProducerRecord<String, CloudEvent> record = new ProducerRecord<>(TestTopics.of("lab.topology"), id, CloudEvent.of(
                     URI.create("/labfleet/topology-service"), "lab.topology.applied", id, data));
             record.headers().add("content-type", "application/cloudevents+json; charset=UTF-8"
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package dev.labfleet.project.rest;
 
+import dev.labfleet.common.testing.TestTopics;
 import dev.labfleet.common.event.CloudEvent;
 import dev.labfleet.common.event.CloudEventCodec;
 import dev.labfleet.common.event.CloudEventSerializer;
@@ -103,7 +104,7 @@ class ProjectQueryTest {
         UUID id = insert(UUID.randomUUID(), "follow-me", "OPENED");
         try (KafkaProducer<String, CloudEvent> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new CloudEventSerializer())) {
-            producer.send(new ProducerRecord<>("gns3.events", id.toString(), CloudEvent.of(
+            producer.send(new ProducerRecord<>(TestTopics.of("gns3.events"), id.toString(), CloudEvent.of(
                     URI.create("http://127.0.0.1:3080"), "gns3.project.closed", id.toString(),
                     CloudEventCodec.mapper().createObjectNode().put("project_id", id.toString()).put("status", "closed"))));
         }

@@ -1,5 +1,6 @@
 package dev.labfleet.topology.rest;
 
+import dev.labfleet.common.testing.TestTopics;
 import dev.labfleet.topology.support.LabStandIn;
 import dev.labfleet.topology.support.SimLabs;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -80,11 +81,11 @@ class NodeResourceTest {
                 "auto.offset.reset", "earliest",
                 "key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName(),
                 "value.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName()))) {
-            consumer.subscribe(java.util.List.of(dev.labfleet.common.event.Topics.LAB_TOPOLOGY));
+            consumer.subscribe(java.util.List.of(TestTopics.of(dev.labfleet.common.event.Topics.LAB_TOPOLOGY)));
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
                 consumer.poll(java.time.Duration.ofMillis(500)).forEach(r -> {
                     if (lab.equals(r.key())) {
-                        dev.labfleet.common.testing.EventContract.assertValid(r.topic(), r.key(),
+                        dev.labfleet.common.testing.EventContract.assertValid(dev.labfleet.common.event.Topics.LAB_TOPOLOGY, r.key(),
                                 r.value().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                         seen.add(dev.labfleet.common.event.CloudEventCodec.fromBytes(r.value().getBytes(
                                 java.nio.charset.StandardCharsets.UTF_8)).type());

@@ -1,5 +1,6 @@
 package dev.labfleet.topology.rest;
 
+import dev.labfleet.common.testing.TestTopics;
 import dev.labfleet.common.event.CloudEvent;
 import dev.labfleet.common.event.CloudEventCodec;
 import dev.labfleet.common.event.EventTypes;
@@ -83,7 +84,7 @@ class SuspendedLinksSurviveTest {
     private static void announce(String projectId, String type) throws Exception {
         CloudEvent event = CloudEvent.of(URI.create("/labfleet/project-service"), type, projectId,
                 CloudEventCodec.mapper().createObjectNode().put("projectId", projectId));
-        producer.send(new ProducerRecord<>("lab.projects", projectId, CloudEventCodec.toBytes(event)))
+        producer.send(new ProducerRecord<>(TestTopics.of("lab.projects"), projectId, CloudEventCodec.toBytes(event)))
                 .get(10, TimeUnit.SECONDS);
     }
 

@@ -1,5 +1,6 @@
 package dev.labfleet.topology.service;
 
+import dev.labfleet.common.testing.TestTopics;
 import dev.labfleet.common.event.CloudEvent;
 import dev.labfleet.common.event.CloudEventSerializer;
 import dev.labfleet.common.event.Topics;
@@ -86,7 +87,7 @@ class TopologyCacheTest {
             // the event is sent again on each poll until one arrives after its partitions were assigned (GNS3 sends
             // the same notification for every change: receiving it twice is what happens anyway)
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                producer.send(new ProducerRecord<>(Topics.GNS3_EVENTS, lab, event)).get(10, TimeUnit.SECONDS);
+                producer.send(new ProducerRecord<>(TestTopics.of(Topics.GNS3_EVENTS), lab, event)).get(10, TimeUnit.SECONDS);
                 given().when().get("/api/v1/projects/" + lab + "/nodes").then().statusCode(200)
                         .body("name", containsInAnyOrder("PC1", "PC2"));
             });
