@@ -39,7 +39,12 @@ public class FleetStandIn implements QuarkusTestResourceLifecycleManager {
         return Map.of("quarkus.rest-client.gateway.url", facade.baseUrl(),
                 // a replica that dies is taken over within seconds here; the default is a minute
                 "labfleet.project.fleet.lease", "6s",
-                "labfleet.project.fleet.start-delay", "0s");
+                "labfleet.project.fleet.start-delay", "0s",
+                // backups due every few seconds, a server down for 3 s failed over, a failed failover retried soon
+                "labfleet.project.backups.tick", "1s",
+                "labfleet.project.backups.min-interval", "1s",
+                "labfleet.project.backups.grace", "3s",
+                "labfleet.project.backups.retry-delay", "2s");
     }
 
     @Override
