@@ -258,7 +258,10 @@ public class ProjectService {
         ObjectNode body = CloudEventCodec.mapper().createObjectNode();
         body.put("project_id", id.toString());
         body.put("name", name);
-        body.put("auto_close", request.autoClose() == null || request.autoClose());
+        // GNS3's default (true) closes a project 5 s after its last notification client left: the gateway's bridge
+        // is that client, so a gateway restart or a bridge handover would close every running lab. A lab stays up
+        // unless its owner asks for auto-close.
+        body.put("auto_close", Boolean.TRUE.equals(request.autoClose()));
         body.put("auto_start", Boolean.TRUE.equals(request.autoStart()));
         return body;
     }
@@ -292,7 +295,7 @@ public class ProjectService {
         p.description = request.description();
         p.tags = request.tags() == null ? new String[0] : request.tags().toArray(String[]::new);
         p.autoStart = Boolean.TRUE.equals(request.autoStart());
-        p.autoClose = request.autoClose() == null || request.autoClose();
+        p.autoClose = Boolean.TRUE.equals(request.autoClose());
         p.nodeCount = nodeCount;
         p.runningNodes = 0;
         p.createdAt = now;

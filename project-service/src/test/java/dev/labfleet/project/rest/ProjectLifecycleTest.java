@@ -77,6 +77,20 @@ class ProjectLifecycleTest {
     }
 
     @Test
+    void aLabDoesNotCloseWithItsNotificationClientsUnlessAsked() {
+        // GNS3 closes an auto_close project 5 s after its last notification client left; the gateway's bridge is
+        // that client, so by default a lab must not auto-close (a gateway restart would stop every running lab)
+        String lab = createLab("stays-" + UUID.randomUUID());
+        given().when().get("/api/v1/projects/" + lab).then().statusCode(200).body("autoClose", equalTo(false));
+        gns3().when().get("/v2/projects/" + lab).then().statusCode(200).body("auto_close", equalTo(false));
+
+        String asked = given().contentType(ContentType.JSON).body(Map.of("name", "closes-" + UUID.randomUUID(),
+                "autoClose", true)).when().post("/api/v1/projects").then().statusCode(201)
+                .body("autoClose", equalTo(true)).extract().path("projectId");
+        gns3().when().get("/v2/projects/" + asked).then().statusCode(200).body("auto_close", equalTo(true));
+    }
+
+    @Test
     void invalidCreateIsA400ListingEveryFieldAndWritesNothing() {
         given().contentType(ContentType.JSON).body("{\"name\":\"\",\"tags\":[\"\"],\"description\":7}")
                 .when().post("/api/v1/projects")
