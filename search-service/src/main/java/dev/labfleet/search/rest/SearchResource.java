@@ -148,9 +148,14 @@ public class SearchResource {
 
     @GET
     @Path("/history")
-    @Operation(summary = "The caller's last 50 queries (X-Labfleet-User) and the most frequent fleet-wide")
+    @Operation(summary = "The caller's last 50 queries and the most frequent of the last 7 days", description =
+            "Most frequent: fleet-wide for an admin, the caller's own for everyone else (other users' queries may "
+            + "name labs the caller may not see).")
     public Uni<HistoryView> history(@HeaderParam(Caller.HEADER) String user) {
-        return history.history(Caller.optional(user));
+        io.quarkus.security.identity.SecurityIdentity identity = dev.labfleet.support.security.Caller.current();
+        boolean fleetWide = identity == null ? !dev.labfleet.support.security.SecuritySwitch.enabled()
+                : dev.labfleet.support.security.LabAccess.seesAll(identity);
+        return history.history(Caller.optional(user), fleetWide);
     }
 
     @RolesAllowed(Roles.ADMIN)

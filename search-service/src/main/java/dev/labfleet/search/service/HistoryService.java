@@ -57,7 +57,12 @@ public class HistoryService {
                 });
     }
 
-    public Uni<SearchResource.HistoryView> history(String user) {
+    /**
+     * The caller's recent queries and the most frequent ones of the last 7 days: fleet-wide for a caller who sees
+     * every lab ({@code fleetWide}: an admin, or security off), else the caller's own (another user's queries may
+     * name labs the caller may not see).
+     */
+    public Uni<SearchResource.HistoryView> history(String user, boolean fleetWide) {
         Uni<List<Entry>> recent = user == null ? Uni.createFrom().item(List.of()) : pool
                 .preparedQuery("SELECT query, at FROM search_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2")
                 .execute(Tuple.of(user, config.history().perUser()))
@@ -68,11 +73,15 @@ public class HistoryService {
                     }
                     return out;
                 });
-        Uni<List<Popular>> popular = pool.query("SELECT query, count(*) AS n FROM search_history"
+        Uni<List<Popular>> popular = (fleetWide ? pool.query("SELECT query, count(*) AS n FROM search_history"
                         + " WHERE at > now() - interval '7 days' GROUP BY query ORDER BY n DESC, query LIMIT 10").execute()
+                : user == null ? Uni.createFrom().item((io.vertx.mutiny.sqlclient.RowSet<Row>) null)
+                : pool.preparedQuery("SELECT query, count(*) AS n FROM search_history WHERE user_id = $1"
+                        + " AND at > now() - interval '7 days' GROUP BY query ORDER BY n DESC, query LIMIT 10")
+                        .execute(Tuple.of(user)))
                 .map(rows -> {
                     List<Popular> out = new ArrayList<>();
-                    for (Row row : rows) {
+                    for (Row row : rows == null ? List.<Row>of() : rows) {
                         out.add(new Popular(row.getString("query"), row.getLong("n")));
                     }
                     return out;

@@ -109,8 +109,13 @@ public class SearchService {
      * Ownership (docs/security.md): a caller who is not an admin finds only what belongs to no lab (servers,
      * templates...) and what belongs to a lab it owns or that is labelled with one of its groups, as the lab's own
      * index document says (project-service's owner and tags, from lab.projects). Hits, totals and facets alike.
+     * With security on, a search that finds no caller (none should: every /api and /graphql request is
+     * authenticated) finds only what belongs to no lab, never everything.
      */
     static Where visibleTo(Where where, io.quarkus.security.identity.SecurityIdentity caller) {
+        if (caller == null && dev.labfleet.support.security.SecuritySwitch.enabled()) {
+            return new Where(where.sql() + " AND d.project_id IS NULL", where.params());
+        }
         if (caller == null || dev.labfleet.support.security.LabAccess.seesAll(caller)) {
             return where;
         }

@@ -171,6 +171,21 @@ class GuardTest {
     }
 
     @Test
+    void aBanOrALiftOnAnotherReplicaReachesThisOneAlthoughItRemembersAnswers() {
+        String c = address();
+        read(c).then().statusCode(200); // this replica now remembers "not banned" for labfleet.guard.ban.cache-ttl
+        // another replica: its own Redis connections, the same keys
+        BanStore other = BanStore.of(replica2, dev.labfleet.support.guard.GuardSettings.fromConfig());
+        other.ban(c, Duration.ofMinutes(5)).await().atMost(Duration.ofSeconds(10));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> read(c).statusCode() == 403);
+        other.lift(c).await().atMost(Duration.ofSeconds(10));
+        // (reads of this address are limited to 1 a second: a poll may be a 429 until a token is back)
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> read(c).statusCode() == 200);
+    }
+
+    @Test
     void anAddressThatKeepsFailingIsBannedUntilAnAdminLiftsTheBan() {
         String c = address();
         assertThat(bans.recordFailure(c).await().atMost(Duration.ofSeconds(10))).isEmpty();

@@ -23,8 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Ownership in search (docs/security.md), with real tokens: an operator finds what belongs to labs it owns or that are
- * labelled with one of its groups, never another group's labs or their nodes (hits, totals and facets alike); an admin
- * finds everything.
+ * labelled with one of its groups, never another group's labs or their nodes (hits, totals and facets alike), in the
+ * REST search, its type-ahead and the GraphQL lists alike; an admin finds everything. The search history's most
+ * frequent queries are the caller's own unless the caller is an admin.
  */
 @QuarkusTest
 @TestProfile(SecuredProfile.class)
@@ -57,6 +58,12 @@ class SearchOwnershipTest {
         return given().header("Authorization", "Bearer " + token).queryParam("q", q)
                 .when().get("/api/v1/search/suggest").then().statusCode(200).extract().jsonPath()
                 .getList("suggestions.text", String.class);
+    }
+
+    private static io.restassured.path.json.JsonPath graphql(String token, String query) {
+        return given().header("Authorization", "Bearer " + token).contentType("application/json")
+                .body(java.util.Map.of("query", query)).when().post("/graphql")
+                .then().statusCode(200).extract().jsonPath();
     }
 
     @Test
@@ -92,5 +99,52 @@ class SearchOwnershipTest {
         assertThat(suggest(dave, word)).noneMatch(n -> n.startsWith(word));
         assertThat(suggest(admin, word)).contains(word + "ccna", word + "ospf", word + "own", word + "r1",
                 word + "r2", word + "r3");
+
+        // GraphQL: the typed lists, one lab by id and a lab's relations follow the same rule
+        String lists = "{ labs(q: \"" + word + "\") { items { name } } nodes(q: \"" + word + "\") { items { name lab { name } } }"
+                + " other: lab(projectId: \"" + ospf + "\") { name } mine: lab(projectId: \"" + ccna + "\") { name nodes { items { name } } }"
+                + " search(q: \"" + word + "\", facets: [\"kind\"]) { total } }";
+        io.restassured.path.json.JsonPath asCarol = graphql(carol, lists);
+        assertThat(asCarol.getList("errors", Object.class)).as(asCarol.prettify()).isNullOrEmpty();
+        assertThat(asCarol.getList("data.labs.items.name", String.class))
+                .containsExactlyInAnyOrder(word + "ccna", word + "own");
+        assertThat(asCarol.getList("data.nodes.items.name", String.class))
+                .containsExactlyInAnyOrder(word + "r1", word + "r3");
+        assertThat(asCarol.getString("data.other")).isNull();
+        assertThat(asCarol.getString("data.mine.name")).isEqualTo(word + "ccna");
+        assertThat(asCarol.getList("data.mine.nodes.items.name", String.class)).containsExactly(word + "r1");
+        assertThat(asCarol.getLong("data.search.total")).isEqualTo(4);
+        io.restassured.path.json.JsonPath asDave = graphql(dave, lists);
+        assertThat(asDave.getList("data.labs.items", Object.class)).isEmpty();
+        assertThat(asDave.getList("data.nodes.items", Object.class)).isEmpty();
+        assertThat(asDave.getString("data.mine")).isNull();
+        io.restassured.path.json.JsonPath asAdmin = graphql(admin, lists);
+        assertThat(asAdmin.getList("data.labs.items.name", String.class)).hasSize(3);
+        assertThat(asAdmin.getList("data.nodes.items.name", String.class)).hasSize(3);
+        assertThat(asAdmin.getString("data.other.name")).isEqualTo(word + "ospf");
+    }
+
+    @Test
+    void theMostFrequentQueriesAreTheCallersOwnUnlessAnAdminAsks() {
+        String erin = TestIssuer.operator("erin-" + run, "ccna-" + run);
+        String frank = TestIssuer.operator("frank-" + run, "ospf-" + run);
+        String erinsQuery = "erinsquery" + run;
+        String franksQuery = "franksecretlab" + run;
+        search(erin, erinsQuery).then().statusCode(200);
+        search(frank, franksQuery).then().statusCode(200);
+        search(frank, franksQuery).then().statusCode(200);
+
+        io.restassured.path.json.JsonPath mine = given().header("Authorization", "Bearer " + erin)
+                .when().get("/api/v1/search/history").then().statusCode(200).extract().jsonPath();
+        assertThat(mine.getString("user")).isEqualTo("erin-" + run);
+        assertThat(mine.getList("recent.query", String.class)).containsExactly(erinsQuery);
+        assertThat(mine.getList("popular.query", String.class)).containsExactly(erinsQuery);
+
+        io.restassured.path.json.JsonPath all = given().header("Authorization", "Bearer " + TestIssuer.admin("ada-" + run))
+                .when().get("/api/v1/search/history").then().statusCode(200).extract().jsonPath();
+        // fleet-wide: the top 10 of everybody's queries of the last 7 days (earlier runs' too, so this run's may rank
+        // below them); this admin has searched nothing, so a non-empty list is other users' queries
+        assertThat(all.getList("recent", Object.class)).isEmpty();
+        assertThat(all.getList("popular.query", String.class)).isNotEmpty();
     }
 }
