@@ -304,7 +304,8 @@ public class CopyRunner {
     private Uni<ClassCopy.State> record(ClassCopy made, LabClass k, int running) {
         return Panache.withTransaction(() -> ClassCopy.<ClassCopy>findById(made.id).chain(copy -> {
             owned(copy);
-            return Project.<Project>findById(copy.projectId).chain(existing -> {
+            return Project.<Project>findById(copy.projectId).chain(existing -> Project.<Project>findById(k.sourceProjectId)
+                    .chain(source -> {
                 OffsetDateTime now = now();
                 Uni<Void> lab = Uni.createFrom().voidItem();
                 if (existing == null) {
@@ -323,7 +324,8 @@ public class CopyRunner {
                     p.tags = tags.toArray(String[]::new);
                     p.nodeCount = copy.nodeCount;
                     p.runningNodes = running;
-                    p.autoClose = true;
+                    // GNS3 imports the archive's auto_close, which is the source lab's
+                    p.autoClose = source != null && source.autoClose;
                     p.createdAt = now;
                     p.updatedAt = now;
                     lab = p.persist().chain(() -> events.publish(EventTypes.LAB_PROJECT_CREATED, p));
@@ -340,7 +342,7 @@ public class CopyRunner {
                     copy.updatedAt = now;
                     return copy.state;
                 });
-            });
+            }));
         })).onFailure(e -> !(e instanceof LeaseLost)).transform(e -> new StepFailed(ClassCopy.Step.RECORD,
                 MoveRunner.reason(e)));
     }

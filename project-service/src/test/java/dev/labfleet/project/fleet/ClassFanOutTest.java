@@ -114,11 +114,15 @@ class ClassFanOutTest {
             UUID server = UUID.fromString((String) copy.get("serverId"));
             ids.add(id);
             assertThat(copy.get("name")).isEqualTo(group + "-lab-" + copy.get("index"));
-            gns3(server).get("/v2/projects/" + id).then().statusCode(200).body("status", equalTo("opened"));
+            boolean autoClose = gns3(server).get("/v2/projects/" + id).then().statusCode(200)
+                    .body("status", equalTo("opened")).extract().path("auto_close");
             gns3(server).get("/v2/projects/" + id + "/nodes").then().statusCode(200).body("size()", equalTo(2))
                     .body("status", everyItem(equalTo("started")));
             gns3(server).get("/v2/projects/" + id + "/links").then().statusCode(200).body("size()", equalTo(1));
+            // the record says what GNS3 imported from the source's archive (labs default to no auto-close)
+            assertThat(autoClose).as("auto_close of copy %s on GNS3", id).isFalse();
             given().when().get("/api/v1/projects/" + id + "?counts=false").then().statusCode(200)
+                    .body("autoClose", equalTo(false))
                     .body("serverId", equalTo(server.toString())).body("tags", org.hamcrest.Matchers.hasItems(
                             "group:" + group, "class:" + classId));
         }
