@@ -16,12 +16,29 @@ public final class TestTopics {
     private TestTopics() {
     }
 
-    /** The prefix of this test run's service ("" when it has none). */
+    /**
+     * The prefix of this test run's service ("" when it has none). Outside a service's tests (the e2e suite, whose
+     * services run as processes with their production topics) MicroProfile Config is not on the class path at all.
+     */
     public static String prefix() {
+        if (!CONFIG_PRESENT) {
+            return "";
+        }
         try {
             return ConfigProvider.getConfig().getOptionalValue(PREFIX_PROPERTY, String.class).orElse("");
         } catch (IllegalStateException noConfig) {
             return "";
+        }
+    }
+
+    private static final boolean CONFIG_PRESENT = present("org.eclipse.microprofile.config.ConfigProvider");
+
+    private static boolean present(String className) {
+        try {
+            Class.forName(className, false, TestTopics.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError absent) {
+            return false;
         }
     }
 
