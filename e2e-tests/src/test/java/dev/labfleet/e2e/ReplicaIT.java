@@ -41,7 +41,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Two replicas of every service behind the edge (the nginx that ./labfleet up --replicas 2 runs, generated from
  * deploy/edge/routes.txt), services calling each other through it as they would through Kubernetes Services. A
- * workload of labs (created, filled through the gateway, started staggered) and reads runs through the edge while
+ * workload of labs (created, applied as code, started staggered, a script run on their consoles), reads and searches
+ * runs through the edge while
  * replica 1 of every service, then replica 2, is taken out of the edge's rotation (as Kubernetes removes a
  * terminating pod from its Service), killed with SIGKILL (no shutdown code runs: leases, advisory locks and
  * consumer group memberships are left to expire), restarted, and put back. No client request fails, every lab's
@@ -55,8 +56,16 @@ class ReplicaIT {
 
     // edge; replica r of service i listens on BASE + 100 * (r - 1) + i + 1 (LABFLEET_E2E_PORT_OFFSET moves them all)
     private static final int BASE = 19380 + E2e.PORT_OFFSET;
-    private static final String PREFIX = "replica-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+    /** this run's word: in every lab's name, and what the workload searches for */
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    private static final String PREFIX = "replica-" + RUN + "-";
+    /** a lab's topology as code: a switch and two PCs on it */
+    private static final Map<String, Object> SPEC = Map.of(
+            "nodes", List.of(Map.of("name", "SW1", "node_type", "ethernet_switch"),
+                    Map.of("name", "PC1", "node_type", "vpcs"), Map.of("name", "PC2", "node_type", "vpcs")),
+            "links", List.of(Map.of("a", "PC1:e0", "b", "SW1:0"), Map.of("a", "PC2:e0", "b", "SW1:1")));
     private static final int NODES_PER_LAB = 3;
+    private static final int LINKS_PER_LAB = 2;
 
     private static Gns3Simulator simulator;
     private static Edge edge;
@@ -130,6 +139,11 @@ class ReplicaIT {
         List<String> failures = new CopyOnWriteArrayList<>();
         Set<String> labs = ConcurrentHashMap.newKeySet();
         AtomicInteger requests = new AtomicInteger();
+        // a script every lab runs on its PCs through their consoles (automation-service, through the edge)
+        String script = call("POST", "/api/v1/scripts", Map.of("name", PREFIX + "address", "kind", "vpcs",
+                "body", "ip 10.0.0.{node.index}/24\nshow ip\n", "nodeFilter", Map.of("nodeTypes", List.of("vpcs")),
+                "assertions", List.of(Map.of("type", "match", "pattern", "10\\.0\\.0\\.", "command", 2))))
+                .then().statusCode(201).extract().path("id");
         ExecutorService pool = Executors.newFixedThreadPool(3);
         List<Future<?>> workers = new ArrayList<>();
         for (int w = 0; w < 2; w++) {
@@ -137,7 +151,7 @@ class ReplicaIT {
             workers.add(pool.submit(() -> {
                 int n = 0;
                 while (running.get()) {
-                    lab(serverId, PREFIX + writer + "-" + n++, labs, failures, requests);
+                    lab(PREFIX + writer + "-" + n++, script, labs, failures, requests);
                 }
             }));
         }
@@ -148,6 +162,7 @@ class ReplicaIT {
                 expect("GET", "/api/v1/projects?limit=5", null, 200, failures, requests);
                 expect("GET", "/api/v1/servers", null, 200, failures, requests);
                 expect("GET", "/api/v1/scripts", null, 200, failures, requests);
+                expect("GET", "/api/v1/search?q=" + RUN + "&limit=5", null, 200, failures, requests);
                 if (lab != null) {
                     expect("GET", "/api/v1/projects/" + lab, null, 200, failures, requests);
                     expect("GET", "/api/v1/servers/" + serverId + "/projects/" + lab + "/nodes", null, 200, failures, requests);
@@ -161,11 +176,13 @@ class ReplicaIT {
         stream.connect();
         await("the fleet stream's first snapshot").atMost(Duration.ofSeconds(60)).until(() -> stream.snapshots.get() > 0);
 
-        await("labs before the first replica goes").atMost(Duration.ofSeconds(120)).until(() -> labs.size() >= 2);
+        // a lab is four services' work (create, apply, staggered start, a script on two consoles): on a loaded
+        // 2-core machine one takes a minute or more
+        await("labs before the first replica goes").atMost(Duration.ofMinutes(5)).until(() -> labs.size() >= 2);
         for (int r = 0; r < 2; r++) {
             replace(r);
             int before = labs.size();
-            await("labs made after replica " + (r + 1) + " came back").atMost(Duration.ofSeconds(120))
+            await("labs made after replica " + (r + 1) + " came back").atMost(Duration.ofMinutes(5))
                     .until(() -> labs.size() >= before + 2);
         }
         running.set(false);
@@ -188,7 +205,12 @@ class ReplicaIT {
         assertThat(stream.problems).as("stream sequence problems").isEmpty();
         assertThat(failures).as("the last request").isEmpty();
 
-        // GNS3: each lab exactly once, with exactly its nodes
+        // search: every lab of the run is found by the run's word (the index follows Kafka; replicas share its group)
+        await("every lab of the run searchable").atMost(Duration.ofSeconds(120)).untilAsserted(() ->
+                assertThat(call("GET", "/api/v1/search?kind=lab&facets=none&limit=100&q=" + RUN, null).then()
+                        .statusCode(200).extract().jsonPath().getList("items.id", String.class)).containsAll(labs));
+
+        // GNS3: each lab exactly once, with exactly its nodes and links
         List<Map<String, Object>> gns3 = given().baseUri(simulator.baseUrl()).get("/v2/projects").then().statusCode(200)
                 .extract().jsonPath().getList("");
         List<String> ours = gns3.stream().map(p -> (String) p.get("name")).filter(n -> n.startsWith(PREFIX))
@@ -198,6 +220,9 @@ class ReplicaIT {
             int nodes = given().baseUri(simulator.baseUrl()).get("/v2/projects/" + lab + "/nodes").then().statusCode(200)
                     .extract().jsonPath().getList("").size();
             assertThat(nodes).as("nodes of lab %s on GNS3", lab).isEqualTo(NODES_PER_LAB);
+            int links = given().baseUri(simulator.baseUrl()).get("/v2/projects/" + lab + "/links").then().statusCode(200)
+                    .extract().jsonPath().getList("").size();
+            assertThat(links).as("links of lab %s on GNS3", lab).isEqualTo(LINKS_PER_LAB);
         }
         // Kafka: every lab's creation published once, by whichever replica's relay held the lock
         Map<String, Long> created = new LinkedHashMap<>();
@@ -235,35 +260,50 @@ class ReplicaIT {
         edge.write(replicas, Set.of()).reload();
     }
 
-    /** One lab: created (placed on the simulator), three nodes made through the gateway, started staggered. */
-    private static void lab(String serverId, String name, Set<String> labs, List<String> failures, AtomicInteger requests) {
+    /**
+     * One lab: created (placed on the simulator), its topology applied (topology-service), started staggered
+     * (project-service), then a script run on its PCs' consoles (automation-service), each awaited to success.
+     */
+    private static void lab(String name, String script, Set<String> labs, List<String> failures, AtomicInteger requests) {
         Response created = expect("POST", "/api/v1/projects", Map.of("name", name), 201, failures, requests);
         if (created == null) {
             return;
         }
         String id = created.path("projectId");
-        for (int i = 1; i <= NODES_PER_LAB; i++) {
-            if (expect("POST", "/api/v1/servers/" + serverId + "/projects/" + id + "/nodes",
-                    Map.of("name", "PC" + i, "node_type", "vpcs", "compute_id", "local"), 201, failures, requests) == null) {
-                return;
-            }
+        Response applied = expect("PUT", "/api/v1/projects/" + id + "/topology?wait=2m", SPEC, 200, failures, requests);
+        if (applied == null) {
+            return;
+        }
+        if (!"APPLIED".equals(applied.path("status"))) {
+            failures.add("apply of " + name + " ended " + applied.path("status") + ": " + applied.asString());
+            return;
         }
         Response start = expect("POST", "/api/v1/projects/" + id + "/start", Map.of("batchSize", 2, "delayMs", 50), 202,
                 failures, requests);
-        if (start == null) {
+        if (start == null || !finished("start of " + name, start.header("Location"), failures, requests)) {
             return;
         }
-        String operation = start.header("Location");
-        String status = await("start of " + name).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300))
-                .until(() -> {
-                    Response op = expect("GET", operation.replaceFirst("^https?://[^/]+", ""), null, 200, failures, requests);
-                    return op == null ? "failed-request" : op.path("status");
-                }, s -> !"running".equals(s));
-        if (!"succeeded".equals(status)) {
-            failures.add("start of " + name + " ended " + status);
+        Response run = expect("POST", "/api/v1/scripts/" + script + "/executions", Map.of("projectId", id), 202,
+                failures, requests);
+        if (run == null || !finished("script run on " + name, run.header("Location"), failures, requests)) {
             return;
         }
         labs.add(id);
+    }
+
+    /** Polls an operation or execution (its Location) until it ends; whether it succeeded (a failure is recorded). */
+    private static boolean finished(String what, String location, List<String> failures, AtomicInteger requests) {
+        String path = location.replaceFirst("^https?://[^/]+", "");
+        String status = await(what).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300))
+                .until(() -> {
+                    Response op = expect("GET", path, null, 200, failures, requests);
+                    return op == null ? "failed-request" : op.path("status");
+                }, s -> !"running".equals(s) && !"pending".equals(s));
+        if (!"succeeded".equals(status)) {
+            failures.add(what + " ended " + status + ": " + call("GET", path, null).asString());
+            return false;
+        }
+        return true;
     }
 
     private static Response expect(String method, String path, Object body, int status, List<String> failures,
