@@ -56,7 +56,7 @@ class DependencyOutageIT {
         for (E2e.Service s : E2e.SERVICES) {
             int port = s.port() + 10; // 18091..18096: beside the suite's processes
             services.put(s.shortName(), new ServiceProcess(s.module(), s.shortName(), port, Map.of(
-                    "DB_URL", "postgresql://127.0.0.1:" + pg.port() + "/labfleet_" + s.shortName() + "_test",
+                    "DB_URL", "postgresql://127.0.0.1:" + pg.port() + "/labfleet_" + s.shortName() + "_test" + E2e.DB_SUFFIX,
                     "REDIS_URL", "redis://127.0.0.1:" + redis.port(),
                     "KAFKA_BOOTSTRAP", kafka.bootstrap(),
                     "LABFLEET_HEALTH_PROBE_INTERVAL", "1s",
