@@ -7,6 +7,7 @@ import dev.labfleet.gatewayclient.GatewayClient;
 import dev.labfleet.project.domain.Project;
 import dev.labfleet.project.domain.ProjectStatus;
 import dev.labfleet.project.messaging.ProjectEvents;
+import dev.labfleet.project.service.OperationService;
 import dev.labfleet.project.service.StaggeredRun;
 import dev.labfleet.support.security.LabAccess;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -45,15 +46,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public class CopyRunner {
 
     private static final Logger LOG = Logger.getLogger(CopyRunner.class);
-    private static final Set<String> ALWAYS_STARTED = Set.of("ethernet_switch", "ethernet_hub", "cloud", "nat",
-            "frame_relay_switch", "atm_switch");
-
-    /** Another replica holds the copy now: this one stops touching it. */
-    static final class LeaseLost extends RuntimeException {
-        LeaseLost(UUID copyId) {
-            super("copy " + copyId + " was taken over by another replica", null, false, false);
-        }
-    }
 
     /** A step failed: the partial copy is deleted and the copy reported failed with the step and reason. */
     static final class StepFailed extends RuntimeException {
@@ -222,18 +214,18 @@ public class CopyRunner {
                 ? Uni.createFrom().<Object[]>nullItem()
                 : LabClass.<LabClass>findById(copy.classId).map(k -> new Object[] {copy, k}))).chain(pair -> {
                     if (pair == null) {
-                        return Uni.createFrom().failure(new LeaseLost(copyId));
+                        return Uni.createFrom().failure(new LeaseLost("copy", copyId));
                     }
                     ClassCopy copy = (ClassCopy) pair[0];
                     LabClass k = (LabClass) pair[1];
                     if (!replica.equals(copy.owner)) {
-                        return Uni.createFrom().failure(new LeaseLost(copyId));
+                        return Uni.createFrom().failure(new LeaseLost("copy", copyId));
                     }
                     if (copy.state == ClassCopy.State.DELETING) {
                         return deleteCopy(copy);
                     }
                     if (copy.state != ClassCopy.State.RUNNING) {
-                        return Uni.createFrom().failure(new LeaseLost(copyId));
+                        return Uni.createFrom().failure(new LeaseLost("copy", copyId));
                     }
                     if (copy.attempts > config.copyAttempts()) {
                         return failed(copy, copy.step, "given up after " + copy.attempts + " takeovers");
@@ -273,7 +265,7 @@ public class CopyRunner {
         return gateway.listNodes(copy.serverId, copy.projectId).chain(nodes -> {
             List<StaggeredRun.Target> targets = new ArrayList<>();
             for (JsonNode n : nodes) {
-                if (!ALWAYS_STARTED.contains(n.path("node_type").asText())) {
+                if (!OperationService.ALWAYS_STARTED.contains(n.path("node_type").asText())) {
                     targets.add(new StaggeredRun.Target(n.path("node_id").asText(), n.path("name").asText(), Map.of()));
                 }
             }
@@ -357,7 +349,7 @@ public class CopyRunner {
                         + "..." : error))
                 .map(rows -> {
                     if (rows.rowCount() == 0) {
-                        throw new LeaseLost(copy.id);
+                        throw new LeaseLost("copy", copy.id);
                     }
                     return ClassCopy.State.FAILED;
                 });
@@ -371,7 +363,7 @@ public class CopyRunner {
                 .chain(lab -> deleteOnGns3(lab == null ? copy.serverId : lab.serverId, copy.projectId))
                 .chain(() -> Panache.withTransaction(() -> ClassCopy.<ClassCopy>findById(copy.id).chain(fresh -> {
                     if (fresh == null || !replica.equals(fresh.owner) || fresh.state != ClassCopy.State.DELETING) {
-                        throw new LeaseLost(copy.id);
+                        throw new LeaseLost("copy", copy.id);
                     }
                     return Project.<Project>findById(copy.projectId).chain(lab -> lab == null
                                     ? Uni.createFrom().voidItem()
@@ -406,7 +398,7 @@ public class CopyRunner {
                         + "AND state = 'RUNNING'").execute(Tuple.of(copy.id, replica, step.name()))
                 .map(rows -> {
                     if (rows.rowCount() == 0) {
-                        throw new LeaseLost(copy.id);
+                        throw new LeaseLost("copy", copy.id);
                     }
                     return null;
                 })
@@ -417,7 +409,7 @@ public class CopyRunner {
 
     private void owned(ClassCopy copy) {
         if (copy == null || copy.state != ClassCopy.State.RUNNING || !replica.equals(copy.owner)) {
-            throw new LeaseLost(copy == null ? null : copy.id);
+            throw new LeaseLost("copy", copy == null ? null : copy.id);
         }
     }
 

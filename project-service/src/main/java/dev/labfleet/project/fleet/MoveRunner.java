@@ -11,6 +11,7 @@ import dev.labfleet.gatewayclient.GatewayClient;
 import dev.labfleet.project.domain.Project;
 import dev.labfleet.project.domain.ProjectStatus;
 import dev.labfleet.project.messaging.ProjectEvents;
+import dev.labfleet.project.service.OperationService;
 import dev.labfleet.project.service.ProjectState;
 import dev.labfleet.project.service.StaggeredRun;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -55,15 +56,6 @@ import java.util.function.Supplier;
 public class MoveRunner {
 
     private static final Logger LOG = Logger.getLogger(MoveRunner.class);
-    private static final Set<String> ALWAYS_STARTED = Set.of("ethernet_switch", "ethernet_hub", "cloud", "nat",
-            "frame_relay_switch", "atm_switch");
-
-    /** Thrown when another replica took the move over: this one stops without touching anything else. */
-    static final class LeaseLost extends RuntimeException {
-        LeaseLost(UUID moveId) {
-            super("move " + moveId + " was taken over by another replica", null, false, false);
-        }
-    }
 
     /** A step failed: the move is rolled back, reporting the step and GNS3's or the gateway's reason. */
     static final class StepFailed extends RuntimeException {
@@ -204,7 +196,7 @@ public class MoveRunner {
     private Uni<Move> execute(UUID moveId) {
         return Panache.withSession(() -> Move.<Move>findById(moveId)).chain(move -> {
             if (move == null || move.state != Move.State.RUNNING || !replica.equals(move.owner)) {
-                return Uni.createFrom().failure(new LeaseLost(moveId));
+                return Uni.createFrom().failure(new LeaseLost("move", moveId));
             }
             if (move.attempts > 0) {
                 LOG.infof("move %s of lab %s: taken over at step %s (%s)", moveId, move.projectId, move.step,
@@ -289,7 +281,7 @@ public class MoveRunner {
             String type = n.path("node_type").asText();
             names.put(n.path("node_id").asText(), n.path("name").asText());
             planned.add(new MovePlan.PlannedNode(n.path("name").asText(), n.path("node_id").asText(), type,
-                    "started".equals(n.path("status").asText()) && !ALWAYS_STARTED.contains(type)));
+                    "started".equals(n.path("status").asText()) && !OperationService.ALWAYS_STARTED.contains(type)));
         }
         List<MovePlan.PlannedLink> plannedLinks = new ArrayList<>();
         for (JsonNode l : links) {
@@ -617,7 +609,7 @@ public class MoveRunner {
 
     private void owned(Move move) {
         if (move == null || move.state != Move.State.RUNNING || !replica.equals(move.owner)) {
-            throw new LeaseLost(move == null ? null : move.id);
+            throw new LeaseLost("move", move == null ? null : move.id);
         }
     }
 

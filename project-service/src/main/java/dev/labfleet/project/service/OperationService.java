@@ -350,7 +350,8 @@ public class OperationService {
     }
 
     /** GNS3's builtin devices have no process: they are always "started", and a stop leaves them so. */
-    private static final java.util.Set<String> ALWAYS_STARTED = java.util.Set.of("ethernet_switch", "ethernet_hub",
+    /** GNS3's builtin devices: they always show {@code started}, a stop leaves them so (moves and copies use it too). */
+    public static final java.util.Set<String> ALWAYS_STARTED = java.util.Set.of("ethernet_switch", "ethernet_hub",
             "cloud", "nat", "frame_relay_switch", "atm_switch");
 
     /**
