@@ -45,6 +45,7 @@ public final class LabfleetFacade implements AutoCloseable {
     private final HttpClient client;
     private final java.util.Map<String, JsonObject> owners = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.List<String> projectLookups = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger lookupsToDrop = new java.util.concurrent.atomic.AtomicInteger();
 
     private LabfleetFacade(Gns3Simulator simulator) {
         servers.put(SERVER_ID, URI.create(simulator.baseUrl()));
@@ -90,6 +91,14 @@ public final class LabfleetFacade implements AutoCloseable {
     /** The Authorization headers {@code GET /api/v1/projects/{id}} was called with, in order. */
     public java.util.List<String> projectLookups() {
         return java.util.List.copyOf(projectLookups);
+    }
+
+    /**
+     * The next {@code count} {@code GET /api/v1/projects/{id}} close their connection before any answer, as a
+     * project-service replica that is killed mid-request (or an edge worker leaving at a reload) does.
+     */
+    public void dropProjectLookups(int count) {
+        lookupsToDrop.set(count);
     }
 
     public void addServer(UUID serverId, Gns3Simulator simulator) {
@@ -144,6 +153,10 @@ public final class LabfleetFacade implements AutoCloseable {
         Matcher project = PROJECT_PATH.matcher(path);
         if (project.matches()) {
             projectLookups.add(String.valueOf(request.getHeader("Authorization")));
+            if (lookupsToDrop.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                request.connection().close();
+                return;
+            }
             JsonObject ownership = owners.get(project.group(1));
             forward(request, client, target, "/v2/projects/" + project.group(1), body -> {
                 JsonObject gns3 = new JsonObject(body);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.labfleet.common.problem.ProblemException;
 import dev.labfleet.common.problem.UpstreamProblems;
 import dev.labfleet.gatewayclient.GatewayClient;
+import dev.labfleet.support.http.TransportRetry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
@@ -35,7 +36,8 @@ public class LabClient {
      * without its live counts (which would cost project-service a GNS3 call).
      */
     public Uni<JsonNode> project(UUID projectId) {
-        return call("read lab", "project-service", () -> projects.get(projectId, false));
+        // a GET: sent again when it got no answer at all (a replica or an edge worker that left closed the connection)
+        return call("read lab", "project-service", () -> TransportRetry.idempotent(() -> projects.get(projectId, false)));
     }
 
     public Uni<JsonNode> nodes(UUID serverId, UUID projectId) {
