@@ -173,6 +173,20 @@ public final class Gns3Simulator implements AutoCloseable {
         control.post("/faults/latency").handler(ctx -> rule(ctx, b -> faults.latency(b.get("route").asText(), b.path("ms").asLong())));
         control.post("/faults/errors").handler(ctx -> rule(ctx, b -> faults.errors(b.get("route").asText(), b.path("rate").asDouble(1.0))));
         control.post("/faults/hang").handler(ctx -> rule(ctx, b -> faults.hang(b.get("route").asText())));
+        control.post("/faults/hold").handler(ctx -> rule(ctx, b -> faults.hold(b.get("route").asText())));
+        control.post("/faults/release").handler(ctx -> rule(ctx, b -> faults.release(b.get("route").asText())));
+        // {"ms": 250, "jitterMs": 150, "slots": 3, "statusLagMs": 0}: see Faults.nodeStartTime
+        control.post("/faults/node-start-time").handler(ctx -> {
+            JsonNode b = json(ctx);
+            try {
+                faults.nodeStartTime(b.path("ms").asLong(-1), b.path("jitterMs").asLong(0),
+                        b.path("slots").asInt(Integer.MAX_VALUE), b.path("statusLagMs").asLong(0));
+            } catch (IllegalArgumentException e) {
+                Routes.ok(ctx, 400, JsonNodeFactory.instance.objectNode().put("message", e.getMessage()).put("status", 400));
+                return;
+            }
+            ctx.response().setStatusCode(201).end();
+        });
         control.post("/faults/quiet-captures").handler(ctx -> {
             faults.quietCaptures();
             ctx.response().setStatusCode(204).end();

@@ -76,6 +76,30 @@ final class NodeHandler {
         for (String action : List.of("start", "stop", "suspend", "reload")) {
             r.on(HttpMethod.POST, "/v2/projects/:project_id/nodes/" + action, ctx -> {
                 Model.Project p = api.projectHandler.openedProject(ctx);
+                if (action.equals("start") && api.faults().startTime() != null) {
+                    // every node to the compute at once; the answer when all are over (the first refusal, if any)
+                    List<Model.Node> nodes = List.copyOf(p.nodes.values());
+                    int[] left = {nodes.size()};
+                    Gns3Error[] refused = {null};
+                    if (nodes.isEmpty()) {
+                        noContent(ctx);
+                    }
+                    for (Model.Node n : nodes) {
+                        timedStart(p, n, error -> {
+                            if (error != null && refused[0] == null) {
+                                refused[0] = error;
+                            }
+                            if (--left[0] == 0) {
+                                if (refused[0] != null) {
+                                    Routes.error(ctx, refused[0]);
+                                } else {
+                                    consolesSettled(() -> noContent(ctx));
+                                }
+                            }
+                        });
+                    }
+                    return;
+                }
                 for (Model.Node n : List.copyOf(p.nodes.values())) {
                     nodeAction(p, n, action);
                 }
@@ -84,6 +108,17 @@ final class NodeHandler {
             r.on(HttpMethod.POST, "/v2/projects/:project_id/nodes/:node_id/" + action, ctx -> {
                 Model.Project p = api.projectHandler.openedProject(ctx);
                 Model.Node n = node(p, ctx.pathParam("node_id"));
+                if (action.equals("start") && api.faults().startTime() != null) {
+                    timedStart(p, n, error -> {
+                        if (error != null) {
+                            Routes.error(ctx, error);
+                        } else {
+                            JsonNode answer = n.json.deepCopy();
+                            consolesSettled(() -> ok(ctx, 200, answer));
+                        }
+                    });
+                    return;
+                }
                 nodeAction(p, n, action);
                 consolesSettled(() -> ok(ctx, 200, n.json));
             });
@@ -114,6 +149,8 @@ final class NodeHandler {
 
     /** No node runs and no console port is taken. */
     void reset() {
+        startQueue.clear();
+        startsRunning = 0;
         consolePorts.clear();
         consoleHint = 5000;
         runningPerCompute.clear();
@@ -390,6 +427,57 @@ final class NodeHandler {
             }
         }
         api.notifications.project(p.id(), "node.updated", n.json);
+    }
+
+    /** Starts waiting for a slot of the compute (Faults.nodeStartTime), first come first served. */
+    private final java.util.ArrayDeque<Runnable> startQueue = new java.util.ArrayDeque<>();
+    private int startsRunning;
+
+    /**
+     * Starts {@code n} taking the configured start time on one of the compute's start slots, then tells {@code done}
+     * (with GNS3's refusal, or null). A node already started, or one without a process, takes no time.
+     */
+    private void timedStart(Model.Project p, Model.Node n, java.util.function.Consumer<Gns3Error> done) {
+        Faults.StartTime time = api.faults().startTime();
+        if (time == null || !hasProcess(n) || n.started()) {
+            done.accept(act(p, n));
+            return;
+        }
+        startQueue.add(() -> {
+            startsRunning++;
+            api.vertx.setTimer(Math.max(1, time.draw()), id -> {
+                startsRunning = Math.max(0, startsRunning - 1);
+                nextStart(time);
+                if (time.statusLagMs() > 0) {
+                    // answered first; the node's new status (or its failed start) shows a little later
+                    done.accept(null);
+                    api.vertx.setTimer(time.statusLagMs(), later -> {
+                        if (p.nodes.get(n.id()) == n) {
+                            act(p, n);
+                        }
+                    });
+                    return;
+                }
+                // a node deleted meanwhile (or its project closed) is not started
+                done.accept(p.nodes.get(n.id()) == n ? act(p, n) : null);
+            });
+        });
+        nextStart(time);
+    }
+
+    private void nextStart(Faults.StartTime time) {
+        while (startsRunning < time.slots() && !startQueue.isEmpty()) {
+            startQueue.poll().run();
+        }
+    }
+
+    private Gns3Error act(Model.Project p, Model.Node n) {
+        try {
+            nodeAction(p, n, "start");
+            return null;
+        } catch (Gns3Error e) {
+            return e;
+        }
     }
 
     void nodeAction(Model.Project p, Model.Node n, String action) {

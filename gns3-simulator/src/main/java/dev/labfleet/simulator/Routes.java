@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Handler;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -85,27 +86,35 @@ final class Routes {
         if (faults.hangs(key)) {
             return; // never answered; the client's timeout is the test
         }
-        if (faults.fails(key)) {
-            ObjectNode body = F.objectNode().put("message", TRACEBACK).put("status", 500);
-            ctx.response().setStatusCode(500).putHeader("content-type", "application/json").end(body.toString());
-            return;
-        }
-        Runnable run = () -> {
-            try {
-                handler.handle(ctx);
-            } catch (Gns3Error e) {
-                error(ctx, e);
-            } catch (RuntimeException e) {
-                // also on a latency timer, where no router would catch it
-                internalError(ctx, e);
+        Runnable rest = () -> {
+            if (faults.fails(key)) {
+                ObjectNode body = F.objectNode().put("message", TRACEBACK).put("status", 500);
+                ctx.response().setStatusCode(500).putHeader("content-type", "application/json").end(body.toString());
+                return;
+            }
+            Runnable run = () -> {
+                try {
+                    handler.handle(ctx);
+                } catch (Gns3Error e) {
+                    error(ctx, e);
+                } catch (RuntimeException e) {
+                    // also on a latency timer, where no router would catch it
+                    internalError(ctx, e);
+                }
+            };
+            long latency = faults.latencyFor(key);
+            if (latency > 0) {
+                vertx.setTimer(latency, id -> run.run());
+            } else {
+                run.run();
             }
         };
-        long latency = faults.latencyFor(key);
-        if (latency > 0) {
-            vertx.setTimer(latency, id -> run.run());
-        } else {
-            run.run();
+        // a held request is handled once released, on this context (a test's thread releases it)
+        Context here = vertx.getOrCreateContext();
+        if (faults.held(key, () -> here.runOnContext(v -> rest.run()))) {
+            return;
         }
+        rest.run();
     }
 
     // ------------------------------------------------------------------ answers

@@ -89,6 +89,30 @@ class FaultsAndCountsTest {
     }
 
     @Test
+    void aHeldRouteAnswersOnlyOnceReleasedAndOthersGoOn() throws Exception {
+        String id = send("POST", "/v2/projects", "{\"name\":\"held\"}").body().split("\"project_id\":\"")[1].substring(0, 36);
+        String pattern = "POST /v2/projects/" + id + "/nodes";
+        simulator.faults().hold(pattern);
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> create = HTTP.sendAsync(HttpRequest.newBuilder(
+                        URI.create(simulator.baseUrl() + "/v2/projects/" + id + "/nodes")).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"PC1\",\"node_type\":\"vpcs\",\"compute_id\":\"local\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> simulator.faults().heldCount() == 1);
+
+        // other routes answer meanwhile, and the held request has not been handled
+        assertThat(send("GET", "/v2/projects/" + id + "/nodes", null).body()).isEqualTo("[]");
+        assertThat(create).isNotDone();
+
+        assertThat(send("POST", "/_sim/faults/release", "{\"route\":\"" + pattern + "\"}").statusCode()).isEqualTo(201);
+        assertThat(create.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(201);
+        assertThat(simulator.faults().heldCount()).isZero();
+        assertThat(send("GET", "/v2/projects/" + id + "/nodes", null).body()).contains("\"PC1\"");
+        // released: the route is no longer held
+        assertThat(send("POST", "/v2/projects/" + id + "/nodes",
+                "{\"name\":\"PC2\",\"node_type\":\"vpcs\",\"compute_id\":\"local\"}").statusCode()).isEqualTo(201);
+    }
+
+    @Test
     void faultsCanBeSetOverHttp() throws Exception {
         assertThat(send("POST", "/_sim/faults/errors", "{\"route\":\"GET /v2/computes\",\"rate\":1}").statusCode()).isEqualTo(201);
         assertThat(send("GET", "/v2/computes", null).statusCode()).isEqualTo(500);
@@ -120,5 +144,50 @@ class FaultsAndCountsTest {
         HttpResponse<String> malformed = send("POST", "/v2/projects", "{\"name\": ");
         assertThat(malformed.statusCode()).isEqualTo(400);
         assertThat(malformed.body()).contains("malformed_json").doesNotContain("at io.vertx");
+    }
+
+    @Test
+    void aNodesStartTakesItsTimeOnAComputeThatStartsAFewAtOnce() throws Exception {
+        String id = send("POST", "/v2/projects", "{\"name\":\"starting\"}").body()
+                .split("\"project_id\":\"")[1].substring(0, 36);
+        java.util.List<String> nodes = new java.util.ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            nodes.add(send("POST", "/v2/projects/" + id + "/nodes",
+                    "{\"name\":\"PC" + i + "\",\"node_type\":\"vpcs\",\"compute_id\":\"local\"}").body()
+                    .split("\"node_id\":\"")[1].substring(0, 36));
+        }
+        simulator.faults().nodeStartTime(1000, 0, 2);
+
+        // the bulk start hands all four to the compute, which starts two at a time: two are started, then four
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> bulk = HTTP.sendAsync(HttpRequest.newBuilder(
+                        URI.create(simulator.baseUrl() + "/v2/projects/" + id + "/nodes/start"))
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .until(() -> started(id) == 2);
+        assertThat(bulk.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(204);
+        assertThat(started(id)).isEqualTo(4);
+
+        // one node's start answers once the node has started
+        send("POST", "/v2/projects/" + id + "/nodes/" + nodes.get(0) + "/stop", null);
+        HttpResponse<String> one = send("POST", "/v2/projects/" + id + "/nodes/" + nodes.get(0) + "/start", null,
+                Duration.ofSeconds(30));
+        assertThat(one.statusCode()).isEqualTo(200);
+        assertThat(one.body()).containsPattern("\"status\": ?\"started\"");
+        assertThat(send("POST", "/_sim/faults/node-start-time", "{\"ms\":-1}").statusCode()).isEqualTo(400);
+
+        // with a status lag, as on a real GNS3: the answer still shows the node stopped, and it shows started later
+        simulator.faults().nodeStartTime(10, 0, 1, 300);
+        send("POST", "/v2/projects/" + id + "/nodes/" + nodes.get(1) + "/stop", null);
+        HttpResponse<String> lagging = send("POST", "/v2/projects/" + id + "/nodes/" + nodes.get(1) + "/start", null,
+                Duration.ofSeconds(30));
+        assertThat(lagging.statusCode()).isEqualTo(200);
+        assertThat(lagging.body()).containsPattern("\"status\": ?\"stopped\"");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> started(id) == 4);
+    }
+
+    private static long started(String projectId) throws Exception {
+        String body = send("GET", "/v2/projects/" + projectId + "/nodes", null).body();
+        return java.util.regex.Pattern.compile("\"status\": ?\"started\"").matcher(body).results().count();
     }
 }

@@ -12,9 +12,10 @@ import java.util.Map;
 /**
  * How to pace a start or stop of all nodes; every field is optional.
  *
- * @param batchSize        nodes acted on at once [labfleet.project.bulk.batch-size, 5]
- * @param delayMs          pause between two batches [labfleet.project.bulk.delay, 2 s]
- * @param stopOnFirstError skip the remaining batches after a failure [false: go on, report every node]
+ * @param batchSize        nodes under way at once [labfleet.project.bulk.batch-size, 5]: with no delay a sliding
+ *                         window (the next node goes as soon as one has its result), else a batch at a time
+ * @param delayMs          pause between two batches [labfleet.project.bulk.delay, 2 s]; 0: a sliding window
+ * @param stopOnFirstError skip the nodes not yet sent after a failure [false: go on, report every node]
  * @param priorities       node name to priority: lower goes first; unlisted nodes go last, by name
  */
 public record BulkActionRequest(

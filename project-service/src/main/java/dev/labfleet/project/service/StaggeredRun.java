@@ -102,12 +102,25 @@ public final class StaggeredRun {
 
     /**
      * A run that can resume: targets in {@code alreadyDone} (node ids) get no action and no result (their batches
-     * keep their numbers), and each node's result goes to {@code record} as soon as it is known, concurrently for
-     * the nodes of one batch; the next batch starts when every result of this one is recorded.
+     * keep their numbers), and each node's result goes to {@code record} as soon as it is known.
+     * <p>
+     * Without a delay between batches, {@code batchSize} is a sliding window: at most that many nodes are under way,
+     * and the next node (in priority order) is sent as soon as one of them has its result recorded, so a slow node
+     * holds back only its own slot, not the nine nodes after it (#17 item 7: waiting for each batch's slowest node
+     * made a 50-node start up to twice as slow as GNS3's own bulk start). Priorities stay a barrier: a node is sent
+     * only once every node of a lower priority value has its result. A node's {@code batch} still numbers the group
+     * of {@code batchSize} it falls in, in order. With {@code stopOnFirstError}, nodes not yet sent when a node fails
+     * are skipped; those under way finish.
+     * <p>
+     * With a delay, the run goes in waves, as asked: a batch, once every result of it is recorded, the pause, then
+     * the next batch.
      */
     public static Uni<List<NodeResult>> run(List<Target> targets, Options options, java.util.Set<String> alreadyDone,
                                             Function<Target, Uni<Void>> action,
                                             Function<NodeResult, Uni<Void>> record) {
+        if (options.delayBetweenBatches().isZero()) {
+            return window(targets, options, alreadyDone, action, record);
+        }
         List<List<Target>> batches = batches(targets, options.batchSize());
         AtomicBoolean halted = new AtomicBoolean();
         AtomicBoolean acted = new AtomicBoolean();
@@ -127,6 +140,60 @@ public final class StaggeredRun {
                 })
                 .collect().in(ArrayList<NodeResult>::new, List::addAll)
                 .map(List::copyOf);
+    }
+
+    /** The sliding window: see {@link #run(List, Options, java.util.Set, Function, Function)}. */
+    private static Uni<List<NodeResult>> window(List<Target> targets, Options options, java.util.Set<String> alreadyDone,
+                                                Function<Target, Uni<Void>> action,
+                                                Function<NodeResult, Uni<Void>> record) {
+        List<List<Target>> batches = batches(targets, options.batchSize());
+        // the nodes in order with their batch numbers, cut into runs of one priority each
+        List<List<Map.Entry<Target, Integer>>> levels = new ArrayList<>();
+        Integer level = null;
+        for (int b = 0; b < batches.size(); b++) {
+            for (Target t : batches.get(b)) {
+                if (level == null || t.priority() != level) {
+                    levels.add(new ArrayList<>());
+                    level = t.priority();
+                }
+                if (!alreadyDone.contains(t.nodeId())) {
+                    levels.get(levels.size() - 1).add(Map.entry(t, b));
+                }
+            }
+        }
+        AtomicBoolean halted = new AtomicBoolean();
+        return Multi.createFrom().iterable(levels)
+                .onItem().transformToUniAndConcatenate(nodes -> Multi.createFrom().iterable(nodes)
+                        .onItem().transformToUni(entry -> one(entry.getKey(), entry.getValue(), action, halted,
+                                options, record))
+                        .merge(options.batchSize())
+                        .collect().asList())
+                .collect().in(ArrayList<NodeResult>::new, List::addAll)
+                .map(results -> {
+                    // every result in batch order, whatever order they finished in
+                    List<NodeResult> ordered = new ArrayList<>(results);
+                    Map<String, Integer> position = new java.util.HashMap<>();
+                    batches.stream().flatMap(List::stream).forEach(t -> position.put(t.nodeId(), position.size()));
+                    ordered.sort(Comparator.comparingInt(r -> position.get(r.nodeId())));
+                    return List.copyOf(ordered);
+                });
+    }
+
+    /** One node of a window: skipped once the run halted, else its action; its result recorded before its slot frees. */
+    private static Uni<NodeResult> one(Target t, int batch, Function<Target, Uni<Void>> action, AtomicBoolean halted,
+                                       Options options, Function<NodeResult, Uni<Void>> record) {
+        return Uni.createFrom().deferred(() -> halted.get()
+                ? Uni.createFrom().item(new NodeResult(t.nodeId(), t.name(), batch, Outcome.SKIPPED,
+                        "not attempted: an earlier node failed and stopOnFirstError is set"))
+                : Uni.createFrom().deferred(() -> action.apply(t))
+                        .map(ignored -> new NodeResult(t.nodeId(), t.name(), batch, Outcome.DONE, null))
+                        .onFailure().recoverWithItem(e -> {
+                            if (options.stopOnFirstError()) {
+                                halted.set(true);
+                            }
+                            return new NodeResult(t.nodeId(), t.name(), batch, Outcome.FAILED, reason(e));
+                        }))
+                .call(record::apply);
     }
 
     private static Uni<List<NodeResult>> runBatch(int index, List<Target> batch, Function<Target, Uni<Void>> action,

@@ -139,6 +139,46 @@ class ProjectLifecycleTest {
     }
 
     @Test
+    void withoutADelayASlowNodeHoldsBackOnlyItsOwnSlotAndStillGetsItsResult() {
+        String id = createLab("window-" + UUID.randomUUID());
+        addVpcs(id, 5);
+        String pc1 = gns3().when().get("/v2/projects/" + id + "/nodes").then().extract()
+                .path("find { it.name == 'PC1' }.node_id");
+        // PC1's start stays under way at GNS3 until the test releases it
+        String pc1Start = "POST /v2/projects/" + id + "/nodes/" + pc1 + "/start";
+        GatewayStandIn.simulator().faults().hold(pc1Start);
+        try {
+            String start = given().contentType(ContentType.JSON).body(Map.of("batchSize", 2, "delayMs", 0))
+                    .when().post("/api/v1/projects/" + id + "/start")
+                    .then().statusCode(202).extract().header("Location");
+
+            // a window of 2: PC1 holds one slot, the other takes PC2, then PC3, PC4 and PC5 (batches 1 and 2), each
+            // as soon as the one before has its result; in batches, PC3 would wait for PC1
+            Map<String, Object> meanwhile = await().atMost(Duration.ofSeconds(30)).until(
+                    () -> given().when().get(start).then().statusCode(200).extract().jsonPath().getMap(""),
+                    op -> Integer.valueOf(4).equals(op.get("done")));
+            assertThat(meanwhile).containsEntry("status", "running").containsEntry("failed", 0)
+                    .containsEntry("skipped", 0);
+            given().when().get(start).then()
+                    .body("results.find { it.name == 'PC1' }.outcome", equalTo("sent"))
+                    .body("results.findAll { it.name != 'PC1' }.outcome", everyItem(equalTo("done")));
+            assertThat(GatewayStandIn.simulator().faults().heldCount()).isEqualTo(1);
+
+            GatewayStandIn.simulator().faults().release(pc1Start);
+            assertThat(awaitOperation(start)).containsEntry("status", "succeeded").containsEntry("total", 5)
+                    .containsEntry("done", 5);
+            // one result per node, in order, each with the batch it falls in
+            given().when().get(start).then()
+                    .body("results.name", equalTo(List.of("PC1", "PC2", "PC3", "PC4", "PC5")))
+                    .body("results.batch", equalTo(List.of(0, 0, 1, 1, 2)))
+                    .body("results.outcome", everyItem(equalTo("done")));
+            gns3().when().get("/v2/projects/" + id + "/nodes").then().body("status", everyItem(equalTo("started")));
+        } finally {
+            GatewayStandIn.simulator().faults().release(pc1Start);
+        }
+    }
+
+    @Test
     void startContinuesPastAFailingNodeUnlessAskedToStop() {
         String id = createLab("partial-" + UUID.randomUUID());
         addVpcs(id, 3);
