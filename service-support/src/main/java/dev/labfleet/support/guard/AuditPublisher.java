@@ -45,6 +45,8 @@ public class AuditPublisher {
     private final MutinyEmitter<byte[]> emitter;
     private final AuditOutbox outbox;
     private final URI source;
+    /** The topic direct sends go to: {@code lab.audit} behind the service's test prefix, as the outbox relay's rows. */
+    private final String topic;
     private final AtomicBoolean warned = new AtomicBoolean();
 
     public AuditPublisher(@Channel("lab-audit") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
@@ -53,6 +55,9 @@ public class AuditPublisher {
         this.outbox = outbox.isResolvable() ? outbox.get() : null;
         this.source = URI.create("/labfleet/" + ConfigProvider.getConfig()
                 .getOptionalValue("quarkus.application.name", String.class).orElse("service"));
+        // a test run's service publishes on its own topics (labfleet.kafka.topic-prefix, #17 item 4), never the suite's
+        this.topic = ConfigProvider.getConfig().getOptionalValue("labfleet.kafka.topic-prefix", String.class).orElse("")
+                + Topics.LAB_AUDIT;
     }
 
     /** Records a request; {@code changed}: it changed data (a successful mutation), so it goes through the outbox. */
@@ -103,7 +108,7 @@ public class AuditPublisher {
         RecordHeaders headers = new RecordHeaders();
         headers.add("content-type", CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(Topics.LAB_AUDIT).withKey(key).withHeaders(headers).build();
+                .withTopic(topic).withKey(key).withHeaders(headers).build();
         Uni<Void> sent;
         try {
             sent = emitter.sendMessage(Message.of(CloudEventCodec.toBytes(event))
