@@ -2,7 +2,9 @@ package dev.labfleet.gateway.messaging;
 
 import dev.labfleet.common.event.CloudEvent;
 import dev.labfleet.common.event.CloudEventDeserializer;
+import dev.labfleet.common.event.Topics;
 import dev.labfleet.common.testing.EventContract;
+import dev.labfleet.common.testing.TestTopics;
 import dev.labfleet.gateway.support.Api;
 import dev.labfleet.gateway.support.Simulators;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -47,7 +49,8 @@ class BridgeAndHealthTest {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "gateway-test-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         consumer = new KafkaConsumer<>(props, new StringDeserializer(), new CloudEventDeserializer());
-        consumer.subscribe(List.of("gns3.events"));
+        // where this run's gateway publishes: the tests' own topic, never the suite's (TestTopics)
+        consumer.subscribe(List.of(TestTopics.of(Topics.GNS3_EVENTS)));
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             consumer.poll(Duration.ofMillis(200));
             return !consumer.assignment().isEmpty();
@@ -75,7 +78,7 @@ class BridgeAndHealthTest {
         consumer.poll(Duration.ofMillis(200)).forEach(r -> {
             String source = r.value().source().toString();
             if (servers.contains(r.key()) || servers.stream().anyMatch(source::endsWith)) {
-                EventContract.assertValid("gns3.events", r.key(), r.value());
+                EventContract.assertValid(Topics.GNS3_EVENTS, r.key(), r.value());
             }
             seen.add(r);
         });
