@@ -2,6 +2,8 @@ package dev.labfleet.search.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.labfleet.common.event.CloudEvent;
+import dev.labfleet.common.testing.TestTopics;
+import dev.labfleet.common.event.Topics;
 import dev.labfleet.common.event.CloudEventCodec;
 import dev.labfleet.search.cache.DashboardCache;
 import dev.labfleet.search.dashboard.DashboardService;
@@ -102,7 +104,7 @@ class IndexLagAndDashboardBenchmark {
                     CloudEvent e = Events.event("/labfleet/topology-service", "lab.topology.node-created",
                             node.get("node_id").asText(), node, now());
                     // keyed by node: spread over the topic's partitions as a fleet's many labs would be
-                    producer.send(new ProducerRecord<>("lab.topology", e.subject(), CloudEventCodec.toBytes(e)));
+                    producer.send(new ProducerRecord<>(TestTopics.of(Topics.LAB_TOPOLOGY), e.subject(), CloudEventCodec.toBytes(e)));
                 }
             }
             producer.flush();

@@ -2,6 +2,7 @@ package dev.labfleet.search.index;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.labfleet.common.event.CloudEvent;
+import dev.labfleet.common.event.Topics;
 import dev.labfleet.search.support.Events;
 import dev.labfleet.search.support.SourcesStandIn;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -145,7 +146,7 @@ class IndexingTest {
     }
 
     private static String topic(CloudEvent e) {
-        return e.type().startsWith("gns3.") ? "gns3.events" : "lab.projects";
+        return e.type().startsWith("gns3.") ? Topics.GNS3_EVENTS : Topics.LAB_PROJECTS;
     }
 
     /** The documents of a lab (lab and nodes), every column that a search can show. */

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.labfleet.common.event.CloudEvent;
 import dev.labfleet.common.event.CloudEventCodec;
+import dev.labfleet.common.event.Topics;
+import dev.labfleet.common.testing.TestTopics;
 import io.restassured.RestAssured;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -26,7 +28,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Publishes events on the real Kafka topics in the shapes their producers use: project-service's lab view on
  * {@code lab.projects}, topology-service's node and link views on {@code lab.topology}, and GNS3 notifications as the
- * gateway bridges them on {@code gns3.events} (source {@code urn:labfleet:gns3-server:<id>}, GNS3's own JSON).
+ * gateway bridges them on {@code gns3.events} (source {@code urn:labfleet:gns3-server:<id>}, GNS3's own JSON). The
+ * topics are the tests' own ({@link TestTopics}), where this run's search-service reads.
  */
 public final class Events {
 
@@ -56,9 +59,14 @@ public final class Events {
         return producer;
     }
 
+    /**
+     * @param topic one of the suite's topics ({@link Topics}): the record goes where this run's search-service reads it,
+     *              the tests' own ({@link TestTopics}), never the running suite's
+     */
     public static void send(String topic, String key, CloudEvent event) {
         try {
-            producer().send(new ProducerRecord<>(topic, key, CloudEventCodec.toBytes(event))).get(10, TimeUnit.SECONDS);
+            producer().send(new ProducerRecord<>(TestTopics.of(topic), key, CloudEventCodec.toBytes(event)))
+                    .get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("not sent to " + topic, e);
         }
@@ -95,7 +103,7 @@ public final class Events {
 
     public static void labEvent(String type, ObjectNode lab, OffsetDateTime time) {
         String id = lab.get("projectId").asText();
-        send("lab.projects", id, event("/labfleet/project-service", type, id, lab, time));
+        send(Topics.LAB_PROJECTS, id, event("/labfleet/project-service", type, id, lab, time));
     }
 
     /** GNS3's node object. */
@@ -106,12 +114,12 @@ public final class Events {
     }
 
     public static void gns3(String action, UUID projectId, JsonNode data, OffsetDateTime time) {
-        send("gns3.events", projectId.toString(), event("urn:labfleet:gns3-server:" + SERVER_ID, "gns3." + action,
+        send(Topics.GNS3_EVENTS, projectId.toString(), event("urn:labfleet:gns3-server:" + SERVER_ID, "gns3." + action,
                 data.path("node_id").asText(projectId.toString()), data, time));
     }
 
     public static void topology(String type, UUID projectId, String subject, JsonNode data, OffsetDateTime time) {
-        send("lab.topology", projectId.toString(), event("/labfleet/topology-service", type, subject, data, time));
+        send(Topics.LAB_TOPOLOGY, projectId.toString(), event("/labfleet/topology-service", type, subject, data, time));
     }
 
     /**
@@ -137,10 +145,10 @@ public final class Events {
             ObjectNode node = gns3Node(projectId, UUID.randomUUID(), token + "topo", "vpcs", "stopped");
             node.putObject("labels");
             topology("lab.topology.node-created", projectId, node.get("node_id").asText(), node, now());
-            send("lab.automation", projectId.toString(), event("/labfleet/automation-service",
+            send(Topics.LAB_AUTOMATION, projectId.toString(), event("/labfleet/automation-service",
                     "lab.automation.script-created", null, json().put("scriptId", UUID.randomUUID().toString())
                             .put("name", token + "script"), now()));
-            send("lab.monitoring", projectId.toString(), event("/labfleet/monitoring-service",
+            send(Topics.LAB_MONITORING, projectId.toString(), event("/labfleet/monitoring-service",
                     "lab.monitoring.anomaly-opened", null, json().put("anomalyId", UUID.randomUUID().toString())
                             .put("title", token + "anomaly").put("severity", "low"), now()));
             try {
