@@ -22,6 +22,12 @@ import java.util.Optional;
  * window ({@code labfleet.guard.ban.window}); the {@code max-failures}-th bans the address for
  * {@code labfleet.guard.ban.duration}. A ban is a key that expires by itself, plus an entry in a sorted set (by end
  * time) so that admins can list the bans in force and lift one.
+ *
+ * <p>Every guarded request asks whether its address is banned. Each replica keeps the answer for
+ * {@code labfleet.guard.ban.cache-ttl} [1s] ({@code LABFLEET_BAN_CACHE_TTL}; 0 asks Redis every time), a ban no
+ * longer than until it ends: a ban imposed or lifted on this replica applies here at once, one imposed or lifted on
+ * another replica within that time. Without it every request paid a Redis round trip for an answer that is almost
+ * always "no" (docs/benchmarks.md, the guard's overhead).
  */
 @Singleton
 public class BanStore {
@@ -51,22 +57,48 @@ public class BanStore {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
+    /** Addresses remembered at most; past that the memory is dropped and filled again (a flood of addresses). */
+    static final int CACHE_MAX = 10_000;
+
     private final ReactiveRedisDataSource redis;
     private final GuardSettings settings;
+    private final long cacheNanos;
+    private final java.util.concurrent.ConcurrentHashMap<String, Known> known = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** What this replica last heard about an address, and until when (System.nanoTime) it believes it. */
+    private record Known(Optional<Ban> ban, long until) {
+    }
 
     @Inject
     public BanStore(ReactiveRedisDataSource redis) {
-        this(redis, GuardSettings.fromConfig());
+        this(redis, GuardSettings.fromConfig(), org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("labfleet.guard.ban.cache-ttl", Duration.class).orElse(Duration.ofSeconds(1)));
     }
 
-    BanStore(ReactiveRedisDataSource redis, GuardSettings settings) {
+    BanStore(ReactiveRedisDataSource redis, GuardSettings settings, Duration cacheTtl) {
         this.redis = redis;
         this.settings = settings;
+        this.cacheNanos = Math.max(0, cacheTtl.toNanos());
     }
 
-    /** A store with other settings (tests: another key prefix, another threshold). */
+    /** A store with other settings (tests: another key prefix, another threshold); it asks Redis every time. */
     public static BanStore of(ReactiveRedisDataSource redis, GuardSettings settings) {
-        return new BanStore(redis, settings);
+        return new BanStore(redis, settings, Duration.ZERO);
+    }
+
+    /** A store with other settings that remembers answers for {@code cacheTtl}. */
+    public static BanStore of(ReactiveRedisDataSource redis, GuardSettings settings, Duration cacheTtl) {
+        return new BanStore(redis, settings, cacheTtl);
+    }
+
+    private void remember(String address, Optional<Ban> ban) {
+        if (cacheNanos == 0) {
+            return;
+        }
+        if (known.size() >= CACHE_MAX) {
+            known.clear();
+        }
+        known.put(address, new Known(ban, System.nanoTime() + cacheNanos));
     }
 
     private String banKey(String address) {
@@ -83,7 +115,16 @@ public class BanStore {
 
     /** The ban in force on {@code address}, if any. */
     public Uni<Optional<Ban>> banOf(String address) {
-        return redis.execute("GET", banKey(address)).map(r -> r == null ? Optional.empty() : Optional.of(parse(r.toString())));
+        Known k = cacheNanos == 0 ? null : known.get(address);
+        if (k != null && System.nanoTime() - k.until() < 0
+                && (k.ban().isEmpty() || k.ban().get().until().isAfter(Instant.now()))) {
+            return Uni.createFrom().item(k.ban());
+        }
+        return redis.execute("GET", banKey(address)).map(r -> {
+            Optional<Ban> ban = r == null ? Optional.empty() : Optional.of(parse(r.toString()));
+            remember(address, ban);
+            return ban;
+        });
     }
 
     /**
@@ -101,7 +142,8 @@ public class BanStore {
                 Long.toString(ban.until().toEpochMilli())};
         String[] keys = {failKey(address), banKey(address), setKey()};
         return eval(FAILURE_SHA, FAILURE_SCRIPT, keys, args)
-                .map(r -> r.get(0).toLong() == 1 ? Optional.of(ban) : Optional.<Ban>empty());
+                .map(r -> r.get(0).toLong() == 1 ? Optional.of(ban) : Optional.<Ban>empty())
+                .invoke(imposed -> imposed.ifPresent(b -> remember(address, imposed)));
     }
 
     /** Bans {@code address} for {@code duration} by hand (an admin). */
@@ -110,6 +152,7 @@ public class BanStore {
         Ban ban = new Ban(address, now, now.plus(duration), 0, settings.service);
         return redis.execute("SET", banKey(address), json(ban), "PX", Long.toString(duration.toMillis()))
                 .chain(() -> redis.execute("ZADD", setKey(), Long.toString(ban.until().toEpochMilli()), address))
+                .invoke(() -> remember(address, Optional.of(ban)))
                 .replaceWith(ban);
     }
 
@@ -142,6 +185,7 @@ public class BanStore {
     /** Lifts the ban on {@code address} and forgets its failures; false when there was none. */
     public Uni<Boolean> lift(String address) {
         return redis.execute("DEL", banKey(address))
+                .invoke(() -> known.remove(address))
                 .call(() -> redis.execute("DEL", failKey(address)))
                 .call(() -> redis.execute("ZREM", setKey(), address))
                 .map(deleted -> deleted != null && deleted.toLong() > 0);
