@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.labfleet.common.event.CloudEvent;
 import dev.labfleet.common.event.CloudEventSerializer;
 import dev.labfleet.common.event.Topics;
+import dev.labfleet.common.testing.TestTopics;
 import dev.labfleet.monitoring.stream.StreamHub;
 import dev.labfleet.monitoring.stream.StreamMetrics;
 import dev.labfleet.monitoring.support.MonitoringStandIn;
@@ -91,7 +92,7 @@ class StreamFanoutBenchmark {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 2),
                 new StringSerializer(), new CloudEventSerializer())) {
             for (int i = 0; i < NODES; i++) {
-                producer.send(new ProducerRecord<>(Topics.GNS3_EVENTS, projectId, CloudEvent.of(source,
+                producer.send(new ProducerRecord<>(TestTopics.of(Topics.GNS3_EVENTS), projectId, CloudEvent.of(source,
                         "gns3.node.created", "n" + i, node(projectId, "n" + i, 0))));
             }
             producer.flush();
@@ -133,7 +134,7 @@ class StreamFanoutBenchmark {
                     seq++;
                     String id = "n" + (seq % NODES);
                     sentAt.set(seq, System.nanoTime());
-                    producer.send(new ProducerRecord<>(Topics.GNS3_EVENTS, projectId, CloudEvent.of(source,
+                    producer.send(new ProducerRecord<>(TestTopics.of(Topics.GNS3_EVENTS), projectId, CloudEvent.of(source,
                             "gns3.node.updated", id, node(projectId, id, seq))));
                 }
                 if (System.nanoTime() >= nextSample) {

@@ -3,6 +3,8 @@ package dev.labfleet.monitoring.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.labfleet.common.event.CloudEvent;
 import dev.labfleet.common.event.CloudEventCodec;
+import dev.labfleet.common.event.Topics;
+import dev.labfleet.common.testing.TestTopics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -43,7 +45,7 @@ class AutoSwitchTest {
                 ConsumerConfig.GROUP_ID_CONFIG, "monitoring-test-reader-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of("lab.monitoring"));
+            consumer.subscribe(List.of(TestTopics.of(Topics.LAB_MONITORING)));
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     CloudEvent e = CloudEventCodec.fromBytes(r.value(), t -> true);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.labfleet.common.event.CloudEvent;
 import dev.labfleet.common.event.CloudEventSerializer;
 import dev.labfleet.common.event.Topics;
+import dev.labfleet.common.testing.TestTopics;
 import dev.labfleet.monitoring.config.MonitoringConfig;
 import dev.labfleet.monitoring.support.MonitoringStandIn;
 import dev.labfleet.monitoring.support.WsClient;
@@ -59,7 +60,7 @@ class SharedFramesTest {
         try (KafkaProducer<String, CloudEvent> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5),
                 new StringSerializer(), new CloudEventSerializer())) {
-            producer.send(new ProducerRecord<>(Topics.GNS3_EVENTS, projectId, CloudEvent.of(source, "gns3.node.created",
+            producer.send(new ProducerRecord<>(TestTopics.of(Topics.GNS3_EVENTS), projectId, CloudEvent.of(source, "gns3.node.created",
                     "n0", node(projectId, "n0", 0)))).get();
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     given().get("/api/v1/monitoring/labs/" + projectId).statusCode() == 200);
@@ -75,7 +76,7 @@ class SharedFramesTest {
                 long start = System.nanoTime();
                 for (int round = 1; round <= ROUNDS; round++) {
                     for (int n = 1; n <= NODES; n++) {
-                        producer.send(new ProducerRecord<>(Topics.GNS3_EVENTS, projectId, CloudEvent.of(source,
+                        producer.send(new ProducerRecord<>(TestTopics.of(Topics.GNS3_EVENTS), projectId, CloudEvent.of(source,
                                 "gns3.node.updated", "n" + n, node(projectId, "n" + n, round))));
                     }
                 }

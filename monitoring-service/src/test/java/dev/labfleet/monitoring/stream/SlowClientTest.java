@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.labfleet.common.event.CloudEvent;
 import dev.labfleet.common.event.CloudEventSerializer;
 import dev.labfleet.common.event.Topics;
+import dev.labfleet.common.testing.TestTopics;
 import dev.labfleet.monitoring.support.MonitoringStandIn;
 import dev.labfleet.monitoring.support.WsClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -65,7 +66,7 @@ class SlowClientTest {
         try (KafkaProducer<String, CloudEvent> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5),
                 new StringSerializer(), new CloudEventSerializer())) {
-            producer.send(new ProducerRecord<>(Topics.GNS3_EVENTS, projectId, CloudEvent.of(source, "gns3.node.created",
+            producer.send(new ProducerRecord<>(TestTopics.of(Topics.GNS3_EVENTS), projectId, CloudEvent.of(source, "gns3.node.created",
                     "n0", node(projectId, "marker", "marker", 0)))).get();
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     given().get("/api/v1/monitoring/labs/" + projectId).statusCode() == 200);
@@ -103,12 +104,12 @@ class SlowClientTest {
         for (int round = firstRound; round < firstRound + ROUNDS; round++) {
             for (int i = 0; i < NODES; i++) {
                 String id = "n" + (i + 1);
-                producer.send(new ProducerRecord<>(Topics.GNS3_EVENTS, projectId, CloudEvent.of(source,
+                producer.send(new ProducerRecord<>(TestTopics.of(Topics.GNS3_EVENTS), projectId, CloudEvent.of(source,
                         "gns3.node.updated", id, node(projectId, id, "PC" + i + "-" + padding, round))));
             }
             String marker = "m" + round;
             markerSent.put(marker, System.nanoTime());
-            producer.send(new ProducerRecord<>(Topics.GNS3_EVENTS, projectId, CloudEvent.of(source,
+            producer.send(new ProducerRecord<>(TestTopics.of(Topics.GNS3_EVENTS), projectId, CloudEvent.of(source,
                     "gns3.node.updated", "marker", node(projectId, "marker", marker, round))));
             producer.flush();
             Thread.sleep(PACE_MS); // NOPMD a paced producer, not a wait for a condition

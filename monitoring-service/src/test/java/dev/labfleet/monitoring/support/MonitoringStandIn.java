@@ -1,5 +1,7 @@
 package dev.labfleet.monitoring.support;
 
+import dev.labfleet.common.event.Topics;
+import dev.labfleet.common.testing.TestTopics;
 import dev.labfleet.simulator.Gns3Simulator;
 import dev.labfleet.simulator.LabfleetFacade;
 import dev.labfleet.simulator.SimulatorOptions;
@@ -23,6 +25,7 @@ public class MonitoringStandIn implements QuarkusTestResourceLifecycleManager {
     private static NotificationBridge bridge;
     private static TopologyStandIn topology;
     private static LabfleetFacade facade;
+    private static String gns3Events;
 
     public static Gns3Simulator simulator() {
         return simulator;
@@ -31,6 +34,11 @@ public class MonitoringStandIn implements QuarkusTestResourceLifecycleManager {
     /** project-service's stand-in (to say who owns a lab). */
     public static LabfleetFacade facade() {
         return facade;
+    }
+
+    /** The topic the gateway's notification bridge publishes on. */
+    public static String gns3EventsTopic() {
+        return gns3Events;
     }
 
     public static String gatewayUrl() {
@@ -60,7 +68,9 @@ public class MonitoringStandIn implements QuarkusTestResourceLifecycleManager {
         LabfleetFacade projects = LabfleetFacade.start(sim);
         GatewayFront gateway = new GatewayFront(projects.baseUrl(), sim.baseUrl());
         String bootstrap = System.getenv().getOrDefault("KAFKA_BOOTSTRAP", "127.0.0.1:9092");
-        NotificationBridge notifications = new NotificationBridge(sim.baseUrl(), SERVER_ID, bootstrap);
+        // the gateway's topic as this run's monitoring-service reads it: the tests' own, never the suite's (#17 item 4)
+        gns3Events = TestTopics.of(Topics.GNS3_EVENTS);
+        NotificationBridge notifications = new NotificationBridge(sim.baseUrl(), SERVER_ID, bootstrap, gns3Events);
         TopologyStandIn topologyStandIn = new TopologyStandIn();
         own = new AutoCloseable[]{notifications, gateway, projects, sim, topologyStandIn};
         simulator = sim;

@@ -5,7 +5,6 @@ import dev.labfleet.common.event.CloudEvent;
 import dev.labfleet.common.event.CloudEventCodec;
 import dev.labfleet.common.event.CloudEventSerializer;
 import dev.labfleet.common.event.EventTypes;
-import dev.labfleet.common.event.Topics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -22,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway's notification bridge, for tests: the simulator's controller stream and the stream of every opened
- * project go to {@code gns3.events} as the gateway publishes them ({@code gns3.<action>}, keyed by project id,
+ * project go to {@code gns3.events} (the tests' own, {@code TestTopics}) as the gateway publishes them ({@code gns3.<action>}, keyed by project id,
  * source {@code urn:labfleet:gns3-server:<serverId>}, GNS3's event as data).
  */
 final class NotificationBridge implements AutoCloseable {
@@ -33,10 +32,13 @@ final class NotificationBridge implements AutoCloseable {
     private final URI simulator;
     private final URI source;
     private final String serverId;
+    private final String topic;
     private final Set<String> followed = ConcurrentHashMap.newKeySet();
 
-    NotificationBridge(String simulatorUrl, UUID serverId, String bootstrap) {
+    /** @param topic where the tests' monitoring-service reads gns3.events ({@code TestTopics}) */
+    NotificationBridge(String simulatorUrl, UUID serverId, String bootstrap, String topic) {
         this.simulator = URI.create(simulatorUrl);
+        this.topic = topic;
         this.serverId = serverId.toString();
         this.source = URI.create("urn:labfleet:gns3-server:" + serverId);
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -99,7 +101,7 @@ final class NotificationBridge implements AutoCloseable {
             String key = event.path("project_id").asText(projectId == null ? serverId : projectId);
             String subjectField = action.contains(".") ? action.substring(0, action.indexOf('.')) + "_id" : "";
             String subject = event.path(subjectField).asText(key);
-            producer.send(new ProducerRecord<>(Topics.GNS3_EVENTS, key,
+            producer.send(new ProducerRecord<>(topic, key,
                     CloudEvent.of(source, EventTypes.gns3(action), subject, event)));
             return msg;
         } catch (Exception e) {
