@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.labfleet.automation.support.LabStandIn;
 import dev.labfleet.automation.support.SimLabs;
 import dev.labfleet.common.event.CloudEvent;
+import dev.labfleet.common.event.Topics;
 import dev.labfleet.common.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -121,7 +122,7 @@ class ExecutionAcceptanceTest {
                 .contains("labfleet_automation_leases_taken_over_total");
 
         String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
-        List<CloudEvent> events = TopicReader.events(bootstrap, "lab.automation", lab.projectId(), Duration.ofSeconds(30),
+        List<CloudEvent> events = TopicReader.events(bootstrap, Topics.LAB_AUTOMATION, lab.projectId(), Duration.ofSeconds(30),
                 seen -> seen.stream().anyMatch(e -> e.type().equals("lab.automation.execution-finished")));
         assertThat(events.get(0).type()).isEqualTo("lab.automation.execution-started");
         assertThat(events).filteredOn(e -> e.type().equals("lab.automation.node-finished")).hasSize(20);
