@@ -22,8 +22,7 @@ public interface EventConsumerConfig {
     Duration maxBackoff();
 
     /**
-     * How long an event is retried before it goes to the dead-letter topic; the channel's
-     * {@code throttled.unprocessed-record-max-age.ms} sits above it.
+     * How long an event is retried before it goes to the dead-letter topic.
      */
     @WithDefault("5m")
     Duration giveUpAfter();

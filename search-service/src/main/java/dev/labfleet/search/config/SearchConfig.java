@@ -35,8 +35,7 @@ public interface SearchConfig {
     /**
      * A poll's batch that cannot be written is retried in place, unacknowledged (the partition keeps its order),
      * with pauses growing to {@link #maxBackoff()}; after {@link #giveUpAfter()} its records go to the channel's
-     * dead-letter topic ({@code labfleet.dlq.search-service.<channel>}), never acknowledged and dropped. The
-     * channels' {@code throttled.unprocessed-record-max-age.ms} sits above it.
+     * dead-letter topic ({@code labfleet.dlq.search-service.<channel>}), never acknowledged and dropped.
      */
     interface Consumers {
         @WithDefault("50ms")

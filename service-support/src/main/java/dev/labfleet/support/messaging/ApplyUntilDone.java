@@ -13,8 +13,8 @@ import java.util.function.Supplier;
  * After {@code giveUpAfter} the returned {@code Uni} fails, so that the channel's failure strategy (a dead-letter
  * topic) keeps the message: nothing is acknowledged and silently dropped.
  *
- * <p>The channel's {@code throttled.unprocessed-record-max-age.ms} must sit above {@code giveUpAfter}, or the commit
- * strategy reports the waiting record as stuck first.
+ * <p>Channels commit with the {@code latest} strategy (service-support's shared configuration): a record waiting here
+ * is never reported stuck by the commit strategy, and its offset is committed once it is acknowledged.
  */
 public record ApplyUntilDone(Duration firstBackoff, Duration maxBackoff, Duration giveUpAfter) {
 

@@ -52,7 +52,7 @@ public interface TopologyConfig {
         /**
          * How long an invalidation asked for by {@code gns3.events} is retried while Redis refuses it (the record
          * waits, unacknowledged, meanwhile), at most {@link #topologyTtl()}: by then every list cached before the
-         * change has expired anyway. The channel's {@code throttled.unprocessed-record-max-age.ms} sits above it.
+         * change has expired anyway.
          */
         @WithDefault("5m")
         Duration invalidationGiveUpAfter();
