@@ -215,7 +215,12 @@ kafka_started_log() { grep -q "Kafka Server started" "$STATE_DIR/kafka/server.ou
 start_kafka() {
   kafka_jars
   if listening "$KAFKA_PORT"; then
-    kafka_answers && { log "Kafka: reusing the broker on $HOST:$KAFKA_PORT"; return 0; }
+    # a broker on a machine busy with builds can take a while to answer (and the tool's JVM to start): ask thrice
+    local try
+    for try in 1 2 3; do
+      kafka_answers && { log "Kafka: reusing the broker on $HOST:$KAFKA_PORT"; return 0; }
+      log "Kafka: the process on $HOST:$KAFKA_PORT did not answer as a broker (attempt $try of 3)"
+    done
     die "port $KAFKA_PORT is taken by $(port_owner "$KAFKA_PORT"), which is not a Kafka broker: stop it or set KAFKA_PORT"
   fi
   if listening "$KAFKA_CONTROLLER_PORT"; then
