@@ -57,7 +57,9 @@ public final class TopicReader {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
             boolean[] assigned = {false};
-            await(topic + " events of " + key).atMost(atMost).until(() -> {
+            // a metadata or offset lookup that times out (a broker slow to answer on a loaded machine) is asked again
+            await(topic + " events of " + key).atMost(atMost)
+                    .ignoreExceptionsInstanceOf(org.apache.kafka.common.errors.RetriableException.class).until(() -> {
                 if (!assigned[0]) {
                     List<PartitionInfo> partitions = consumer.partitionsFor(name, Duration.ofSeconds(5));
                     if (partitions == null || partitions.isEmpty()) {
