@@ -26,7 +26,10 @@ final class ProjectArchive {
     private ProjectArchive() {
     }
 
-    /** GNS3 names a snapshot's archive {@code <name>_<ddmmyy_HHMMSS>.gns3project} (UTC) in {@code snapshots/}. */
+    /**
+     * GNS3 before 2.2.60 named a snapshot's archive {@code <name>_<ddmmyy_HHMMSS>.gns3project} (UTC) in
+     * {@code snapshots/}; 2.2.60 still reads those when a project carries no {@code snapshots/snapshots.conf}.
+     */
     private static final DateTimeFormatter SNAPSHOT_TIME = DateTimeFormatter.ofPattern("ddMMyy_HHmmss")
             .withZone(ZoneOffset.UTC);
 
@@ -34,9 +37,13 @@ final class ProjectArchive {
         return export(api, p, false);
     }
 
+    /** Where GNS3 2.2.60 lists a project's snapshots (their ids, names, times, descriptions and files). */
+    private static final String SNAPSHOTS_CONF = "snapshots/snapshots.conf";
+
     /**
-     * The archive of a project; with {@code includeSnapshots} (GNS3's {@code include_snapshots=yes}) each snapshot's
-     * own archive goes in as {@code snapshots/<name>_<ddmmyy_HHMMSS>.gns3project}, as GNS3 keeps them on disk.
+     * The archive of a project; with {@code includeSnapshots} (GNS3's {@code include_snapshots=yes}) its snapshots go
+     * in as GNS3 2.2.60 keeps them on disk: each one's own archive as {@code snapshots/<name>.gns3snapshot} and their
+     * list in {@code snapshots/snapshots.conf} (checked against a live 2.2.60 server, docs/real-gns3.md).
      */
     static byte[] export(Gns3Api api, Model.Project p, boolean includeSnapshots) {
         Map<String, byte[]> entries = new LinkedHashMap<>();
@@ -51,12 +58,19 @@ final class ProjectArchive {
                 entries.put(f.getKey(), f.getValue());
             }
         }
-        if (includeSnapshots) {
+        if (includeSnapshots && !p.snapshots.isEmpty()) {
+            com.fasterxml.jackson.databind.node.ArrayNode conf = Gns3Api.M.createArrayNode();
             for (Model.Snapshot s : p.snapshots.values()) {
-                Instant at = Instant.ofEpochSecond(s.json.path("created_at").asLong());
-                entries.put("snapshots/" + s.json.get("name").asText() + "_" + SNAPSHOT_TIME.format(at) + ".gns3project",
-                        s.archive);
+                String file = s.json.path("filename").asText(s.json.get("name").asText() + ".gns3snapshot");
+                entries.put("snapshots/" + file, s.archive);
+                conf.addObject().put("snapshot_id", s.json.get("snapshot_id").asText())
+                        .put("name", s.json.get("name").asText())
+                        .put("created_at", s.json.path("created_at").asLong())
+                        .put("description", s.json.path("description").asText())
+                        .put("filename", file)
+                        .put("project_id", p.id());
             }
+            entries.put(SNAPSHOTS_CONF, conf.toPrettyString().getBytes(StandardCharsets.UTF_8));
         }
         return zip(entries);
     }
@@ -87,10 +101,31 @@ final class ProjectArchive {
     }
 
     /**
-     * The snapshots an archive carries ({@code snapshots/<name>_<ddmmyy_HHMMSS>.gns3project}): GNS3 lists them again
-     * under new ids (it never keeps snapshot ids across a load), with the name and time from the file name.
+     * The snapshots an archive carries. As GNS3 2.2.60 loads them: from {@code snapshots/snapshots.conf} when there is
+     * one (each entry whose file is in the archive, under its own id, name, time and description), otherwise from
+     * legacy {@code snapshots/<name>_<ddmmyy_HHMMSS>.gns3project} files, under new ids, named and timed by the file name.
      */
     private static void restoreSnapshots(Gns3Api api, Model.Project p, Map<String, byte[]> entries) {
+        JsonNode conf = entries.containsKey(SNAPSHOTS_CONF) ? readOrNull(entries.get(SNAPSHOTS_CONF)) : null;
+        if (conf != null && conf.isArray() && !conf.isEmpty()) {
+            for (JsonNode entry : conf) {
+                byte[] data = entries.get("snapshots/" + entry.path("filename").asText());
+                if (data == null || !entry.hasNonNull("snapshot_id") || !entry.hasNonNull("name")) {
+                    continue; // GNS3 skips an entry without its file
+                }
+                Model.Snapshot s = new Model.Snapshot();
+                s.json = ((ObjectNode) api.prototypes.get("snapshot")).deepCopy();
+                s.json.put("snapshot_id", entry.get("snapshot_id").asText());
+                s.json.put("project_id", p.id());
+                s.json.put("name", entry.get("name").asText());
+                s.json.put("filename", entry.path("filename").asText());
+                s.json.put("created_at", entry.path("created_at").asLong());
+                s.json.put("description", entry.path("description").asText());
+                s.archive = data;
+                p.snapshots.put(s.json.get("snapshot_id").asText(), s);
+            }
+            return;
+        }
         entries.forEach((path, data) -> {
             if (!path.startsWith("snapshots/") || !path.endsWith(".gns3project")) {
                 return;
@@ -170,6 +205,14 @@ final class ProjectArchive {
         });
         if (!wasOpened) {
             p.json.put("status", "opened");
+        }
+    }
+
+    private static JsonNode readOrNull(byte[] json) {
+        try {
+            return Gns3Api.M.readTree(json);
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -280,11 +280,39 @@ final class ProjectHandler {
         file.put("version", Gns3Api.VERSION);
         ObjectNode topology = F.objectNode();
         topology.set("computes", F.arrayNode());
-        topology.set("drawings", array(p.drawings.values()));
-        topology.set("links", array(p.links.values().stream().map(l -> l.json).toList()));
-        topology.set("nodes", array(p.nodes.values().stream().map(n -> n.json).toList()));
+        topology.set("drawings", array(p.drawings.values().stream().map(d -> only(d, DRAWING_FILE_FIELDS)).toList()));
+        topology.set("links", array(p.links.values().stream().map(l -> {
+            ObjectNode link = only(l.json, LINK_FILE_FIELDS);
+            link.set("nodes", array(java.util.stream.StreamSupport.stream(l.json.path("nodes").spliterator(), false)
+                    .map(end -> only((ObjectNode) end, LINK_END_FILE_FIELDS)).toList()));
+            return link;
+        }).toList()));
+        topology.set("nodes", array(p.nodes.values().stream().map(n -> only(n.json, NODE_FILE_FIELDS)).toList()));
         file.set("topology", topology);
         return file;
+    }
+
+    /*
+     * What GNS3 2.2 writes of a node, a link and a drawing into project.gns3 (their __json__(topology_dump=True)):
+     * a live GNS3 refuses to open a project whose file carries more (a node's "ports" is read-only there: the open
+     * fails with a 500), so an archive exported here must be one a real server can import and open.
+     */
+    private static final List<String> NODE_FILE_FIELDS = List.of("compute_id", "node_id", "node_type", "template_id",
+            "name", "console", "console_type", "console_auto_start", "properties", "label", "x", "y", "z", "locked",
+            "width", "height", "symbol", "port_name_format", "port_segment_size", "first_port_name", "custom_adapters");
+    private static final List<String> LINK_FILE_FIELDS = List.of("link_id", "filters", "link_style", "suspend");
+    private static final List<String> LINK_END_FILE_FIELDS = List.of("node_id", "adapter_number", "port_number", "label");
+    private static final List<String> DRAWING_FILE_FIELDS = List.of("drawing_id", "x", "y", "z", "locked", "rotation",
+            "svg");
+
+    private static ObjectNode only(ObjectNode source, List<String> fields) {
+        ObjectNode copy = F.objectNode();
+        for (String field : fields) {
+            if (source.has(field)) {
+                copy.set(field, source.get(field).deepCopy());
+            }
+        }
+        return copy;
     }
 
     String uniqueProjectName(String name) {

@@ -77,8 +77,24 @@ class FleetMovesTest {
         assertThat(plain.statusCode()).isEqualTo(200);
         assertThat(ProjectArchive.unzip(plain.body()).keySet()).noneMatch(e -> e.startsWith("snapshots/"));
         HttpResponse<byte[]> full = send("GET", src + "/export?include_snapshots=yes", null);
-        assertThat(ProjectArchive.unzip(full.body()).keySet())
-                .anyMatch(e -> e.matches("snapshots/before-class_\\d{6}_\\d{6}\\.gns3project"));
+        // as a live GNS3 2.2.60 exports them: each snapshot's archive and their list with ids, names and times
+        java.util.Map<String, byte[]> entries = ProjectArchive.unzip(full.body());
+        assertThat(entries.keySet()).contains("snapshots/before-class.gns3snapshot", "snapshots/snapshots.conf");
+        JsonNode conf = M.readTree(entries.get("snapshots/snapshots.conf"));
+        JsonNode taken = json("GET", src + "/snapshots", null, 200).get(0);
+        assertThat(conf).hasSize(1);
+        // project.gns3 holds what GNS3 writes to disk, nothing a live server refuses to open (a node's "ports" made
+        // GNS3 2.2.60's open a 500: docs/real-gns3.md)
+        JsonNode file = M.readTree(entries.get("project.gns3"));
+        JsonNode node = file.path("topology").path("nodes").get(0);
+        assertThat(node.has("ports")).isFalse();
+        assertThat(node.has("status")).isFalse();
+        assertThat(node.has("properties")).isTrue();
+        JsonNode link = file.path("topology").path("links").get(0);
+        assertThat(link.has("capturing")).isFalse();
+        assertThat(link.path("nodes").get(0).has("adapter_number")).isTrue();
+        assertThat(conf.get(0).get("snapshot_id").asText()).isEqualTo(taken.get("snapshot_id").asText());
+        assertThat(conf.get(0).get("filename").asText()).isEqualTo("before-class.gns3snapshot");
 
         // the same id on the other server; GNS3 leaves an import closed, with new node and link ids
         HttpResponse<byte[]> imported = send("POST", b.baseUrl() + "/v2/projects/" + id + "/import?name=moving",
@@ -91,6 +107,9 @@ class FleetMovesTest {
         JsonNode snapshots = json("GET", dst + "/snapshots", null, 200);
         assertThat(snapshots).hasSize(1);
         assertThat(snapshots.get(0).get("name").asText()).isEqualTo("before-class");
+        // 2.2.60 keeps a snapshot's id across export and import (snapshots.conf)
+        assertThat(snapshots.get(0).get("snapshot_id").asText()).isEqualTo(taken.get("snapshot_id").asText());
+        assertThat(snapshots.get(0).get("description").asText()).isEqualTo(taken.get("description").asText());
         assertThat(snapshots.get(0).get("created_at").asLong())
                 .isEqualTo(json("GET", src + "/snapshots", null, 200).get(0).get("created_at").asLong());
         json("POST", dst + "/open", null, 201);
@@ -99,6 +118,18 @@ class FleetMovesTest {
         // a snapshot that came along restores
         json("POST", dst + "/snapshots/" + snapshots.get(0).get("snapshot_id").asText() + "/restore", null, 201);
         assertThat(json("GET", dst + "/nodes", null, 200)).hasSize(2);
+
+        // an archive of an older GNS3 (legacy snapshots/<name>_<ddmmyy_HHMMSS>.gns3project, no snapshots.conf):
+        // its snapshots come along under new ids, named and timed by their file names
+        java.util.Map<String, byte[]> legacy = new java.util.LinkedHashMap<>(ProjectArchive.unzip(plain.body()));
+        legacy.put("snapshots/old-one_030426_101500.gns3project", entries.get("snapshots/before-class.gns3snapshot"));
+        String older = UUID.randomUUID().toString();
+        assertThat(send("POST", b.baseUrl() + "/v2/projects/" + older + "/import?name=older", ProjectArchive.zip(legacy))
+                .statusCode()).isEqualTo(201);
+        JsonNode olderSnapshots = json("GET", b.baseUrl() + "/v2/projects/" + older + "/snapshots", null, 200);
+        assertThat(olderSnapshots).hasSize(1);
+        assertThat(olderSnapshots.get(0).get("name").asText()).isEqualTo("old-one");
+        assertThat(olderSnapshots.get(0).get("created_at").asLong()).isEqualTo(1775211300L);
 
         // without snapshots, none come along
         String other = UUID.randomUUID().toString();
