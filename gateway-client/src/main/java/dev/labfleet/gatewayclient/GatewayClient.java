@@ -308,8 +308,9 @@ public class GatewayClient {
      * as long.
      */
     public Uni<HttpClientResponse> export(UUID serverId, UUID projectId, boolean includeSnapshots, boolean resetMac) {
-        String path = project(projectId) + "/export?include_snapshots=" + (includeSnapshots ? "yes" : "no")
-                + "&reset_mac_addresses=" + (resetMac ? "yes" : "no");
+        // the gateway's export options are booleans (it speaks GNS3's yes/no onwards)
+        String path = project(projectId) + "/export?include_snapshots=" + includeSnapshots
+                + "&reset_mac_addresses=" + resetMac;
         return openStream(HttpMethod.GET, serverPath(serverId, path), "export project", settings.transferTimeout(),
                 settings.transferTimeout());
     }

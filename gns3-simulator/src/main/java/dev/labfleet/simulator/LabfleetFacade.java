@@ -190,7 +190,40 @@ public final class LabfleetFacade implements AutoCloseable {
                     .onFailure(e -> problem(request, 400, "unreadable batch"));
             return;
         }
-        forward(request, client, target, "/v2" + rest + (request.query() == null ? "" : "?" + request.query()), b -> b);
+        String query = request.query();
+        if (rest.endsWith("/export") && query != null) {
+            query = exportOptions(query);
+            if (query == null) {
+                problem(request, 400, "export options must be true or false (or yes or no)");
+                return;
+            }
+        }
+        forward(request, client, target, "/v2" + rest + (query == null ? "" : "?" + query), b -> b);
+    }
+
+    /**
+     * An export's yes/no options as the gateway passes them on to GNS3: true/yes become yes, false/no become no (GNS3
+     * reads anything but "yes" as no); null when one is neither, which the gateway refuses with a 400.
+     */
+    private static String exportOptions(String query) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            if (java.util.Set.of("include_images", "include_snapshots", "reset_mac_addresses", "keep_compute_ids")
+                    .contains(name)) {
+                switch (value.toLowerCase(java.util.Locale.ROOT)) {
+                    case "true", "yes" -> value = "yes";
+                    case "false", "no" -> value = "no";
+                    default -> {
+                        return null;
+                    }
+                }
+            }
+            out.add(name + "=" + value);
+        }
+        return String.join("&", out);
     }
 
     /**

@@ -177,16 +177,16 @@ public class Gns3ProjectResource {
     @Operation(summary = "Export the project as a .gns3project zip, streamed as GNS3 produces it")
     public RestMulti<io.vertx.core.buffer.Buffer> export(@PathParam("serverId") UUID serverId,
                                                          @PathParam("projectId") UUID projectId,
-                                                         @QueryParam("include_images") Boolean includeImages,
-                                                         @QueryParam("include_snapshots") Boolean includeSnapshots,
-                                                         @QueryParam("reset_mac_addresses") Boolean resetMacAddresses,
-                                                         @QueryParam("keep_compute_ids") Boolean keepComputeIds,
+                                                         @QueryParam("include_images") @Schema(enumeration = {"true", "false", "yes", "no"}) String includeImages,
+                                                         @QueryParam("include_snapshots") @Schema(enumeration = {"true", "false", "yes", "no"}) String includeSnapshots,
+                                                         @QueryParam("reset_mac_addresses") @Schema(enumeration = {"true", "false", "yes", "no"}) String resetMacAddresses,
+                                                         @QueryParam("keep_compute_ids") @Schema(enumeration = {"true", "false", "yes", "no"}) String keepComputeIds,
                                                          @QueryParam("compression") String compression) {
         String query = String.join("&", Arrays.stream(new String[]{
-                Paths.query("include_images", bool(includeImages)),
-                Paths.query("include_snapshots", bool(includeSnapshots)),
-                Paths.query("reset_mac_addresses", bool(resetMacAddresses)),
-                Paths.query("keep_compute_ids", bool(keepComputeIds)),
+                Paths.query("include_images", yesNo("include_images", includeImages)),
+                Paths.query("include_snapshots", yesNo("include_snapshots", includeSnapshots)),
+                Paths.query("reset_mac_addresses", yesNo("reset_mac_addresses", resetMacAddresses)),
+                Paths.query("keep_compute_ids", yesNo("keep_compute_ids", keepComputeIds)),
                 Paths.query("compression", compression)}).filter(s -> !s.isEmpty()).toList());
         return Gns3Responses.stream(gns3.download(serverId, "/projects/" + projectId + "/export"
                 + (query.isEmpty() ? "" : "?" + query), OperationClass.TRANSFER, "projects.export"), ZIP);
@@ -224,7 +224,20 @@ public class Gns3ProjectResource {
         }
     }
 
-    private static String bool(Boolean value) {
-        return value == null ? null : value ? "yes" : "no";
+    /**
+     * A yes/no export option as GNS3 takes it. The gateway accepts {@code true}/{@code false} (Labfleet's clients
+     * send those) and GNS3's own {@code yes}/{@code no}; anything else is a 400 naming the parameter. (A JAX-RS
+     * {@code Boolean} read "yes" as false: a move asked for its snapshots and got an archive without them.)
+     */
+    static String yesNo(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes" -> "yes";
+            case "false", "no" -> "no";
+            default -> throw dev.labfleet.common.problem.ProblemException.invalid(field,
+                    "must be true or false (or yes or no), not '" + value + "'");
+        };
     }
 }

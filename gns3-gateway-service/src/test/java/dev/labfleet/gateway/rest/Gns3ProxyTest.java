@@ -152,6 +152,43 @@ class Gns3ProxyTest {
                 .body("detail", containsString("doesn't exist")).body("serverId", equalTo(server.toString()));
     }
 
+    /**
+     * The export's yes/no options: Labfleet's clients send true/false, GNS3 users yes/no; both reach GNS3 as yes/no.
+     * (Read as a JAX-RS Boolean, "yes" was false: a move that asked for snapshots got an archive without them.)
+     */
+    @Test
+    void exportOptionsTakeTrueFalseAndYesNoAndRefuseAnythingElse() throws Exception {
+        String projectId = UUID.randomUUID().toString();
+        String p = base + "/projects/" + projectId;
+        Api.json().body(Map.of("name", "export-" + projectId, "project_id", projectId)).post(base + "/projects")
+                .then().statusCode(201);
+        Api.json().body(Map.of("name", "kept")).post(p + "/snapshots").then().statusCode(201);
+        for (String yes : List.of("true", "yes", "TRUE")) {
+            byte[] zip = RestAssured.given().queryParam("include_snapshots", yes).get(p + "/export")
+                    .then().statusCode(200).extract().asByteArray();
+            assertThat(entries(zip)).as("include_snapshots=" + yes).contains("snapshots/snapshots.conf");
+        }
+        for (String no : List.of("false", "no")) {
+            byte[] zip = RestAssured.given().queryParam("include_snapshots", no).get(p + "/export")
+                    .then().statusCode(200).extract().asByteArray();
+            assertThat(entries(zip)).as("include_snapshots=" + no).noneMatch(e -> e.startsWith("snapshots/"));
+        }
+        RestAssured.given().queryParam("include_snapshots", "maybe").get(p + "/export")
+                .then().statusCode(400).contentType(containsString("application/problem+json"))
+                .body("detail", equalTo("include_snapshots: must be true or false (or yes or no), not 'maybe'"));
+        Api.json().delete(p).then().statusCode(204);
+    }
+
+    private static List<String> entries(byte[] zip) throws java.io.IOException {
+        List<String> names = new java.util.ArrayList<>();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+            for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                names.add(e.getName());
+            }
+        }
+        return names;
+    }
+
     @Test
     void pcapIsStreamedWhileTheCaptureRuns() throws Exception {
         String projectId = Api.project(base, "pcap-");
