@@ -156,7 +156,7 @@ class GatewayClientTest {
 
         assertThat(got).isEqualTo(archive);
         String uri = "/labfleet-gateway/api/v1/servers/" + serverId + "/projects/" + projectId
-                + "/export?include_snapshots=yes&reset_mac_addresses=no";
+                + "/export?include_snapshots=true&reset_mac_addresses=false";
         assertThat(seen).containsExactly("GET " + uri);
         assertThat(seenTls).containsEntry(uri, true);
     }
@@ -187,7 +187,7 @@ class GatewayClientTest {
         assertThat(imported.path("same").asBoolean()).isTrue();
         assertThat(seen).containsExactly(
                 "GET /gw/api/v1/servers/" + source + "/projects/" + projectId
-                        + "/export?include_snapshots=no&reset_mac_addresses=no",
+                        + "/export?include_snapshots=false&reset_mac_addresses=false",
                 "POST /gw/api/v1/servers/" + target + "/projects/" + projectId + "/import?name=lab+one");
         assertThat(seenTls.values()).containsOnly(true);
     }
