@@ -24,25 +24,27 @@ final class Suite implements ExtensionContext.Store.CloseableResource {
     private final Gns3Simulator simulator;
     private final DevIssuer issuer;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
 
     private Suite() throws Exception {
         simulator = Gns3Simulator.start();
         Path state = Files.createTempDirectory(E2e.root().resolve("e2e-tests/target"), "state-");
-        String gateway = "http://127.0.0.1:" + E2e.SERVICES.get(0).port();
         // Security on, as ./labfleet up runs it: the e2e run's dev issuer (E2e.issuer) signs the tokens, the services
         // (ServiceProcess passes its URL) verify them against its JWKS; every request of the tests carries an admin's
         // token unless it sets its own.
         issuer = E2e.issuer();
+        // every service reaches the others on their e2e ports (LABFLEET_<SERVICE>_URL), as ./labfleet up does
+        env.put("LABFLEET_GNS3_URL", simulator.baseUrl());
+        env.put("LABFLEET_STATE_DIR", state.toString());
+        // every e2e run starts from empty databases (the services' test databases): Flyway cleans them, then
+        // migrates them as in production, and Hibernate validates the result
+        env.put("QUARKUS_FLYWAY_CLEAN_AT_START", "true");
         // E2e.SERVICES: gateway, project, topology, automation, monitoring, search
         for (E2e.Service s : E2e.SERVICES) {
-            services.put(s.shortName(), new ServiceProcess(s.module(), s.shortName(), s.port(), Map.of(
-                    "LABFLEET_GATEWAY_URL", gateway,
-                    "LABFLEET_PROJECT_URL", "http://127.0.0.1:" + E2e.SERVICES.get(1).port(),
-                    "LABFLEET_GNS3_URL", simulator.baseUrl(),
-                    "LABFLEET_STATE_DIR", state.toString(),
-                    // every e2e run starts from empty databases (the services' test databases): Flyway cleans
-                    // them, then migrates them as in production, and Hibernate validates the result
-                    "QUARKUS_FLYWAY_CLEAN_AT_START", "true")).start());
+            env.put("LABFLEET_" + s.shortName().toUpperCase(java.util.Locale.ROOT) + "_URL", "http://127.0.0.1:" + s.port());
+        }
+        for (E2e.Service s : E2e.SERVICES) {
+            services.put(s.shortName(), new ServiceProcess(s.module(), s.shortName(), s.port(), env).start());
         }
         for (ServiceProcess service : services.values()) {
             // LABFLEET_E2E_START_SECONDS: more on a machine busy with other builds
@@ -69,6 +71,15 @@ final class Suite implements ExtensionContext.Store.CloseableResource {
 
     ServiceProcess service(String shortName) {
         return services.get(shortName);
+    }
+
+    /**
+     * Another instance of a service, on {@code port}, configured as the suite's own (same database, Kafka groups and
+     * neighbours): a second replica. Not started; the caller closes it.
+     */
+    ServiceProcess replica(String shortName, int port) {
+        ServiceProcess first = services.get(shortName);
+        return new ServiceProcess(first.module(), shortName, port, env);
     }
 
     List<ServiceProcess> services() {
