@@ -105,7 +105,8 @@ class WorkflowCrashIT {
                     }).getString("owner");
             automation.kill();
 
-            automation.start().awaitReady(Duration.ofSeconds(
+            // a restarted replica keeps its database: the suite's first start cleaned it, this one must not
+            automation.env("QUARKUS_FLYWAY_CLEAN_AT_START", null).start().awaitReady(Duration.ofSeconds(
                     Long.parseLong(E2e.env("LABFLEET_E2E_START_SECONDS", "180"))));
             JsonPath done = await("the run finished by the restarted service").atMost(Duration.ofSeconds(180))
                     .pollInterval(Duration.ofMillis(500)).until(() -> run(runId),
@@ -149,7 +150,8 @@ class WorkflowCrashIT {
         } finally {
             Suite.current().simulator().faults().clear();
             if (!automation.isAlive()) {
-                automation.start().awaitReady(Duration.ofSeconds(180));
+                // a restarted replica keeps its database: the suite's first start cleaned it, this one must not
+            automation.env("QUARKUS_FLYWAY_CLEAN_AT_START", null).start().awaitReady(Duration.ofSeconds(180));
             }
         }
     }
