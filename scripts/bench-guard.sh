@@ -44,8 +44,8 @@ PIDS=()
 SERVER=
 cleanup() {
   # the simulator registered in the bench database goes with the run (it would be a dead server afterwards)
-  [ -n "${SERVER:-}" ] && [ -n "${TOKEN:-}" ] && curl -fs -o /dev/null -X DELETE -H "Authorization: Bearer $TOKEN" \
-    "http://127.0.0.1:$ON_PORT/api/v1/servers/$SERVER" || true
+  local auth="Authorization: Bearer ${TOKEN:-}"
+  [ -n "${SERVER:-}" ] && [ -n "${TOKEN:-}" ] && curl -fs -o /dev/null -X DELETE -H "$auth" "http://127.0.0.1:$ON_PORT/api/v1/servers/$SERVER" || true
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$STATE"
 }
 trap cleanup EXIT
