@@ -49,7 +49,9 @@ wait_http() { for _ in $(seq 1 300); do curl -fs "$1" >/dev/null 2>&1 && return 
 "${CORE0[@]}" java -Xmx512m -jar "$SIM_JAR" --port "$SIM_PORT" --bind 127.0.0.1 >"$STATE/sim.log" 2>&1 &
 PIDS+=($!)
 wait_http "http://127.0.0.1:$SIM_PORT/v2/version"
+# the edge's cost alone: authentication, rate limits and bans off on both sides (scripts/bench-guard.sh measures them)
 PORT=$GW_PORT LABFLEET_GNS3_URL="http://127.0.0.1:$SIM_PORT" LABFLEET_STATE_DIR="$STATE" LOG_JSON=false \
+LABFLEET_SECURITY_ENABLED=false LABFLEET_RATE_LIMITS=false LABFLEET_BANS=false \
 DB_URL=$BENCH_DB_URL MP_MESSAGING_OUTGOING_GNS3_EVENTS_TOPIC=$BENCH_EVENTS_TOPIC \
   "${CORE1[@]}" java -Xmx512m -jar "$GW_JAR" >"$STATE/gateway.log" 2>&1 &
 PIDS+=($!)
