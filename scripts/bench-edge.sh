@@ -6,6 +6,7 @@
 #   ROUNDS=3 DURATION=15s CONNECTIONS="1 8" [NICE=-15] scripts/bench-edge.sh
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/scripts/lib-bench.sh"
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-15s}
 CONNECTIONS=${CONNECTIONS:-"1 8"}
@@ -63,19 +64,7 @@ python3 "$ROOT/scripts/edge.py" nginx --listen "127.0.0.1:$EDGE_PORT" \
 wait_http "http://127.0.0.1:$EDGE_PORT/q/swagger-ui/"
 
 SIM=http://127.0.0.1:$SIM_PORT
-PROJECT=$(curl -fs -H 'Content-Type: application/json' -d "{\"name\":\"bench-$RANDOM\"}" "$SIM/v2/projects" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["project_id"])')
-for i in $(seq 1 100); do
-  curl -fs -o /dev/null -H 'Content-Type: application/json' \
-    -d "{\"name\":\"PC$i\",\"node_type\":\"vpcs\",\"compute_id\":\"local\"}" "$SIM/v2/projects/$PROJECT/nodes"
-done
-SERVER=""
-for _ in $(seq 1 100); do
-  SERVER=$(curl -fs "http://127.0.0.1:$GW_PORT/api/v1/servers" | python3 -c \
-    "import json,sys; print(next((s['id'] for s in json.load(sys.stdin)['items'] if s['url'].rstrip('/')=='$SIM'), ''))")
-  [ -n "$SERVER" ] && break; sleep 0.2
-done
-[ -n "$SERVER" ] || { echo "the gateway did not register the simulator" >&2; exit 1; }
+bench_lab "$SIM" "http://127.0.0.1:$GW_PORT"
 PATH_NODES="/api/v1/servers/$SERVER/projects/$PROJECT/nodes"
 DIRECT="http://127.0.0.1:$GW_PORT$PATH_NODES"
 EDGE="http://127.0.0.1:$EDGE_PORT$PATH_NODES"

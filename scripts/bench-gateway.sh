@@ -8,6 +8,7 @@
 #   MODE=batch ROUNDS=45 PIN=0 BRIDGE=false scripts/bench-gateway.sh
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/scripts/lib-bench.sh"
 ROUNDS=${ROUNDS:-2}
 DURATION=${DURATION:-15s}
 CONNECTIONS=${CONNECTIONS:-"1 8"}
@@ -49,6 +50,7 @@ wait_http "http://127.0.0.1:$SIM_PORT/v2/version"
 # JFR=/path/to/file.jfr records a CPU profile of the gateway for the whole run
 LABFLEET_GATEWAY_BRIDGE_ENABLED=${BRIDGE:-true} \
 PORT=$GW_PORT LABFLEET_GNS3_URL="http://127.0.0.1:$SIM_PORT" LABFLEET_STATE_DIR="$STATE" LOG_JSON=false \
+LABFLEET_SECURITY_ENABLED=false LABFLEET_RATE_LIMITS=false LABFLEET_BANS=false \
 DB_URL=$BENCH_DB_URL MP_MESSAGING_OUTGOING_GNS3_EVENTS_TOPIC=$BENCH_EVENTS_TOPIC \
   "${CORE1[@]}" java -Xmx${GATEWAY_HEAP:-512m} ${JFR:+-XX:StartFlightRecording=filename=$JFR,settings=profile} -jar "$GW_JAR" \
   >"$STATE/gateway.log" 2>&1 &
@@ -56,19 +58,7 @@ PIDS+=($!)
 wait_http "http://127.0.0.1:$GW_PORT/q/health/ready"
 
 SIM=http://127.0.0.1:$SIM_PORT
-PROJECT=$(curl -fs -H 'Content-Type: application/json' -d "{\"name\":\"bench-$RANDOM\"}" "$SIM/v2/projects" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["project_id"])')
-for i in $(seq 1 100); do
-  curl -fs -o /dev/null -H 'Content-Type: application/json' \
-    -d "{\"name\":\"PC$i\",\"node_type\":\"vpcs\",\"compute_id\":\"local\"}" "$SIM/v2/projects/$PROJECT/nodes"
-done
-SERVER=""
-for _ in $(seq 1 100); do
-  SERVER=$(curl -fs "http://127.0.0.1:$GW_PORT/api/v1/servers" | python3 -c \
-    "import json,sys; print(next((s['id'] for s in json.load(sys.stdin)['items'] if s['url'].rstrip('/')=='$SIM'), ''))")
-  [ -n "$SERVER" ] && break; sleep 0.2
-done
-[ -n "$SERVER" ] || { echo "the gateway did not register the simulator" >&2; exit 1; }
+bench_lab "$SIM" "http://127.0.0.1:$GW_PORT"
 if [ "$MODE" = batch ]; then
   python3 "$ROOT/scripts/bench-gateway-batch.py" "$SIM" "http://127.0.0.1:$GW_PORT" "$SERVER" "${PIDS[1]}" "${PIDS[0]}"
   exit

@@ -11,6 +11,7 @@
 # (labfleet_gateway_bench, labfleet:guard:bench:), its own gns3.events topic.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/scripts/lib-bench.sh"
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-15s}
 CONNECTIONS=${CONNECTIONS:-8}
@@ -90,19 +91,7 @@ gateway "$OFF_PORT" false "${OFF_ENV:-}"
 wait_http "http://127.0.0.1:$OFF_PORT/q/health/ready"
 
 SIM=http://127.0.0.1:$SIM_PORT
-PROJECT=$(curl -fs -H 'Content-Type: application/json' -d "{\"name\":\"bench-$RANDOM\"}" "$SIM/v2/projects" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["project_id"])')
-for i in $(seq 1 100); do
-  curl -fs -o /dev/null -H 'Content-Type: application/json' \
-    -d "{\"name\":\"PC$i\",\"node_type\":\"vpcs\",\"compute_id\":\"local\"}" "$SIM/v2/projects/$PROJECT/nodes"
-done
-SERVER=""
-for _ in $(seq 1 100); do
-  SERVER=$(curl -fs -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$ON_PORT/api/v1/servers" | python3 -c \
-    "import json,sys; print(next((s['id'] for s in json.load(sys.stdin)['items'] if s['url'].rstrip('/')=='$SIM'), ''))")
-  [ -n "$SERVER" ] && break; sleep 0.2
-done
-[ -n "$SERVER" ] || { echo "the gateway did not register the simulator" >&2; exit 1; }
+bench_lab "$SIM" "http://127.0.0.1:$ON_PORT" -H "Authorization: Bearer $TOKEN"
 PATH_NODES="/api/v1/servers/$SERVER/projects/$PROJECT/nodes"
 ON="http://127.0.0.1:$ON_PORT$PATH_NODES"
 OFF="http://127.0.0.1:$OFF_PORT$PATH_NODES"
