@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * The one client of the gns3-gateway-service's internal API, shared by the services (project-service,
@@ -46,9 +47,10 @@ import java.util.function.Supplier;
  * timeout sits {@link GatewaySettings#TRANSPORT_MARGIN} above it, so a slow GNS3 (a QEMU start, a big lab's open)
  * is never cut by the transport first. Failures go through {@link GatewayProblems}: the gateway's problems keep
  * their status and detail, no answer in time is a 504, an unreachable gateway a 503. Retries are the gateway's
- * business (it knows which GNS3 calls are idempotent), with one exception on this hop: a read, or a node start, stop
- * or suspend (they ask for a state), that got no answer at all (a pooled connection the edge closed as it reloaded)
- * is sent again ({@link TransportRetry}); writes and reloads never are.
+ * business (it knows which GNS3 calls are idempotent), with one exception on this hop: a read, a node start, stop
+ * or suspend (they ask for a state), or a batch whose every call can be replayed ({@link #replaySafe}), that got no
+ * answer at all (a pooled connection the edge closed as it reloaded) is sent again ({@link TransportRetry}); other
+ * writes and reloads never are.
  *
  * <p>One keep-alive Vert.x HTTP client over http or https, with the URL's base path in front of every route.
  * A plain class, not a bean: each service builds it from its own configuration.
@@ -271,7 +273,7 @@ public class GatewayClient {
         for (int from = 0; from < operations.size(); from += size) {
             List<BatchOperation> slice = operations.subList(from, Math.min(operations.size(), from + size));
             chain = chain.chain(() -> exchange(HttpMethod.POST, serverPath(serverId, "/batch"),
-                    new BatchRequest(slice, concurrency, fields), what, settings.batchTimeout(), false,
+                    new BatchRequest(slice, concurrency, fields), what, settings.batchTimeout(), replaySafe(slice),
                     answer -> this.<BatchAnswers<R>>read(answer, answerType, what))
                     .invoke(answers -> results.addAll(answers.results() == null ? List.of() : answers.results())))
                     .replaceWithVoid();
@@ -283,6 +285,33 @@ public class GatewayClient {
             }
             return results;
         });
+    }
+
+    /** A node action that asks for a state: GNS3 answers 200 for a node already in it. */
+    private static final Pattern STATE_ACTION = Pattern.compile(".*/nodes/[^/]+/(start|stop|suspend)");
+
+    /**
+     * Whether a batch that got no answer at all may be sent again: each of its calls can be replayed without harm.
+     * Reads, updates and deletes can (a replayed delete meets a 404 its caller counts as gone); a node create that
+     * names its {@code node_id} can (GNS3 refuses the duplicate, and callers read the node it names); a link create
+     * can, as the gateway answers a replay with the link that already has its two ends; a node start, stop or
+     * suspend asks for a state. A create from a template (GNS3 makes the id), any other create without its id, a
+     * reload or a duplicate cannot: such a batch is sent once.
+     */
+    static boolean replaySafe(List<BatchOperation> operations) {
+        for (BatchOperation op : operations) {
+            if (!"POST".equalsIgnoreCase(op.method())) {
+                continue;
+            }
+            String path = op.path() == null ? "" : op.path();
+            boolean safe = path.endsWith("/links")
+                    || path.endsWith("/nodes") && op.body() != null && op.body().hasNonNull("node_id")
+                    || STATE_ACTION.matcher(path).matches();
+            if (!safe) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The gateway's answer to one batch, as far as the results go. */

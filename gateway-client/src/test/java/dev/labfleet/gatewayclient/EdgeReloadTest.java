@@ -1,6 +1,9 @@
 package dev.labfleet.gatewayclient;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.labfleet.common.gns3.BatchOperation;
 import dev.labfleet.common.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -10,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,7 +46,9 @@ class EdgeReloadTest {
                 request.connection().close();
             } else {
                 request.response().putHeader("Content-Type", "application/json")
-                        .end(route.endsWith("/nodes") ? "[{\"node_id\":\"n1\"}]" : "{\"status\":\"started\"}");
+                        .end(route.endsWith("/nodes") ? "[{\"node_id\":\"n1\"}]"
+                                : route.endsWith("/batch") ? "{\"results\":[{\"id\":\"0\"},{\"id\":\"1\"}]}"
+                                : "{\"status\":\"started\"}");
             }
         });
         int port = server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
@@ -78,6 +84,47 @@ class EdgeReloadTest {
         assertThat(reload.problem().status()).isEqualTo(503);
         assertThat(reload.problem().detail()).contains("connection closed before the answer");
         assertThat(received.get("POST /api/v1/servers/{id}/projects/{id}/nodes/n1/reload")).hasValue(1);
+    }
+
+    @Test
+    void aBatchOfReplayableCallsIsSentAgain() {
+        ObjectNode node = JsonNodeFactory.instance.objectNode().put("node_id", UUID.randomUUID().toString())
+                .put("name", "PC1");
+        List<BatchOperation> build = List.of(new BatchOperation("0", "POST", "/projects/p/nodes", node),
+                new BatchOperation("1", "POST", "/projects/p/links", JsonNodeFactory.instance.objectNode()));
+
+        List<JsonNode> answers = gateway.batch(UUID.randomUUID(), build, 4, null, 10, JsonNode.class, "apply")
+                .await().atMost(WAIT);
+
+        assertThat(answers).hasSize(2);
+        assertThat(received.get("POST /api/v1/servers/{id}/batch")).hasValue(2);
+    }
+
+    @Test
+    void aBatchWithACreateFromATemplateIsSentOnce() {
+        List<BatchOperation> build = List.of(new BatchOperation("0", "POST", "/projects/p/templates/t", null),
+                new BatchOperation("1", "PUT", "/projects/p/nodes/n1", JsonNodeFactory.instance.objectNode()));
+
+        ProblemException failure = catchThrowableOfType(ProblemException.class, () -> gateway.batch(
+                UUID.randomUUID(), build, 4, null, 10, JsonNode.class, "apply").await().atMost(WAIT));
+
+        assertThat(failure.problem().status()).isEqualTo(503);
+        assertThat(received.get("POST /api/v1/servers/{id}/batch")).hasValue(1);
+    }
+
+    @Test
+    void onlyCallsThatCanBeReplayedMakeABatchReplaySafe() {
+        ObjectNode named = JsonNodeFactory.instance.objectNode().put("node_id", "n1");
+        assertThat(GatewayClient.replaySafe(List.of(new BatchOperation("0", "GET", "/projects/p/nodes/n1", null),
+                new BatchOperation("1", "DELETE", "/projects/p/links/l1", null),
+                new BatchOperation("2", "POST", "/projects/p/nodes/n1/stop", null),
+                new BatchOperation("3", "POST", "/projects/p/nodes", named)))).isTrue();
+        assertThat(GatewayClient.replaySafe(List.of(new BatchOperation("0", "POST", "/projects/p/nodes",
+                JsonNodeFactory.instance.objectNode().put("name", "PC1"))))).isFalse();
+        assertThat(GatewayClient.replaySafe(List.of(new BatchOperation("0", "POST", "/projects/p/nodes/n1/reload",
+                null)))).isFalse();
+        assertThat(GatewayClient.replaySafe(List.of(new BatchOperation("0", "POST", "/projects/p/drawings",
+                JsonNodeFactory.instance.objectNode())))).isFalse();
     }
 
     @Test
