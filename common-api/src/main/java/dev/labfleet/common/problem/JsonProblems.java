@@ -46,7 +46,12 @@ public final class JsonProblems {
         JsonLocation at = e.getLocation();
         String detail;
         boolean syntax = false;
-        if (syntaxError != null) {
+        if (e instanceof MismatchedInputException t && t.getOriginalMessage() != null
+                && t.getOriginalMessage().startsWith("Trailing token")) {
+            // FAIL_ON_TRAILING_TOKENS: a second value after the body's one ({"a":1}{"b":2})
+            syntax = true;
+            detail = "more than one JSON value; the body must hold exactly one";
+        } else if (syntaxError != null) {
             // text that is no JSON at all, even when found while reading a field: where, and what the parser missed
             syntax = true;
             at = syntaxError.getLocation();

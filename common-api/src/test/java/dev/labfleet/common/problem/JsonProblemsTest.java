@@ -52,6 +52,19 @@ class JsonProblemsTest {
     }
 
     @Test
+    void aSecondValueAfterTheBodyIsMalformedWhereReadersRefuseTrailingTokens() {
+        ObjectMapper strict = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        JsonProcessingException e = catchThrowableOfType(JsonProcessingException.class,
+                () -> strict.readValue("{\"name\": \"a\"}{\"name\": \"b\"}", Spec.class));
+        assertThat(e).isNotNull();
+        Problem p = JsonProblems.of(e, "JSON");
+        assertThat(p.type().toString()).endsWith("/malformed-request");
+        assertThat(p.detail()).startsWith("malformed JSON at line 1, column ")
+                .endsWith("more than one JSON value; the body must hold exactly one");
+        noInternals(p);
+    }
+
+    @Test
     void wrongTypesSayWhatWasExpectedAtWhichPath() {
         Problem list = problem("{\"nodes\": {\"a\": 1}}");
         assertThat(list.violations()).singleElement().satisfies(v -> {
