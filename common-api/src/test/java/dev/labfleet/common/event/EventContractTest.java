@@ -40,13 +40,42 @@ class EventContractTest {
         return JSON.writeValueAsBytes(node);
     }
 
+    /** Every example of one message (a message may show several cases, lab.project.moved a move and a failover). */
+    private static List<JsonNode> allExamples(String type) {
+        List<JsonNode> out = new ArrayList<>();
+        EventContract.asyncApi().path("components").path("messages").path(type).path("examples")
+                .forEach(example -> out.add(example.path("payload")));
+        return out;
+    }
+
     @Test
     void everyExampleOfTheDocumentKeepsTheContract() throws Exception {
         List<Object[]> examples = examples();
         assertThat(examples).hasSizeGreaterThan(40);
         for (Object[] e : examples) {
-            assertThat(EventContract.violations((String) e[1], PROJECT, bytes((JsonNode) e[2]))).as((String) e[0]).isEmpty();
+            for (JsonNode example : allExamples((String) e[0])) {
+                assertThat(EventContract.violations((String) e[1], PROJECT, bytes(example))).as((String) e[0]).isEmpty();
+            }
         }
+    }
+
+    @Test
+    void aMovedEventSaysWhatMovedTheLabWithTheIdsThatGoWithIt() throws Exception {
+        List<JsonNode> moved = allExamples("lab.project.moved");
+        JsonNode move = moved.stream().filter(e -> !e.path("data").path("reason").asText().equals("failover"))
+                .findFirst().orElseThrow();
+        JsonNode failover = moved.stream().filter(e -> e.path("data").path("reason").asText().equals("failover"))
+                .findFirst().orElseThrow();
+        for (String field : List.of("incidentId", "backupId", "backupTakenAt", "lost")) {
+            assertThat(EventContract.violations("lab.projects", PROJECT, EventContract.without(bytes(failover), field)))
+                    .as("a failover without " + field).anyMatch(v -> v.startsWith("data:") && v.contains(field));
+        }
+        assertThat(EventContract.violations("lab.projects", PROJECT, EventContract.without(bytes(move), "moveId")))
+                .as("a move without moveId").anyMatch(v -> v.startsWith("data:") && v.contains("moveId"));
+        ObjectNode unknownReason = move.deepCopy();
+        ((ObjectNode) unknownReason.path("data")).put("reason", "teleport");
+        assertThat(EventContract.violations("lab.projects", PROJECT, bytes(unknownReason)))
+                .as("an unknown reason").anyMatch(v -> v.startsWith("data:") && v.contains("reason"));
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.labfleet.project.domain.Project;
 import dev.labfleet.project.domain.ProjectStatus;
 import dev.labfleet.project.messaging.ProjectEvents;
 import dev.labfleet.project.service.ProjectService;
+import dev.labfleet.project.service.ProjectState;
 import dev.labfleet.project.service.StaggeredRun;
 import dev.labfleet.support.security.Caller;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -47,7 +48,8 @@ import java.util.function.Supplier;
  * <p>Failover: each tick records when a server was first seen down (the gateway's health status). A server down
  * longer than the grace time has its labs with failover restored from their last backup on another server chosen by
  * placement, under the same id: imported, opened when it was, link conditions and suspension put back, the nodes that
- * ran started; then the lab's record points there ({@code lab.project.updated}), and an incident says what was lost
+ * ran started; then the lab's record points there ({@code lab.project.moved} with {@code reason} failover, which says
+ * what was lost, and {@code lab.project.updated}), and an incident says what was lost
  * (everything since the backup). One failover per lab is in flight (a partial unique index); the target is recorded
  * before the import, so a failover whose replica died (its lease ran out) has its partial copy deleted before it is
  * tried again. When the dead server returns, the stale copies of labs restored elsewhere are deleted there, never
@@ -498,8 +500,19 @@ public class BackupService {
             lab.status = plan != null && plan.opened() ? ProjectStatus.OPENED : ProjectStatus.CLOSED;
             lab.runningNodes = plan == null ? 0 : (int) plan.running();
             lab.nodeCount = plan == null ? lab.nodeCount : plan.nodes().size();
-            lab.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
-            return events.publish(EventTypes.LAB_PROJECT_UPDATED, lab);
+            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+            lab.updatedAt = now;
+            // the lab moved: the event of a move, marked as a failover and saying what was lost since the backup
+            ObjectNode moved = CloudEventCodec.mapper().createObjectNode();
+            moved.put("reason", "failover").put("incidentId", incidentId.toString())
+                    .put("projectId", projectId.toString()).put("fromServerId", failed.toString())
+                    .put("toServerId", target.toString())
+                    .put("includeSnapshots", backup.getBoolean("include_snapshots")).put("at", now.toString())
+                    .put("backupId", backup.getUUID("id").toString()).put("backupTakenAt", takenAt.toString())
+                    .put("lost", lost);
+            moved.set("project", CloudEventCodec.mapper().valueToTree(ProjectState.of(lab)));
+            return events.publish(EventTypes.LAB_PROJECT_MOVED, lab, moved)
+                    .chain(() -> events.publish(EventTypes.LAB_PROJECT_UPDATED, lab));
         })).chain(() -> endIncident(incidentId, "RESTORED", target, backup.getUUID("id"), takenAt, lost));
     }
 

@@ -462,7 +462,8 @@ public class MoveRunner {
                 progress(move, Move.Step.COMMIT, "done", "the lab is on server " + move.targetServerId);
                 move.updatedAt = now;
                 ObjectNode moved = CloudEventCodec.mapper().createObjectNode();
-                moved.put("moveId", move.id.toString()).put("projectId", move.projectId.toString())
+                moved.put("reason", move.evacuationId == null ? "move" : "evacuation")
+                        .put("moveId", move.id.toString()).put("projectId", move.projectId.toString())
                         .put("fromServerId", move.sourceServerId.toString())
                         .put("toServerId", move.targetServerId.toString())
                         .put("includeSnapshots", move.includeSnapshots).put("at", now.toString());

@@ -1,5 +1,7 @@
 package dev.labfleet.project.fleet;
 
+import dev.labfleet.common.event.CloudEvent;
+import dev.labfleet.common.testing.TopicReader;
 import dev.labfleet.project.support.FleetStandIn;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -95,6 +97,24 @@ class BackupFailoverTest {
                     .body("[0].staleCopyRemoved", equalTo(false));
             given().when().get("/api/v1/incidents").then().statusCode(200)
                     .body("projectId", org.hamcrest.Matchers.hasItem(id));
+            // the lab moved: the event of a move (read through the contract check), marked as a failover
+            Map<String, Object> incident = given().when().get("/api/v1/projects/" + id + "/incidents").then()
+                    .extract().jsonPath().getMap("[0]");
+            List<CloudEvent> events = TopicReader.events("127.0.0.1:9092", "lab.projects", id, Duration.ofSeconds(60),
+                    list -> list.stream().anyMatch(e -> e.type().equals("lab.project.moved")));
+            CloudEvent moved = events.stream().filter(e -> e.type().equals("lab.project.moved")).findFirst()
+                    .orElseThrow();
+            assertThat(moved.data().path("reason").asText()).isEqualTo("failover");
+            assertThat(moved.data().path("incidentId").asText()).isEqualTo(incident.get("incidentId"));
+            assertThat(moved.data().path("fromServerId").asText()).isEqualTo(A.toString());
+            assertThat(moved.data().path("toServerId").asText()).isEqualTo(target.toString());
+            assertThat(moved.data().path("project").path("serverId").asText()).isEqualTo(target.toString());
+            assertThat(moved.data().path("backupId").asText()).isEqualTo(incident.get("backupId"));
+            assertThat(moved.data().path("backupTakenAt").asText()).isNotBlank();
+            assertThat(moved.data().path("lost").asText()).contains("after its backup of")
+                    .contains(moved.data().path("backupId").asText());
+            assertThat(moved.data().has("moveId")).as("a failover is no move of record").isFalse();
+            assertThat(events).extracting(CloudEvent::type).contains("lab.project.updated");
         } finally {
             FleetStandIn.simulator(A).faults().restore();
         }

@@ -151,6 +151,7 @@ class EvacuationTest {
         List<CloudEvent> events = TopicReader.events("127.0.0.1:9092", "lab.projects", conditioned[0],
                 Duration.ofSeconds(60), list -> list.stream().anyMatch(e -> e.type().equals("lab.project.moved")));
         CloudEvent moved = events.stream().filter(e -> e.type().equals("lab.project.moved")).findFirst().orElseThrow();
+        assertThat(moved.data().get("reason").asText()).isEqualTo("evacuation");
         assertThat(moved.data().get("fromServerId").asText()).isEqualTo(A.toString());
         assertThat(moved.data().get("toServerId").asText()).isEqualTo(onC.toString());
         assertThat(events).extracting(CloudEvent::type).contains("lab.project.move-progressed");
