@@ -33,6 +33,21 @@ final class Suite implements ExtensionContext.Store.CloseableResource {
         // (ServiceProcess passes its URL) verify them against its JWKS; every request of the tests carries an admin's
         // token unless it sets its own.
         issuer = E2e.issuer();
+        try {
+            start(state);
+        } catch (Exception e) {
+            // a suite that did not start stops what it started: nothing may outlive the run (JUnit only closes a
+            // suite that was made), or the next run finds its ports taken
+            try {
+                close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    private void start(Path state) throws Exception {
         // every service reaches the others on their e2e ports (LABFLEET_<SERVICE>_URL), as ./labfleet up does
         env.put("LABFLEET_GNS3_URL", simulator.baseUrl());
         env.put("LABFLEET_STATE_DIR", state.toString());

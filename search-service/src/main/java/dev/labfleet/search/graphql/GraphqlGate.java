@@ -48,6 +48,9 @@ public class GraphqlGate {
     private final int maxDepth;
     private final int maxComplexity;
     private final long maxBody;
+    /** Whether SmallRye GraphQL serves GET ({@code quarkus.smallrye-graphql.http.get.enabled}, off by default). */
+    private final boolean getEnabled = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+            .getOptionalValue("quarkus.smallrye-graphql.http.get.enabled", Boolean.class).orElse(false);
 
     public GraphqlGate(SearchConfig config) {
         this.maxDepth = config.graphql().maxDepth();
@@ -107,36 +110,64 @@ public class GraphqlGate {
 
     private void check(RoutingContext context) {
         String query;
-        if (context.request().method() == HttpMethod.GET) {
+        String operationName = null;
+        if (context.request().method() == HttpMethod.GET && getEnabled) {
             query = context.request().getParam("query");
+            operationName = context.request().getParam("operationName");
+            String variables = context.request().getParam("variables");
+            if (variables != null && !variables.isBlank() && !jsonObject(variables)) {
+                refuse(context, "variables", "must be a JSON object");
+                return;
+            }
         } else if (context.request().method() == HttpMethod.POST) {
             String type = context.request().getHeader("Content-Type");
             Buffer body = context.body().buffer();
             if (type != null && type.startsWith("application/graphql")) {
                 query = body == null ? null : body.toString();
             } else {
-                query = fromJson(context, body);
-                if (query == null && context.response().ended()) {
+                JsonNode request = fromJson(context, body);
+                if (request == null) {
                     return;
                 }
+                query = request.path("query").asText("");
+                operationName = request.path("operationName").isTextual() ? request.get("operationName").asText() : null;
             }
         } else {
-            context.next();
+            // SmallRye GraphQL would answer a 405 of its own, as plain JSON
+            Problem problem = Problem.of(ProblemTypes.METHOD_NOT_ALLOWED, context.request().method().name()
+                    + " is not served at " + PATH + "; send POST with {\"query\": \"...\"}")
+                    .withTraceId(ProblemMappers.traceId());
+            context.response().setStatusCode(405).putHeader("Allow", getEnabled ? "GET, POST" : "POST")
+                    .putHeader("Content-Type", Problem.MEDIA_TYPE).end(Buffer.buffer(json(problem)));
             return;
         }
         if (query == null || query.isBlank()) {
             refuse(context, "query", "required: a GraphQL document");
             return;
         }
-        String problem = limits(query, maxDepth, maxComplexity);
+        String[] problem = limits(query, operationName, maxDepth, maxComplexity);
         if (problem != null) {
-            refuse(context, "query", problem);
+            refuse(context, problem[0], problem[1]);
             return;
         }
         context.next();
     }
 
-    private static String fromJson(RoutingContext context, Buffer body) {
+    private static boolean jsonObject(String text) {
+        try {
+            JsonNode node = CloudEventCodec.mapper().readTree(text);
+            return node != null && node.isObject();
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The request's JSON object, or null once it is refused: {@code query} a string, {@code operationName} a string,
+     * {@code variables} and {@code extensions} objects (each may be absent or null). SmallRye GraphQL answered a
+     * {@code variables} array with a 500.
+     */
+    private static JsonNode fromJson(RoutingContext context, Buffer body) {
         if (body == null || body.length() == 0) {
             refuse(context, "body", "required: {\"query\": \"...\", \"variables\": {...}}");
             return null;
@@ -152,16 +183,28 @@ public class GraphqlGate {
             refuse(context, "body", "must be a JSON object {\"query\": \"...\"}");
             return null;
         }
-        JsonNode query = json.get("query");
-        if (query != null && !query.isNull() && !query.isTextual()) {
-            refuse(context, "query", "must be a string");
-            return null;
+        for (String field : List.of("query", "operationName")) {
+            JsonNode value = json.get(field);
+            if (value != null && !value.isNull() && !value.isTextual()) {
+                refuse(context, field, "must be a string");
+                return null;
+            }
         }
-        return query == null || query.isNull() ? "" : query.asText();
+        for (String field : List.of("variables", "extensions")) {
+            JsonNode value = json.get(field);
+            if (value != null && !value.isNull() && !value.isObject()) {
+                refuse(context, field, "must be a JSON object");
+                return null;
+            }
+        }
+        return json;
     }
 
-    /** Why a document is refused (its syntax, depth or size), or null when it may run. */
-    static String limits(String query, int maxDepth, int maxComplexity) {
+    /**
+     * The field and the reason a request is refused (the document's syntax, depth or size, an operation name the
+     * document does not hold, or several operations and no name), or null when it may run.
+     */
+    static String[] limits(String query, String operationName, int maxDepth, int maxComplexity) {
         Document document;
         try {
             ParserOptions options = ParserOptions.getDefaultOperationParserOptions();
@@ -169,17 +212,26 @@ public class GraphqlGate {
                     .parserOptions(options).build());
         } catch (InvalidSyntaxException e) {
             var at = e.getLocation();
-            return "not a GraphQL document" + (at == null ? "" : " (line " + at.getLine() + ", column "
-                    + at.getColumn() + ")");
+            return new String[] {"query", "not a GraphQL document" + (at == null ? "" : " (line " + at.getLine()
+                    + ", column " + at.getColumn() + ")")};
         } catch (RuntimeException e) {
             // graphql-java's parser refuses documents with too many tokens with its own exception type
-            return "not an acceptable GraphQL document (too long or too many tokens)";
+            return new String[] {"query", "not an acceptable GraphQL document (too long or too many tokens)"};
         }
         Map<String, FragmentDefinition> fragments = new HashMap<>();
         for (Definition<?> d : document.getDefinitions()) {
             if (d instanceof FragmentDefinition f) {
                 fragments.put(f.getName(), f);
             }
+        }
+        List<OperationDefinition> operations = document.getDefinitionsOfType(OperationDefinition.class);
+        if (operationName != null && !operationName.isEmpty()
+                && operations.stream().noneMatch(op -> operationName.equals(op.getName()))) {
+            return new String[] {"operationName", "the document holds no operation named '"
+                    + (operationName.length() > 100 ? operationName.substring(0, 100) + "..." : operationName) + "'"};
+        }
+        if ((operationName == null || operationName.isEmpty()) && operations.size() > 1) {
+            return new String[] {"operationName", "required: the document holds " + operations.size() + " operations"};
         }
         for (Definition<?> d : document.getDefinitions()) {
             if (!(d instanceof OperationDefinition op) || introspectionOnly(op.getSelectionSet())) {
@@ -188,11 +240,11 @@ public class GraphqlGate {
             Measure m = new Measure(fragments, maxComplexity);
             int depth = m.depth(op.getSelectionSet(), 0, new HashSet<>());
             if (m.fields > maxComplexity) {
-                return "selects more than " + maxComplexity + " fields (fragments counted each time they are "
-                        + "used); ask for less, or page";
+                return new String[] {"query", "selects more than " + maxComplexity + " fields (fragments counted "
+                        + "each time they are used); ask for less, or page"};
             }
             if (depth > maxDepth) {
-                return "is " + depth + " levels deep; at most " + maxDepth + " are accepted";
+                return new String[] {"query", "is " + depth + " levels deep; at most " + maxDepth + " are accepted"};
             }
         }
         return null;

@@ -176,6 +176,30 @@ class GraphqlTest {
                 .contentType(startsWith("application/problem+json")).body("detail", equalTo("body: not JSON"));
         RestAssured.given().contentType(ContentType.JSON).body("{}").post("/graphql").then().statusCode(400)
                 .body("detail", startsWith("query: required"));
+        // the request's other members (found by the e2e FuzzIT: a variables array was a 500, an unknown operation
+        // name a 200 whose error named graphql-java's ValidationError)
+        RestAssured.given().contentType(ContentType.JSON).body(Map.of("query", "query($f: Int) { labs(first: $f) "
+                        + "{ items { name } } }", "variables", List.of(1, 2))).post("/graphql").then().statusCode(400)
+                .contentType("application/problem+json").body("violations[0].field", equalTo("variables"));
+        RestAssured.given().contentType(ContentType.JSON).body(Map.of("query", "{ labs { nextCursor } }",
+                        "operationName", 42)).post("/graphql").then().statusCode(400)
+                .contentType("application/problem+json").body("violations[0].field", equalTo("operationName"));
+        RestAssured.given().contentType(ContentType.JSON).body(Map.of("query", "{ labs { nextCursor } }",
+                        "operationName", "nope")).post("/graphql").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("operationName: the document holds no operation named 'nope'"));
+        RestAssured.given().contentType(ContentType.JSON).body(Map.of("query", "query A { labs { nextCursor } } "
+                        + "query B { servers { nextCursor } }")).post("/graphql").then().statusCode(400)
+                .contentType("application/problem+json").body("violations[0].field", equalTo("operationName"));
+        RestAssured.given().contentType(ContentType.JSON).body(Map.of("query", "query A { labs { nextCursor } } "
+                        + "query B { servers { nextCursor } }", "operationName", "B")).post("/graphql").then()
+                .statusCode(200).body("errors", org.hamcrest.Matchers.nullValue())
+                .body("data", org.hamcrest.Matchers.hasKey("servers"));
+        // GET is not served (SmallRye's own 405 was plain JSON), nor any other method
+        RestAssured.given().queryParam("query", "{ labs { nextCursor } }").get("/graphql").then().statusCode(405)
+                .contentType("application/problem+json").header("Allow", "POST");
+        RestAssured.given().contentType(ContentType.JSON).body("{}").put("/graphql").then().statusCode(405)
+                .contentType("application/problem+json");
         // the plain GraphQL body is held to the same limits, and runs when within them
         RestAssured.given().contentType("application/graphql").body(("{ labs { items { nodes { items { lab { nodes { "
                 + "items { name } } } } } } } }").getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/graphql").then().statusCode(400)
