@@ -47,10 +47,11 @@ import java.util.regex.Pattern;
  * timeout sits {@link GatewaySettings#TRANSPORT_MARGIN} above it, so a slow GNS3 (a QEMU start, a big lab's open)
  * is never cut by the transport first. Failures go through {@link GatewayProblems}: the gateway's problems keep
  * their status and detail, no answer in time is a 504, an unreachable gateway a 503. Retries are the gateway's
- * business (it knows which GNS3 calls are idempotent), with one exception on this hop: a read, a node start, stop
- * or suspend (they ask for a state), or a batch whose every call can be replayed ({@link #replaySafe}), that got no
- * answer at all (a pooled connection the edge closed as it reloaded) is sent again ({@link TransportRetry}); other
- * writes and reloads never are.
+ * business (it knows which GNS3 calls are idempotent), with one exception on this hop: a call that can be replayed
+ * and got no answer at all (a pooled connection the edge closed as it reloaded) is sent again ({@link TransportRetry}):
+ * reads and updates; what asks for a state (a node start, stop or suspend, a project open or close); a project
+ * delete (its callers count a replay's 404 as gone); a project create that names its id (its caller adopts it); a
+ * batch whose every call can be replayed ({@link #replaySafe}). Other writes and reloads are sent once.
  *
  * <p>One keep-alive Vert.x HTTP client over http or https, with the URL's base path in front of every route.
  * A plain class, not a bean: each service builds it from its own configuration.
@@ -141,8 +142,15 @@ public class GatewayClient {
         return get(serverId, "/projects", "list projects");
     }
 
+    /**
+     * Creates a GNS3 project. A create that names its {@code project_id} and got no answer at all is sent again: a
+     * replay of one that was made meets GNS3's 409 "Project ID ... already exists", and the caller adopts the
+     * project with its id (project-service does). One without an id is sent once.
+     */
     public Uni<JsonNode> createProject(UUID serverId, Object body) {
-        return post(serverId, "/projects", body, "create project");
+        boolean named = body != null && mapper.valueToTree(body).hasNonNull("project_id");
+        return exchange(HttpMethod.POST, serverPath(serverId, "/projects"), body, "create project",
+                settings.writeTimeout(), named, this::json);
     }
 
     public Uni<JsonNode> getProject(UUID serverId, UUID projectId) {
@@ -153,17 +161,24 @@ public class GatewayClient {
         return put(serverId, project(projectId), body, "update project");
     }
 
+    /** Sent again when it got no answer at all: a replay of one that was done meets a 404 (callers count it gone). */
     public Uni<Void> deleteProject(UUID serverId, UUID projectId) {
-        return lifecycle(HttpMethod.DELETE, serverId, project(projectId), null, "delete project").replaceWithVoid();
+        return stateCall(HttpMethod.DELETE, serverId, project(projectId), "delete project").replaceWithVoid();
     }
 
+    /** Asks for a state (GNS3 answers an opened project's open as a first one): sent again when never answered. */
     public Uni<JsonNode> openProject(UUID serverId, UUID projectId) {
-        return lifecycle(HttpMethod.POST, serverId, project(projectId) + "/open", null, "open project");
+        return stateCall(HttpMethod.POST, serverId, project(projectId) + "/open", "open project");
     }
 
+    /** Asks for a state, as an open does: sent again when never answered. */
     public Uni<Void> closeProject(UUID serverId, UUID projectId) {
-        return lifecycle(HttpMethod.POST, serverId, project(projectId) + "/close", null, "close project")
-                .replaceWithVoid();
+        return stateCall(HttpMethod.POST, serverId, project(projectId) + "/close", "close project").replaceWithVoid();
+    }
+
+    /** A lifecycle call without a body that may be replayed: sent again when it got no answer at all. */
+    private Uni<JsonNode> stateCall(HttpMethod method, UUID serverId, String path, String what) {
+        return exchange(method, serverPath(serverId, path), null, what, settings.lifecycleTimeout(), true, this::json);
     }
 
     public Uni<JsonNode> duplicateProject(UUID serverId, UUID projectId, Object body) {
@@ -434,8 +449,9 @@ public class GatewayClient {
 
     // ---------------------------------------------------------------- transport
 
+    /** Reads, and updates (a PUT asks for a state: sending it twice leaves the same state). */
     private static boolean idempotent(HttpMethod method) {
-        return method == HttpMethod.GET || method == HttpMethod.HEAD;
+        return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.PUT;
     }
 
     /** @param resend whether a request that got no answer at all may be sent again (idempotent) */

@@ -128,7 +128,32 @@ class EdgeReloadTest {
     }
 
     @Test
-    void aCreateIsNeverSentTwice() {
+    void aProjectOpenCloseDeleteAndAnUpdateAreSentAgain() {
+        UUID server = UUID.randomUUID();
+        UUID project = UUID.randomUUID();
+
+        gateway.openProject(server, project).await().atMost(WAIT);
+        gateway.closeProject(server, project).await().atMost(WAIT);
+        gateway.deleteProject(server, project).await().atMost(WAIT);
+        gateway.updateProject(server, project, Map.of("name", "renamed")).await().atMost(WAIT);
+
+        assertThat(received.get("POST /api/v1/servers/{id}/projects/{id}/open")).hasValue(2);
+        assertThat(received.get("POST /api/v1/servers/{id}/projects/{id}/close")).hasValue(2);
+        assertThat(received.get("DELETE /api/v1/servers/{id}/projects/{id}")).hasValue(2);
+        assertThat(received.get("PUT /api/v1/servers/{id}/projects/{id}")).hasValue(2);
+    }
+
+    @Test
+    void aProjectCreateThatNamesItsIdIsSentAgain() {
+        JsonNode created = gateway.createProject(UUID.randomUUID(), Map.of("name", "lab",
+                "project_id", UUID.randomUUID().toString())).await().atMost(WAIT);
+
+        assertThat(created.path("status").asText()).isEqualTo("started");
+        assertThat(received.get("POST /api/v1/servers/{id}/projects")).hasValue(2);
+    }
+
+    @Test
+    void aCreateWithoutItsIdIsNeverSentTwice() {
         ProblemException failure = catchThrowableOfType(ProblemException.class, () -> gateway.createProject(
                 UUID.randomUUID(), Map.of("name", "lab")).await().atMost(WAIT));
 
