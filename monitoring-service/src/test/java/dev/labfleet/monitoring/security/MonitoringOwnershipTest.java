@@ -114,4 +114,59 @@ class MonitoringOwnershipTest {
             assertThat(labIds(fleet)).contains(lab);
         }
     }
+
+    /** A traffic sample of a lab and one of its links, as the leader sends it on lab.monitoring. */
+    private void sample(String lab, String linkId, double aToBBps, double bToABps) {
+        var json = dev.labfleet.common.event.CloudEventCodec.mapper();
+        model.link(MonitoringStandIn.SERVER_ID.toString(), json.createObjectNode().put("project_id", lab)
+                .put("link_id", linkId).set("nodes", json.createArrayNode()
+                        .add(json.createObjectNode().put("node_id", UUID.randomUUID().toString())
+                                .put("adapter_number", 0).put("port_number", 0))
+                        .add(json.createObjectNode().put("node_id", UUID.randomUUID().toString())
+                                .put("adapter_number", 0).put("port_number", 0))));
+        var link = json.createObjectNode().put("linkId", linkId).put("projectId", lab);
+        link.putObject("aToB").put("pps", aToBBps / 800).put("bps", aToBBps);
+        link.putObject("bToA").put("pps", bToABps / 800).put("bps", bToABps);
+        model.publish("traffic", linkId, lab, link, true);
+        model.publish("labTraffic", lab, lab, json.createObjectNode().put("projectId", lab)
+                .put("state", "traffic").put("bps", aToBBps + bToABps).put("pps", (aToBBps + bToABps) / 800)
+                .put("at", "2026-12-05T22:00:00Z"), true);
+    }
+
+    @Test
+    void theBusiestLabsAndLinksAreRankedAndEachCallerSeesOnlyItsOwn() {
+        String alice = TestIssuer.operator("alice-" + run);
+        String bob = TestIssuer.operator("bob-" + run);
+        String admin = TestIssuer.admin("ada-" + run);
+        String quiet = Labs.project();
+        String busy = Labs.project();
+        String bobs = Labs.project();
+        for (String[] lab : new String[][]{{quiet, "alice"}, {busy, "alice"}, {bobs, "bob"}}) {
+            model.labMeta(lab[0], MonitoringStandIn.SERVER_ID.toString(), lab[1] + "-top-" + run, null);
+            model.labOwner(lab[0], lab[1] + "-" + run);
+        }
+        String quietLink = UUID.randomUUID().toString();
+        String busyLink = UUID.randomUUID().toString();
+        String bobsLink = UUID.randomUUID().toString();
+        sample(quiet, quietLink, 8_000, 0);
+        sample(busy, busyLink, 600_000, 400_000);
+        sample(bobs, bobsLink, 5_000_000, 0);
+
+        // alice: her two labs, the busy one first; bob's lab and link are not hers to see
+        as(alice).get("/api/v1/monitoring/traffic/top").then().statusCode(200)
+                .body("projectId", org.hamcrest.Matchers.contains(busy, quiet))
+                .body("[0].bps", org.hamcrest.Matchers.equalTo(1_000_000f))
+                .body("[0].name", org.hamcrest.Matchers.equalTo("alice-top-" + run));
+        as(alice).get("/api/v1/monitoring/traffic/links/top").then().statusCode(200)
+                .body("linkId", org.hamcrest.Matchers.contains(busyLink, quietLink))
+                .body("[0].aToBBps", org.hamcrest.Matchers.equalTo(600_000f))
+                .body("[0].bToABps", org.hamcrest.Matchers.equalTo(400_000f));
+        as(bob).get("/api/v1/monitoring/traffic/links/top").then().statusCode(200)
+                .body("linkId", not(hasItem(busyLink)));
+        // an admin sees the whole fleet: bob's lab is the busiest; the limit cuts the list
+        as(admin).queryParam("limit", 1).get("/api/v1/monitoring/traffic/top").then().statusCode(200)
+                .body("projectId", org.hamcrest.Matchers.contains(bobs));
+        as(admin).queryParam("limit", 0).get("/api/v1/monitoring/traffic/links/top").then().statusCode(400)
+                .contentType("application/problem+json");
+    }
 }

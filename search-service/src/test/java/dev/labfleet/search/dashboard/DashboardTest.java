@@ -40,11 +40,14 @@ class DashboardTest {
     void aStoppedSourceMakesItsSectionUnavailableAndTheRestAnswersWithinTheTimeout() {
         SourcesStandIn.put("monitoring", "/api/v1/monitoring/fleet",
                 "{\"servers\":[{\"serverId\":\"s1\",\"name\":\"gns3-a\",\"status\":\"UP\",\"cpuPercent\":12.5}],\"labs\":[]}");
+        SourcesStandIn.put("monitoring", "/api/v1/monitoring/traffic/links/top",
+                "[{\"linkId\":\"l1\",\"projectId\":\"p1\",\"labName\":\"ospf\",\"bps\":64000.0}]");
         cache.evict("network").await().atMost(Duration.ofSeconds(5));
         JsonPath up = get("network");
         assertThat(up.getString("sections.servers.status")).isEqualTo("ok");
         assertThat(up.getString("sections.servers.data[0].name")).isEqualTo("gns3-a");
-        assertThat(up.getString("sections.busiestLinks.status")).isEqualTo("empty"); // monitoring has no such list yet
+        assertThat(up.getString("sections.busiestLinks.status")).isEqualTo("ok");
+        assertThat(up.getString("sections.busiestLinks.data[0].linkId")).isEqualTo("l1");
 
         SourcesStandIn.mode("monitoring", SourcesStandIn.Mode.HANGING);
         try {
