@@ -168,5 +168,9 @@ class MonitoringOwnershipTest {
                 .body("projectId", org.hamcrest.Matchers.contains(bobs));
         as(admin).queryParam("limit", 0).get("/api/v1/monitoring/traffic/links/top").then().statusCode(400)
                 .contentType("application/problem+json");
+        // a limit that is no number names the parameter (JAX-RS alone answered 404 "no resource")
+        as(admin).queryParam("limit", "ten").get("/api/v1/monitoring/traffic/top").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.equalTo("limit: must be a whole number, not \"ten\""));
     }
 }
