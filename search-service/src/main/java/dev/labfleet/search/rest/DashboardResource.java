@@ -34,10 +34,13 @@ public class DashboardResource {
 
     private final DashboardCache cache;
     private final CustomDashboardService custom;
+    private final dev.labfleet.search.dashboard.DashboardScope scope;
 
-    public DashboardResource(DashboardCache cache, CustomDashboardService custom) {
+    public DashboardResource(DashboardCache cache, CustomDashboardService custom,
+                             dev.labfleet.search.dashboard.DashboardScope scope) {
         this.cache = cache;
         this.custom = custom;
+        this.scope = scope;
     }
 
     @GET
@@ -56,8 +59,10 @@ public class DashboardResource {
             throw new ProblemException(dev.labfleet.common.problem.Problem.of(
                     dev.labfleet.common.problem.ProblemTypes.FORBIDDEN, "the security dashboard needs the admin role"));
         }
-        // the cached JSON as it is (serialised once per refresh), with this answer's cache object appended
-        return cache.get(name).map(served -> Response.ok(served.body(), MediaType.APPLICATION_JSON_TYPE).build());
+        // the cached JSON as it is (serialised once per refresh), with this answer's cache object appended; the
+        // sections that name labs cut to the caller's labs
+        return cache.get(name).chain(served -> scope.forCaller(name, served.body()))
+                .map(body -> Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build());
     }
 
     @GET

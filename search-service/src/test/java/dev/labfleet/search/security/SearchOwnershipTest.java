@@ -35,6 +35,9 @@ class SearchOwnershipTest {
     @Inject
     IndexingConsumer indexing;
 
+    @Inject
+    dev.labfleet.search.cache.DashboardCache dashboards;
+
     private final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
 
     private static CloudEvent lab(UUID projectId, String name, String owner, String... tags) {
@@ -146,5 +149,27 @@ class SearchOwnershipTest {
         // below them); this admin has searched nothing, so a non-empty list is other users' queries
         assertThat(all.getList("recent", Object.class)).isEmpty();
         assertThat(all.getList("popular.query", String.class)).isNotEmpty();
+    }
+
+    @Test
+    void theDashboardsListOfBusiestLinksShowsOnlyTheCallersLabs() {
+        UUID alices = UUID.randomUUID();
+        UUID bobs = UUID.randomUUID();
+        indexing.index(List.of(lab(alices, "busy" + run + "a", "alice-" + run),
+                lab(bobs, "busy" + run + "b", "bob-" + run, "group:ospf-" + run)))
+                .await().atMost(Duration.ofSeconds(60));
+        dev.labfleet.search.support.SourcesStandIn.put("monitoring", "/api/v1/monitoring/traffic/links/top",
+                "[{\"linkId\":\"l1\",\"projectId\":\"" + bobs + "\",\"labName\":\"b\",\"bps\":9000.0},"
+                        + "{\"linkId\":\"l2\",\"projectId\":\"" + alices + "\",\"labName\":\"a\",\"bps\":800.0}]");
+        dashboards.evict("network").await().atMost(Duration.ofSeconds(10));
+
+        java.util.function.Function<String, List<String>> links = token -> given()
+                .header("Authorization", "Bearer " + token).when().get("/api/v1/dashboards/network")
+                .then().statusCode(200).extract().jsonPath().getList("sections.busiestLinks.data.linkId", String.class);
+        // the dashboard is computed once for everyone; each reader sees the links of the labs it may see
+        assertThat(links.apply(TestIssuer.operator("alice-" + run))).containsExactly("l2");
+        assertThat(links.apply(TestIssuer.viewer("olga-" + run, "ospf-" + run))).containsExactly("l1");
+        assertThat(links.apply(TestIssuer.operator("mallory-" + run))).isEmpty();
+        assertThat(links.apply(TestIssuer.admin("ada-" + run))).containsExactly("l1", "l2");
     }
 }
