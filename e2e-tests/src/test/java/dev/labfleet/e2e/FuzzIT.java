@@ -76,6 +76,8 @@ class FuzzIT {
     /** Tokens of the run's issuer: an admin's (the fuzzing itself), a viewer's, one that expired, one it never signed. */
     private static final String ADMIN = E2e.token("fuzz-admin", "admin");
     private static final String VIEWER = E2e.token("fuzz-viewer", "viewer");
+    /** An operator of no group: it may not touch the admin's routes (the server registry, policies, rules, reindex). */
+    private static final String OPERATOR = E2e.token("fuzz-operator", "operator");
     private static final String ISSUER_EXPIRED = E2e.issuer().token("fuzz-late", List.of("admin"), List.of(),
             Duration.ofMinutes(-10));
     private static final List<String> TOKENS = List.of("Bearer " + FORGED_TOKEN, "Bearer " + EXPIRED_TOKEN,
@@ -91,7 +93,9 @@ class FuzzIT {
             "\\bat (?:java|jakarta|io|org|com|dev|sun)\\.[\\w.$]+\\(|\\b(?:java|javax|jakarta|io|org|com|dev)\\.(?:[a-z0-9_]+\\.)+[A-Z]\\w*(?:Exception|Error)\\b"
                     + "|\\b[A-Z]\\w*(?:Exception|Error)\\b(?=[:\\s\"]|$)|\\bSELECT\\s.+\\sFROM\\s|\\bINSERT INTO\\b|\\bsyntax error at or near\\b"
                     + "|\\bSQLSTATE\\b|\\borg\\.hibernate\\b|\\bTraceback \\(most recent call last\\)");
-    private static final Pattern UPSTREAM = Pattern.compile("(?i)upstream|gns3|unavailable|timed out|did not answer|not reachable|service");
+    /** A 502/503/504 problem's detail that names what failed upstream (when its type is not an upstream one). */
+    private static final Pattern UPSTREAM = Pattern.compile(
+            "(?i)upstream|gns3|unavailable|timed out|did not answer|not reachable|cannot be reached");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
             .version(HttpClient.Version.HTTP_1_1).build();
@@ -109,7 +113,7 @@ class FuzzIT {
     }
 
     /** What a probe tries; the report counts answers per category. */
-    enum Category { PATH, QUERY, BAD_TOKEN, NO_TOKEN, VIEWER, BODY, CONTENT_TYPE, HUGE }
+    enum Category { PATH, QUERY, BAD_TOKEN, NO_TOKEN, VIEWER, OPERATOR, BODY, CONTENT_TYPE, HUGE }
 
     /** Operations that answer without a token on purpose (as each service's SecuredRoutesTest declares them). */
     private static final java.util.Set<String> PUBLIC = java.util.Set.of("monitoring-service GET /dashboard");
@@ -122,6 +126,8 @@ class FuzzIT {
     /** How long each answer took (ms) and to what: measured, reported, never asserted. */
     private final ConcurrentLinkedQueue<Map.Entry<Long, String>> durations = new ConcurrentLinkedQueue<>();
     private final AtomicInteger badProbes = new AtomicInteger();
+    /** Mutating operations the OpenAPI documents reserve for admins (an operator's token on them is bad). */
+    private final AtomicInteger adminOnlyOperations = new AtomicInteger();
 
     @Test
     void everyOperationOfEveryServiceSurvivesBadRequests() throws Exception {
@@ -189,7 +195,7 @@ class FuzzIT {
 
     /**
      * A fixed sample of an operation's candidate probes, so that the run's length stays bounded (CI runs it on every
-     * build): every category the operation has (path, query, bad token, no token, viewer, body, content type) is
+     * build): every category the operation has (path, query, bad token, no token, viewer, operator, body, content type) is
      * represented, and the rest of the {@link #PER_OPERATION} places are drawn from the remaining candidates. The draw
      * is seeded with {@link #SEED} and the operation's name, so every run sends the same kinds of probe to the same
      * operation (another seed, {@code -Dfuzz.seed=N}, samples other cases; {@code -Dfuzz.per-operation=1000} sends
@@ -276,6 +282,15 @@ class FuzzIT {
             out.add(new Probe(module, base, method, plain, takesJson ? "application/json" : null,
                     takesJson ? bytes("{}") : null, "Bearer " + VIEWER, "a viewer's token", operation,
                     Category.VIEWER, !open));
+            // an operator's token on a change: bad on a route the document reserves for admins (its security
+            // requirement names the roles), odd elsewhere (an operator may act there; never a 5xx)
+            boolean adminOnly = adminOnly(op);
+            if (adminOnly) {
+                adminOnlyOperations.incrementAndGet();
+            }
+            out.add(new Probe(module, base, method, plain, takesJson ? "application/json" : null,
+                    takesJson ? bytes("{}") : null, "Bearer " + OPERATOR, "an operator's token", operation,
+                    Category.OPERATOR, adminOnly && !open));
         }
         if (takesJson) {
             JsonNode schema = resolve(doc, content.path("application/json").path("schema"));
@@ -327,6 +342,17 @@ class FuzzIT {
                     "unknown charset", operation, Category.CONTENT_TYPE, false));
         }
         return out;
+    }
+
+    /**
+     * Whether the operation's security requirements (Quarkus lists an operation's {@code @RolesAllowed} roles as the
+     * requirement's scopes) name roles and neither operator nor viewer among them. False when they name no roles.
+     */
+    private static boolean adminOnly(JsonNode op) {
+        List<String> roles = new ArrayList<>();
+        op.path("security").forEach(requirement -> requirement.fields()
+                .forEachRemaining(e -> e.getValue().forEach(r -> roles.add(r.asText()))));
+        return !roles.isEmpty() && !roles.contains("operator") && !roles.contains("viewer");
     }
 
     /** A value that is not of the type {@code schema} declares, or null for a free-text parameter. */
@@ -488,7 +514,9 @@ class FuzzIT {
                 .timeout(ANSWER_WITHIN)
                 // a fresh documentation address per request: bans and buckets of the fuzz never close the suite
                 .header("X-Forwarded-For", "198.18." + (addresses.get() / 250 % 250) + "." + (addresses.incrementAndGet() % 250 + 1))
-                .header("Accept", "application/json");
+                // JSON first, anything else the route makes (an archive, a page, a capture) next: an Accept of JSON
+                // alone made routes that produce other types answer 406 before their own checks ran
+                .header("Accept", "application/json, */*;q=0.1");
         if (probe.authorization() != null && !probe.authorization().isEmpty()) {
             b.header("Authorization", probe.authorization());
         }
@@ -559,7 +587,7 @@ class FuzzIT {
                     + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
                     + "\r\nAuthorization: Bearer " + ADMIN
                     + "\r\nX-Forwarded-For: 198.19." + (addresses.get() / 250 % 250) + "." + (addresses.incrementAndGet() % 250 + 1)
-                    + "\r\nAccept: application/json\r\nContent-Type: application/json\r\nContent-Length: "
+                    + "\r\nAccept: application/json, */*;q=0.1\r\nContent-Type: application/json\r\nContent-Length: "
                     + (11 * 1024 * 1024) + "\r\n\r\n";
             socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
@@ -643,7 +671,7 @@ class FuzzIT {
         if (leak.find()) {
             findings.add(label + ": " + status + " body shows '" + leak.group() + "': " + abbreviate(body));
         }
-        if (body.contains(SECRET) || body.contains(ADMIN) || body.contains(VIEWER) || TOKENS.stream()
+        if (body.contains(SECRET) || body.contains(ADMIN) || body.contains(VIEWER) || body.contains(OPERATOR) || TOKENS.stream()
                 .filter(t -> !t.isEmpty()).anyMatch(t -> body.contains(t.substring(t.indexOf(' ') + 1)))) {
             findings.add(label + ": a secret (the GNS3 password or a token sent) is in the answer");
         }
@@ -676,6 +704,11 @@ class FuzzIT {
                             findings.add(label + ": a viewer's change answered " + status);
                         }
                     }
+                    case OPERATOR -> {
+                        if (p.bad() && status < 400) {
+                            findings.add(label + ": an operator's change on an admin's route answered " + status);
+                        }
+                    }
                     default -> {
                     }
                 }
@@ -695,7 +728,7 @@ class FuzzIT {
         Path logs = E2e.root().resolve("e2e-tests/target/e2e-logs");
         // the signatures: a token's header and claims are base64 of public facts, its signature is what must not leak
         List<String> secrets = new ArrayList<>(List.of(SECRET, FORGED_TOKEN, EXPIRED_TOKEN, signature(ADMIN),
-                signature(VIEWER), signature(ISSUER_EXPIRED)));
+                signature(VIEWER), signature(OPERATOR), signature(ISSUER_EXPIRED)));
         try (Stream<Path> files = Files.list(logs)) {
             for (Path log : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".log"))::iterator) {
                 try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
@@ -713,6 +746,8 @@ class FuzzIT {
         r.append("- probes: a sample of ").append(PER_OPERATION).append(" per operation (seed ").append(SEED)
                 .append(") of ").append(candidates).append(" generated, every category of each operation included; "
                         + "GraphQL's all; ").append(CLIENTS).append(" in flight\n");
+        r.append("- mutating operations reserved for admins by their documents (an operator's token there is bad): ")
+                .append(adminOnlyOperations.get()).append('\n');
         r.append("- requests: ").append(requests.get()).append(String.format(Locale.ROOT, " in %.1f s%n", seconds));
         r.append("- bad requests (a 4xx problem due): ").append(badProbes.get()).append(", odd: ")
                 .append(requests.get() - badProbes.get()).append('\n');
