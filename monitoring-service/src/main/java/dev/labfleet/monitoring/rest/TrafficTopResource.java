@@ -64,8 +64,7 @@ public class TrafficTopResource {
                     t.path("bps").asDouble(), t.path("pps").asDouble(), t.path("sampled").asBoolean(),
                     t.path("at").asText(null)));
         }
-        out.sort(Comparator.comparingDouble(LabTop::bps).reversed().thenComparing(LabTop::projectId));
-        return out.size() > n ? out.subList(0, n) : out;
+        return busiest(out, Comparator.comparingDouble(LabTop::bps), LabTop::projectId, n);
     }
 
     @GET
@@ -89,8 +88,14 @@ public class TrafficTopResource {
                         t.path("sampled").asBoolean(), t.path("at").asText(null)));
             }
         }
-        out.sort(Comparator.comparingDouble(LinkTop::bps).reversed().thenComparing(LinkTop::linkId));
-        return out.size() > n ? out.subList(0, n) : out;
+        return busiest(out, Comparator.comparingDouble(LinkTop::bps), LinkTop::linkId, n);
+    }
+
+    /** The {@code n} first of {@code items} by {@code rate}, highest first, ties in {@code id} order. */
+    private static <T> List<T> busiest(List<T> items, Comparator<T> rate, java.util.function.Function<T, String> id,
+                                       int n) {
+        items.sort(rate.reversed().thenComparing(id));
+        return items.size() > n ? items.subList(0, n) : items;
     }
 
     private List<LabState> visibleLabs() {
