@@ -462,11 +462,15 @@ public class BackupService {
                     }
                     Row backup = rows.iterator().next();
                     MovePlan plan = MoveRunner.read(backup.getString("plan"));
-                    PlacementRequest needs = new PlacementRequest(plan == null ? 0 : plan.nodes().size(), null, null,
-                            List.of(failed), null, null);
                     return Panache.withSession(() -> Project.<Project>findById(projectId)).chain(lab -> lab == null
                             ? Uni.createFrom().failure(new IllegalStateException("the lab was deleted"))
-                            : gateway.place(needs).map(v -> v.serverId())
+                            // never onto a server that still holds a partial copy a failed move left
+                            : LeftoverSweeper.pendingServers(pool, projectId).chain(leftovers -> {
+                                List<UUID> avoid = new java.util.ArrayList<>(leftovers);
+                                avoid.add(failed);
+                                return gateway.place(new PlacementRequest(plan == null ? 0 : plan.nodes().size(),
+                                        null, null, avoid, null, null));
+                            }).map(v -> v.serverId())
                             .call(target -> pool.preparedQuery("UPDATE fleet_incident SET restored_server_id = $2, "
                                     + "lease_until = now() + $4 * interval '1 millisecond' WHERE id = $1 AND owner = $3 "
                                     + "AND state = 'RESTORING'").execute(Tuple.of(incidentId, target, replica,

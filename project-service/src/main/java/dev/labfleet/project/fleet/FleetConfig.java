@@ -20,6 +20,20 @@ public interface FleetConfig {
     @WithDefault("1s")
     Duration claimInterval();
 
+    /**
+     * First wait before deleting again a partial copy a rollback could not delete (its server did not answer);
+     * doubled after every failed try, up to {@link #leftoverRetryMax()}.
+     */
+    @WithDefault("10s")
+    Duration leftoverRetry();
+
+    @WithDefault("10m")
+    Duration leftoverRetryMax();
+
+    /** How often each replica looks for leftover copies due to be deleted again. */
+    @WithDefault("5s")
+    Duration leftoverInterval();
+
     /** Moves one replica runs at once, whatever the evacuations allow. */
     @WithDefault("4")
     int maxMovesPerReplica();

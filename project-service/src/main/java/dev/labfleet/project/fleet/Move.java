@@ -39,6 +39,11 @@ public class Move extends PanacheEntityBase {
         FAILED
     }
 
+    /** A partial copy left on the target by a rollback: still there (retried), or deleted since. */
+    public enum LeftoverState {
+        PENDING, REMOVED
+    }
+
     /** The steps in order; {@code TRANSFER} and later leave a copy on the target that a rollback deletes. */
     public enum Step {
         PLAN, STOP_SOURCE, TRANSFER, OPEN_TARGET, RESTORE_LINKS, VERIFY, START_TARGET, CLOSE_TARGET, COMMIT,
@@ -104,6 +109,31 @@ public class Move extends PanacheEntityBase {
     /** What the rollback could not undo (a target copy left behind), or null. */
     @Column(name = "rollback_error", length = 2000)
     public String rollbackError;
+
+    /**
+     * The server holding a partial copy the rollback could not delete (it did not answer), or null. Retried by
+     * {@link LeftoverSweeper} until the copy is gone; no move or failover of the lab goes there meanwhile.
+     */
+    @Column(name = "leftover_server_id")
+    public UUID leftoverServerId;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "leftover_state", length = 8)
+    public LeftoverState leftoverState;
+
+    /** Tries to delete the leftover so far (the rollback's own not counted). */
+    @Column(name = "leftover_attempts", nullable = false)
+    public int leftoverAttempts;
+
+    @Column(name = "leftover_next_try")
+    public OffsetDateTime leftoverNextTry;
+
+    /** Why the last try failed. */
+    @Column(name = "leftover_error", length = 2000)
+    public String leftoverError;
+
+    @Column(name = "leftover_removed_at")
+    public OffsetDateTime leftoverRemovedAt;
 
     @Column(length = 64)
     public String owner;

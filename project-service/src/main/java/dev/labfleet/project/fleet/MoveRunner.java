@@ -304,11 +304,22 @@ public class MoveRunner {
         return String.join(" <-> ", ends);
     }
 
+    /**
+     * Placement's choice, never a server that still holds a copy an earlier failed move of the lab left behind (the
+     * import would meet it, and the sweeper could delete the new copy): those are avoided, and one asked for by name
+     * fails the plan.
+     */
     private Uni<UUID> target(Move move, MovePlan plan) {
-        PlacementRequest needs = new PlacementRequest(plan.nodes().size(), null, null,
-                List.of(move.sourceServerId), move.requestedTargetId != null ? "pinned" : null,
-                move.requestedTargetId);
-        return gateway.place(needs).map(view -> view.serverId());
+        return LeftoverSweeper.pendingServers(pool, move.projectId).chain(leftovers -> {
+            if (move.requestedTargetId != null && leftovers.contains(move.requestedTargetId)) {
+                throw new StepFailed(Move.Step.PLAN, LeftoverSweeper.blocked(move.projectId, move.requestedTargetId));
+            }
+            List<UUID> avoid = new ArrayList<>(leftovers);
+            avoid.add(move.sourceServerId);
+            PlacementRequest needs = new PlacementRequest(plan.nodes().size(), null, null, avoid,
+                    move.requestedTargetId != null ? "pinned" : null, move.requestedTargetId);
+            return gateway.place(needs).map(view -> view.serverId());
+        });
     }
 
     /** Real GNS3 refuses to export a project with running nodes: they are stopped first (and restarted on rollback). */
@@ -507,13 +518,15 @@ public class MoveRunner {
             }
             MovePlan plan = read(move.plan);
             List<String> leftovers = new ArrayList<>();
+            String[] leftoverError = new String[1];
             Uni<Void> undoTarget = move.targetServerId != null && move.step.copiesToTarget()
                     ? gateway.deleteProject(move.targetServerId, move.projectId)
                     .onFailure(e -> e instanceof ProblemException pe && pe.problem().status() == 404).recoverWithNull()
                     .onFailure().retry().withBackOff(Duration.ofMillis(300), Duration.ofSeconds(2)).atMost(2)
                     .onFailure().recoverWithItem(e -> {
+                        leftoverError[0] = reason(e);
                         leftovers.add("the partial copy on server " + move.targetServerId + " could not be deleted: "
-                                + reason(e));
+                                + leftoverError[0] + "; it is deleted as soon as the server answers (leftover)");
                         return null;
                     })
                     : Uni.createFrom().voidItem();
@@ -524,7 +537,15 @@ public class MoveRunner {
                     });
             return undoTarget.chain(() -> restoreSource).chain(() -> finish(move.id, Move.State.FAILED, move.step,
                     "rolled-back", failedAt.name().toLowerCase() + ": " + reason, reason,
-                    leftovers.isEmpty() ? null : String.join("; ", leftovers), m -> m.failedStep = failedAt.name()));
+                    leftovers.isEmpty() ? null : String.join("; ", leftovers), m -> {
+                        m.failedStep = failedAt.name();
+                        if (leftoverError[0] != null) {
+                            m.leftoverServerId = m.targetServerId;
+                            m.leftoverState = Move.LeftoverState.PENDING;
+                            m.leftoverError = truncate(leftoverError[0]);
+                            m.leftoverNextTry = now().plus(config.leftoverRetry());
+                        }
+                    }));
         });
     }
 

@@ -54,6 +54,7 @@ public class MoveService {
             }
             UUID source = lab.serverId;
             return checkTarget(source, r.targetServerId(), "the lab is on it already")
+                    .chain(() -> noLeftoverOn(projectId, r.targetServerId()))
                     .chain(() -> nowhereToGo(source, r.targetServerId(), lab.id, 1))
                     .chain(() -> Panache.withTransaction(() -> activeMove(projectId).chain(active -> {
                         if (active != null) {
@@ -208,6 +209,21 @@ public class MoveService {
                             + ((ProblemException) e).problem().detail() + "); nothing was moved")
                             .with("serverId", source);
                     return new ProblemException(projectId == null ? problem : problem.with("projectId", projectId));
+                });
+    }
+
+    /** A target that still holds a partial copy of the lab from a failed move: a 409 until the copy is gone. */
+    private static Uni<Void> noLeftoverOn(UUID projectId, UUID target) {
+        if (target == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.withSession(() -> Move.count("projectId = ?1 and leftoverServerId = ?2 and leftoverState = ?3",
+                projectId, target, Move.LeftoverState.PENDING)).map(pending -> {
+                    if (pending > 0) {
+                        throw new ProblemException(ProblemException.conflict(LeftoverSweeper.blocked(projectId, target))
+                                .problem().with("projectId", projectId).with("serverId", target));
+                    }
+                    return null;
                 });
     }
 

@@ -16,13 +16,21 @@ import java.util.UUID;
  *                   close_target, commit, delete_source, done)
  * @param failedStep for a failed move, the step that failed; {@code error} says why
  * @param rollbackError what the rollback could not undo, if anything
+ * @param leftover   a partial copy the rollback could not delete from the target: where, whether it is still there
+ *                   ({@code pending}, retried) or deleted since ({@code removed}), tries and the last failure
  * @param progress   every step's {@code {step, status, at, detail}} in order
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MoveView(UUID moveId, UUID evacuationId, UUID projectId, UUID sourceServerId, UUID targetServerId,
                        boolean includeSnapshots, String state, String step, boolean committed, String failedStep,
-                       String error, String rollbackError, int attempts, JsonNode progress, OffsetDateTime createdAt,
-                       OffsetDateTime finishedAt) {
+                       String error, String rollbackError, Leftover leftover, int attempts, JsonNode progress,
+                       OffsetDateTime createdAt, OffsetDateTime finishedAt) {
+
+    /** A partial copy left on a move's target by its rollback. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Leftover(UUID serverId, String state, int attempts, String lastError, OffsetDateTime nextTryAt,
+                           OffsetDateTime removedAt) {
+    }
 
     public static MoveView of(Move m) {
         JsonNode progress;
@@ -33,7 +41,9 @@ public record MoveView(UUID moveId, UUID evacuationId, UUID projectId, UUID sour
         }
         return new MoveView(m.id, m.evacuationId, m.projectId, m.sourceServerId, m.targetServerId, m.includeSnapshots,
                 m.state.name().toLowerCase(), m.step.name().toLowerCase(), m.committed,
-                m.failedStep == null ? null : m.failedStep.toLowerCase(), m.error, m.rollbackError, m.attempts,
+                m.failedStep == null ? null : m.failedStep.toLowerCase(), m.error, m.rollbackError,
+                m.leftoverState == null ? null : new Leftover(m.leftoverServerId, m.leftoverState.name().toLowerCase(),
+                        m.leftoverAttempts, m.leftoverError, m.leftoverNextTry, m.leftoverRemovedAt), m.attempts,
                 progress, m.createdAt, m.finishedAt);
     }
 }

@@ -194,6 +194,59 @@ class EvacuationTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aPartialCopyTheRollbackCouldNotDeleteIsDeletedOnceItsServerAnswersAgain() {
+        String id = lab(A, "leftover-" + UUID.randomUUID())[0];
+        // B takes the import, fails to open it and refuses to delete it: the rollback cannot take the copy away
+        FleetStandIn.simulator(B).faults().errors("POST /v2/projects/*/open", 1.0)
+                .errors("DELETE /v2/projects/*", 1.0);
+        String location = given().contentType(ContentType.JSON).body(Map.of("targetServerId", B.toString()))
+                .when().post("/api/v1/projects/" + id + "/move").then().statusCode(202).extract().header("Location");
+        Map<String, Object> move = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(
+                () -> given().when().get(location).then().statusCode(200).extract().jsonPath().getMap(""),
+                m -> "failed".equals(m.get("state")) || "moved".equals(m.get("state")));
+        assertThat(move.get("state")).as("move %s", move).isEqualTo("failed");
+        assertThat(move.get("failedStep")).isEqualTo("open_target");
+        assertThat((String) move.get("rollbackError")).contains("could not be deleted");
+        Map<String, Object> leftover = (Map<String, Object>) move.get("leftover");
+        assertThat(leftover).as("move %s", move).containsEntry("serverId", B.toString())
+                .containsEntry("state", "pending");
+        gns3(B).get("/v2/projects/" + id).then().statusCode(200);
+        assertThat(serverOf(id)).isEqualTo(A);
+        gns3(A).get("/v2/projects/" + id).then().statusCode(200).body("status", equalTo("opened"));
+
+        // nothing goes to B while the copy is there: asked for by name, a 409 that says why
+        given().contentType(ContentType.JSON).body(Map.of("targetServerId", B.toString()))
+                .when().post("/api/v1/projects/" + id + "/move").then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("detail", containsString("still holds a partial copy of lab " + id))
+                .body("serverId", equalTo(B.toString()));
+        // the sweeper keeps trying while B refuses, and says why it failed
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(
+                () -> given().when().get(location).then().statusCode(200).extract().jsonPath()
+                        .<String, Object>getMap("leftover"),
+                l -> ((Integer) l.get("attempts")) >= 1 && "pending".equals(l.get("state")) && l.get("lastError") != null);
+        gns3(B).get("/v2/projects/" + id).then().statusCode(200);
+
+        // B answers again: the copy goes, the lab stays where it is
+        FleetStandIn.simulator(B).faults().clear();
+        Map<String, Object> removed = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                .until(() -> given().when().get(location).then().statusCode(200).extract().jsonPath()
+                        .<String, Object>getMap("leftover"), l -> "removed".equals(l.get("state")));
+        assertThat(removed.get("removedAt")).isNotNull();
+        gns3(B).get("/v2/projects/" + id).then().statusCode(404);
+        assertThat(serverOf(id)).isEqualTo(A);
+        gns3(A).get("/v2/projects/" + id).then().statusCode(200).body("status", equalTo("opened"));
+        // and B can take the lab now
+        String again = given().contentType(ContentType.JSON).body(Map.of("targetServerId", B.toString()))
+                .when().post("/api/v1/projects/" + id + "/move").then().statusCode(202).extract().header("Location");
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(
+                () -> given().when().get(again).then().extract().path("state"), "moved"::equals);
+        assertThat(serverOf(id)).isEqualTo(B);
+        gns3(A).get("/v2/projects/" + id).then().statusCode(404);
+    }
+
+    @Test
     void badEvacuationsAndMovesAreProblemsAndMoveNothing() {
         String id = lab(A, "stays-" + UUID.randomUUID())[0];
         UUID unknown = UUID.randomUUID();

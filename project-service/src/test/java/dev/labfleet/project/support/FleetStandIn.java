@@ -44,7 +44,10 @@ public class FleetStandIn implements QuarkusTestResourceLifecycleManager {
                 "labfleet.project.backups.tick", "1s",
                 "labfleet.project.backups.min-interval", "1s",
                 "labfleet.project.backups.grace", "3s",
-                "labfleet.project.backups.retry-delay", "2s");
+                "labfleet.project.backups.retry-delay", "2s",
+                // a partial copy a rollback left is tried again within a second or two
+                "labfleet.project.fleet.leftover-retry", "1s",
+                "labfleet.project.fleet.leftover-interval", "1s");
     }
 
     @Override
