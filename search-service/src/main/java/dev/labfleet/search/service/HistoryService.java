@@ -43,13 +43,16 @@ public class HistoryService {
     public Uni<Void> record(String user, String query) {
         String owner = user == null ? ANONYMOUS : user;
         int keep = config.history().perUser();
-        return schema.ready().chain(() -> pool.withTransaction(conn -> conn
-                        .preparedQuery("INSERT INTO search_history (user_id, query) VALUES ($1, $2)")
+        // the history is a convenience: its commit does not wait for the WAL to reach the disk (a crash may lose
+        // the last few queries, never the index), so a search does not pay a disk flush before it answers
+        return schema.ready().chain(() -> pool.withTransaction(conn -> conn.query("SET LOCAL synchronous_commit = off")
+                        .execute()
+                        .chain(() -> conn.preparedQuery("INSERT INTO search_history (user_id, query) VALUES ($1, $2)")
                         .execute(Tuple.of(owner, query))
                         .chain(() -> owner.isEmpty() ? Uni.createFrom().nullItem() : conn.preparedQuery(
                                 "DELETE FROM search_history WHERE user_id = $1 AND id <= (SELECT id FROM search_history"
                                         + " WHERE user_id = $1 ORDER BY id DESC OFFSET $2 LIMIT 1)")
-                                .execute(Tuple.of(owner, keep)))))
+                                .execute(Tuple.of(owner, keep))))))
                 .replaceWithVoid()
                 .onFailure().recoverWithItem(e -> {
                     LOG.debugf("search history not recorded: %s", e.toString());
