@@ -78,6 +78,15 @@ public interface SearchConfig {
         /** Statement timeout of one search, so no query can hold a connection for long. */
         @WithDefault("5s")
         Duration timeout();
+
+        /**
+         * Most matches a search counts for its {@code total} and facets. A query matching more (a one-letter prefix
+         * at a million documents) counts the first this many the index yields and says so ({@code totalExact} and
+         * {@code facetsTruncated}), so that counting stays bounded whatever the query; the hits themselves are
+         * ranked and paged over every match.
+         */
+        @WithDefault("5000")
+        int countLimit();
     }
 
     interface Sources {

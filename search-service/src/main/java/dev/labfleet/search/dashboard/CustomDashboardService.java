@@ -166,7 +166,9 @@ public class CustomDashboardService {
             for (int i = 0; i < requests.size(); i++) {
                 Widget w = stored.widgets().get(i);
                 SearchRequest r = requests.get(i);
-                answers.add(search.search(r).map(page -> "aggregate".equals(w.type())
+                // an aggregate widget is a figure: counted over every match, not up to the search's count limit
+                answers.add(("aggregate".equals(w.type()) ? search.search(r, Integer.MAX_VALUE) : search.search(r))
+                        .map(page -> "aggregate".equals(w.type())
                         ? new Result(w.title(), null, page.facets() == null ? null : page.facets().get(w.facet()), page.total())
                         : new Result(w.title(), page.items(), null, null)));
             }

@@ -61,7 +61,7 @@ public class FleetGraphQL {
         SearchRequest request = parser.request(q, kinds, serverId, projectId, status, labels, from, to, sort, after,
                 first, facetList);
         return search.search(request).map(page -> new SearchResult(page.items().stream().map(Hit::of).toList(),
-                page.nextCursor(), page.total(), facets(page)));
+                page.nextCursor(), page.total(), facets(page), page.totalExact(), page.facetsTruncated()));
     }
 
     private static List<Facet> facets(SearchPage page) {

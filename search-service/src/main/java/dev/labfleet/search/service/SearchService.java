@@ -62,11 +62,20 @@ public class SearchService {
                 .publishPercentiles(0.5, 0.95, 0.99).register(registry);
     }
 
+    /** A search whose total and facets count at most {@code labfleet.search.query.count-limit} matches. */
     public Uni<SearchPage> search(SearchRequest request) {
+        return search(request, config.query().countLimit());
+    }
+
+    /**
+     * A search whose total and facets count at most {@code countLimit} matches ({@link Integer#MAX_VALUE}: all of
+     * them, as a saved dashboard's aggregate widget does: an aggregate is a figure, not a hint).
+     */
+    public Uni<SearchPage> search(SearchRequest request, int countLimit) {
         Where where = visibleTo(where(request), dev.labfleet.support.security.Caller.current());
         Uni<List<SearchHit>> page = timed(conn -> page(conn, request, where));
         Uni<Map<String, Map<String, Long>>> facets = request.facets().isEmpty()
-                ? Uni.createFrom().item(Map.of()) : timed(conn -> facets(conn, request, where));
+                ? Uni.createFrom().item(Map.of()) : timed(conn -> facets(conn, request, where, countLimit));
         return schema.ready().chain(() -> Uni.combine().all().unis(page, facets).asTuple()).map(t -> {
             List<SearchHit> rows = t.getItem1();
             Map<String, Map<String, Long>> counts = new LinkedHashMap<>(t.getItem2());
@@ -77,8 +86,15 @@ public class SearchService {
                 items = rows.subList(0, request.limit());
                 next = Cursor.encode(keyOf(request, items.get(items.size() - 1)));
             }
-            return new SearchPage(items, next, request.limit(), total == null ? null : total.get(""),
-                    counts.isEmpty() ? null : counts);
+            Long counted = total == null ? null : total.get("");
+            Boolean exact = null;
+            if (counted != null) {
+                // the facets statement reads at most count-limit + 1 matches: one more than the limit says "more"
+                exact = counted <= countLimit;
+                counted = Math.min(counted, countLimit);
+            }
+            return new SearchPage(items, next, request.limit(), counted, counts.isEmpty() ? null : counts, exact,
+                    exact == null ? null : !exact);
         });
     }
 
@@ -325,7 +341,7 @@ public class SearchService {
         return hits;
     }
 
-    private Uni<Map<String, Map<String, Long>>> facets(SqlConnection conn, SearchRequest r, Where where) {
+    private Uni<Map<String, Map<String, Long>>> facets(SqlConnection conn, SearchRequest r, Where where, int countLimit) {
         List<String> parts = new ArrayList<>();
         parts.add("SELECT '_total' AS facet, '' AS value, count(*) AS n FROM m");
         for (String facet : r.facets().stream().sorted().toList()) {
@@ -338,15 +354,31 @@ public class SearchService {
                 default -> null;
             };
             if (column == null) {
-                parts.add("(SELECT 'label', l, count(*) FROM m, unnest(m.labels) l GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT 20)");
+                parts.add("(SELECT 'label', l, count(*) FROM c, unnest(c.labels) l GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT 20)");
             } else {
-                parts.add("(SELECT '" + facet + "', " + column + ", count(*) FROM m WHERE " + column
+                parts.add("(SELECT '" + facet + "', " + column + ", count(*) FROM c WHERE " + column
                         + " IS NOT NULL GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT 20)");
             }
         }
-        String sql = "WITH m AS MATERIALIZED (SELECT d.kind, d.server_id, d.status, d.node_type, d.template, d.labels"
-                + " FROM search_document d WHERE " + where.sql() + ") " + String.join(" UNION ALL ", parts);
-        return conn.preparedQuery(sql).execute(Tuple.from(where.params())).map(rows -> {
+        // m: at most count-limit + 1 matches, in the order the index yields them (no sort: counting stays bounded
+        // however many match); c: the first count-limit of them, which the facets count; the total counts m, so a
+        // total above the limit says that more match than were counted
+        List<Object> params = new ArrayList<>(where.params());
+        String sql;
+        if (countLimit == Integer.MAX_VALUE) {
+            sql = "WITH m AS MATERIALIZED (SELECT d.kind, d.server_id, d.status, d.node_type, d.template, d.labels"
+                    + " FROM search_document d WHERE " + where.sql() + "), c AS (SELECT * FROM m) "
+                    + String.join(" UNION ALL ", parts);
+        } else {
+            params.add(countLimit + 1);
+            String more = "$" + params.size();
+            params.add(countLimit);
+            String limit = "$" + params.size();
+            sql = "WITH m AS MATERIALIZED (SELECT d.kind, d.server_id, d.status, d.node_type, d.template, d.labels"
+                    + " FROM search_document d WHERE " + where.sql() + " LIMIT " + more + "), c AS MATERIALIZED"
+                    + " (SELECT * FROM m LIMIT " + limit + ") " + String.join(" UNION ALL ", parts);
+        }
+        return conn.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> {
             Map<String, Map<String, Long>> out = new LinkedHashMap<>();
             for (String facet : r.facets().stream().sorted().toList()) {
                 out.put(facet, new LinkedHashMap<>());

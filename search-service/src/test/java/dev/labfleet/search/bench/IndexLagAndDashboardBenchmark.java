@@ -208,12 +208,14 @@ class IndexLagAndDashboardBenchmark {
                 .await().atMost(Duration.ofSeconds(60)).iterator().next().getLong(0);
         java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
                 .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
-        for (String q : List.of("leaf3", "R1", "10.7", "spine core", "sw12 type:qemu", "\"core 5\"")) {
+        // the last two match more than the count limit (5,000): their total and facets are capped (totalExact false)
+        for (String q : List.of("leaf3", "R1", "10.7", "spine core", "sw12 type:qemu", "\"core 5\"", "R", "lagbench")) {
             java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
                     RestAssured.baseURI + ":" + RestAssured.port + "/api/v1/search?limit=50&q="
                             + java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8))).GET().build();
             List<Double> times = new ArrayList<>();
             long matches = -1;
+            boolean exact = true;
             for (int i = 0; i < 220; i++) {
                 long t = System.nanoTime();
                 java.net.http.HttpResponse<byte[]> response = http.send(request,
@@ -223,12 +225,14 @@ class IndexLagAndDashboardBenchmark {
                 if (i >= 20) {
                     times.add(ms);
                 } else if (i == 0) {
-                    matches = CloudEventCodec.mapper().readTree(response.body()).path("total").asLong(-1);
+                    com.fasterxml.jackson.databind.JsonNode body = CloudEventCodec.mapper().readTree(response.body());
+                    matches = body.path("total").asLong(-1);
+                    exact = body.path("totalExact").asBoolean(true);
                 }
             }
-            System.out.printf(Locale.ROOT, "SEARCH %,d documents, q=%-16s (%,d matches, page of 50 + all facets): "
-                    + "p50 %.1f ms p95 %.1f ms p99 %.1f ms%n", total, q, matches, pct(times, 50), pct(times, 95),
-                    pct(times, 99));
+            System.out.printf(Locale.ROOT, "SEARCH %,d documents, q=%-16s (%,d%s matches, page of 50 + all facets): "
+                    + "p50 %.1f ms p95 %.1f ms p99 %.1f ms%n", total, q, matches, exact ? "" : "+", pct(times, 50),
+                    pct(times, 95), pct(times, 99));
         }
     }
 

@@ -35,6 +35,9 @@ class SearchApiTest {
     @Inject
     IndexingConsumer indexing;
 
+    @Inject
+    dev.labfleet.search.service.SearchService search;
+
     private static String token(String prefix) {
         return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     }
@@ -71,6 +74,8 @@ class SearchApiTest {
         JsonPath page = RestAssured.given().queryParam("q", word).queryParam("limit", 2).get("/api/v1/search").then()
                 .statusCode(200).extract().jsonPath();
         assertThat(page.getInt("total")).isEqualTo(6);
+        assertThat(page.getBoolean("totalExact")).isTrue(); // 6 is below the count limit (5,000)
+        assertThat(page.getBoolean("facetsTruncated")).isFalse();
         assertThat(page.getMap("facets.kind")).isEqualTo(Map.of("node", 5, "lab", 1));
         assertThat(page.getMap("facets.type")).isEqualTo(Map.of("qemu", 3, "vpcs", 2));
         assertThat(page.getMap("facets.status")).isEqualTo(Map.of("started", 4, "stopped", 1, "opened", 1));
@@ -87,6 +92,53 @@ class SearchApiTest {
         assertThat(RestAssured.given().queryParam("q", word).queryParam("label", "role=core").queryParam("facets", "kind")
                 .get("/api/v1/search").then().statusCode(200).extract().jsonPath().getMap("facets"))
                 .isEqualTo(Map.of("kind", Map.of("node", 3)));
+    }
+
+    @Test
+    void beyondTheCountLimitTotalAndFacetsSayTheyCountedOnlyPartOfTheMatches() {
+        UUID projectId = UUID.randomUUID();
+        String word = token("capped");
+        List<CloudEvent> events = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            events.add(node(projectId, word + "-r" + i, "qemu", "started", Map.of("role", "core")));
+        }
+        for (int i = 0; i < 3; i++) {
+            events.add(node(projectId, word + "-pc" + i, "vpcs", "stopped", Map.of()));
+        }
+        index(events);
+        // the service's count limit (labfleet.search.query.count-limit, 5,000) through the same path, made small
+        dev.labfleet.search.query.SearchRequest request = new dev.labfleet.search.query.SearchRequest(
+                dev.labfleet.search.query.QueryParser.parse(word, 512, 24), Set.of(), null, null, List.of(), List.of(),
+                null, null, dev.labfleet.search.query.SearchRequest.Sort.RELEVANCE, null, 50,
+                dev.labfleet.search.query.SearchRequest.FACETS);
+        dev.labfleet.search.rest.SearchPage capped = search.search(request, 5).await().atMost(Duration.ofSeconds(30));
+        assertThat(capped.total()).isEqualTo(5L);
+        assertThat(capped.totalExact()).isFalse();
+        assertThat(capped.facetsTruncated()).isTrue();
+        assertThat(capped.facets().get("kind")).isEqualTo(Map.of("node", 5L));
+        assertThat(capped.facets().get("type").values().stream().mapToLong(Long::longValue).sum()).isEqualTo(5L);
+        assertThat(capped.facets().get("status").values().stream().mapToLong(Long::longValue).sum()).isEqualTo(5L);
+        assertThat(capped.items()).as("the hits are not capped: every match is ranked and paged").hasSize(8);
+
+        dev.labfleet.search.rest.SearchPage atTheLimit = search.search(request, 8).await().atMost(Duration.ofSeconds(30));
+        assertThat(atTheLimit.total()).isEqualTo(8L);
+        assertThat(atTheLimit.totalExact()).isTrue();
+        assertThat(atTheLimit.facetsTruncated()).isFalse();
+        assertThat(atTheLimit.facets().get("type")).isEqualTo(Map.of("qemu", 5L, "vpcs", 3L));
+
+        dev.labfleet.search.rest.SearchPage all = search.search(request, Integer.MAX_VALUE)
+                .await().atMost(Duration.ofSeconds(30));
+        assertThat(all.total()).isEqualTo(8L);
+        assertThat(all.totalExact()).isTrue();
+        assertThat(all.facets().get("status")).isEqualTo(Map.of("started", 5L, "stopped", 3L));
+
+        // without facets nothing is counted, and the flags are absent too
+        JsonPath none = RestAssured.given().queryParam("q", word).queryParam("facets", "none").get("/api/v1/search")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(none.getMap("$")).doesNotContainKeys("total", "totalExact", "facetsTruncated");
+        // the API's description says what the flags mean
+        assertThat(RestAssured.given().get("/q/openapi?format=json").then().statusCode(200).extract().asString())
+                .contains("facetsTruncated", "totalExact", "a lower bound");
     }
 
     @Test
