@@ -61,6 +61,15 @@ for m in "${MODULES[@]}"; do
     # (the gateway's gns3-events channel only: for a service without that channel the variable would name a channel
     # "gns3" of its own, which has no connector, and the service would not start)
     topic=(); [ "$m" = gns3-gateway-service ] && topic=(MP_MESSAGING_OUTGOING_GNS3_EVENTS_TOPIC=bench.gns3.events)
+    # search-service names its consumer groups without LABFLEET_KAFKA_GROUP: groups of the bench's own, so that its
+    # consumers never join (and rebalance) a running suite's search-service groups
+    if [ "$m" = search-service ]; then
+      g=${LABFLEET_KAFKA_GROUP:-labfleet-bench-idle}-search
+      for ch in GNS3_EVENTS LAB_PROJECTS LAB_TOPOLOGY LAB_AUTOMATION LAB_MONITORING; do
+        topic+=("MP_MESSAGING_INCOMING_${ch}_GROUP_ID=$g")
+      done
+      topic+=("MP_MESSAGING_INCOMING_LAB_AUDIT_IN_GROUP_ID=$g-audit")
+    fi
     # shellcheck disable=SC2086
     env DB_URL=postgresql://127.0.0.1:${PG_PORT:-5432}/labfleet_${svc}_bench "${topic[@]}" \
       PORT=$port LOG_JSON=false LABFLEET_KAFKA_GROUP=${LABFLEET_KAFKA_GROUP:-labfleet-bench-idle} \

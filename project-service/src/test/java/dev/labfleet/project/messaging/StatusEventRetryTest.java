@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.labfleet.common.event.CloudEvent;
 import dev.labfleet.common.event.CloudEventSerializer;
 import dev.labfleet.project.support.GatewayStandIn;
+import dev.labfleet.support.messaging.ConsumerDrain;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -23,12 +24,14 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * A GNS3 status event that cannot be written for a while (here: a trigger refusing updates of the lab's row, as the
  * database being away would) is not acknowledged and dropped after a few quick retries: it is recorded once the
- * database accepts it again.
+ * database accepts it again. Meanwhile the event counts as in hand for the shutdown's drain (service-support's
+ * ConsumerDrain, every channel's interceptor), which would wait for it; once recorded, nothing is in hand.
  */
 @QuarkusTest
 @QuarkusTestResource(GatewayStandIn.class)
@@ -39,6 +42,9 @@ class StatusEventRetryTest {
 
     @Inject
     Pool db;
+
+    @Inject
+    ConsumerDrain drain;
 
     @Test
     void aStatusEventIsRecordedOnceTheDatabaseAcceptsItAgain() throws Exception {
@@ -60,11 +66,16 @@ class StatusEventRetryTest {
             }
             // refused for five seconds: far longer than the old retries (about 1.5 s) lasted
             await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> "opened".equals(status(id)));
+            // still retrying: a stop now would wait for it (up to its timeout), not close the channel under it
+            assertThat(drain.inFlight()).isPositive();
+            assertThat(drain.awaitIdle(Duration.ofMillis(300))).isFalse();
         } finally {
             sql("drop trigger if exists " + guard + " on project");
             sql("drop function if exists " + guard + "()");
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> "closed".equals(status(id)));
+        // acknowledged: nothing left in hand (other tests' events may come and go meanwhile, hence the wait)
+        await().atMost(Duration.ofSeconds(30)).until(() -> drain.awaitIdle(Duration.ofMillis(200)));
     }
 
     private static String status(String id) {
