@@ -7,7 +7,11 @@
 #   ROUNDS=3 DURATION=15s CONNECTIONS="8" scripts/bench-guard.sh
 # The caller is an admin (ownership needs no lookup for an admin; an operator's first call of a lab asks
 # project-service, then the answer is cached for 10 s). The limits are set high enough never to refuse: the bucket
-# is still charged on every request, which is the cost measured. Databases and Redis keys of the benchmark's own
+# is still charged for every request (through the replica's leases: 20 tokens a Redis call at these limits, 10 at the
+# default reads limit),
+# which is the cost measured; the token is verified once, then its identity comes from the verified-token cache for
+# LABFLEET_TOKEN_CACHE_TTL (5 s), as in production (ON_ENV="LABFLEET_TOKEN_CACHE_TTL=0 LABFLEET_RATE_LIMIT_LEASE_MAX=1"
+# measures without both). Databases and Redis keys of the benchmark's own
 # (labfleet_gateway_bench, labfleet:guard:bench:), its own gns3.events topic.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

@@ -113,12 +113,24 @@ public class BanStore {
         return settings.keyPrefix + "bans";
     }
 
-    /** The ban in force on {@code address}, if any. */
-    public Uni<Optional<Ban>> banOf(String address) {
+    /**
+     * What this replica believes about {@code address} without asking Redis (the ban in force, or empty), or null when
+     * it does not know (then {@link #banOf} asks). The guard's synchronous path for the common case.
+     */
+    public Optional<Ban> knownBan(String address) {
         Known k = cacheNanos == 0 ? null : known.get(address);
         if (k != null && System.nanoTime() - k.until() < 0
                 && (k.ban().isEmpty() || k.ban().get().until().isAfter(Instant.now()))) {
-            return Uni.createFrom().item(k.ban());
+            return k.ban();
+        }
+        return null;
+    }
+
+    /** The ban in force on {@code address}, if any. */
+    public Uni<Optional<Ban>> banOf(String address) {
+        Optional<Ban> believed = knownBan(address);
+        if (believed != null) {
+            return Uni.createFrom().item(believed);
         }
         return redis.execute("GET", banKey(address)).map(r -> {
             Optional<Ban> ban = r == null ? Optional.empty() : Optional.of(parse(r.toString()));

@@ -96,22 +96,32 @@ public class GuardRoutes {
             context.next();
             return;
         }
+        // what this replica already knows needs no Redis call, nor a Uni (most requests)
+        java.util.Optional<Ban> believed = bans.knownBan(address);
+        if (believed != null) {
+            banned(context, believed);
+            return;
+        }
         bans.banOf(address).subscribe().with(ban -> {
             redisBack();
-            if (ban.isEmpty()) {
-                context.next();
-                return;
-            }
-            context.put(OUTCOME, "banned");
-            count("banned", "all");
-            long seconds = Math.max(1, Duration.between(Instant.now(), ban.get().until()).toSeconds());
-            refuse(context, Problem.of(ProblemTypes.ADDRESS_BANNED, "this address is banned after repeated "
-                            + "authentication failures until " + ban.get().until() + "; an admin can lift the ban")
-                    .with("until", ban.get().until().toString()), Map.of("Retry-After", Long.toString(seconds)));
+            banned(context, ban);
         }, failure -> {
             redisFailed("bans are not checked", failure);
             context.next();
         });
+    }
+
+    private void banned(RoutingContext context, java.util.Optional<Ban> ban) {
+        if (ban.isEmpty()) {
+            context.next();
+            return;
+        }
+        context.put(OUTCOME, "banned");
+        count("banned", "all");
+        long seconds = Math.max(1, Duration.between(Instant.now(), ban.get().until()).toSeconds());
+        refuse(context, Problem.of(ProblemTypes.ADDRESS_BANNED, "this address is banned after repeated "
+                        + "authentication failures until " + ban.get().until() + "; an admin can lift the ban")
+                .with("until", ban.get().until().toString()), Map.of("Retry-After", Long.toString(seconds)));
     }
 
     private void limit(RoutingContext context) {
@@ -126,29 +136,50 @@ public class GuardRoutes {
             return;
         }
         GuardSettings.Limit limit = settings.limits.get(routeClass);
+        if (context.user() instanceof QuarkusHttpUser user) {
+            // authenticated already (proactively): a token of this replica's lease needs no Redis call, nor a Uni
+            String key = bucket(routeClass, remember(context, user.getSecurityIdentity()), context.get(ADDRESS));
+            RateLimiter.Decision leased = limiter.fromLease(key, limit);
+            if (leased != null) {
+                decided(context, routeClass, limit, leased);
+                return;
+            }
+            limiter.acquire(key, limit).subscribe().with(decision -> {
+                redisBack();
+                decided(context, routeClass, limit, decision);
+            }, failure -> unlimited(context, failure));
+            return;
+        }
         identity(context)
                 .chain(id -> limiter.acquire(bucket(routeClass, id, context.get(ADDRESS)), limit))
                 .subscribe().with(decision -> {
                     redisBack();
-                    HttpServerResponse response = context.response();
-                    response.putHeader("RateLimit-Limit", Long.toString(quota(limit)));
-                    response.putHeader("RateLimit-Remaining", Long.toString(decision.remaining()));
-                    response.putHeader("RateLimit-Reset", Long.toString(decision.resetSeconds()));
-                    response.putHeader("RateLimit-Policy", policy(routeClass, limit));
-                    if (decision.allowed()) {
-                        context.next();
-                        return;
-                    }
-                    context.put(OUTCOME, "rate-limited");
-                    count("rate-limited", routeClass.wire());
-                    refuse(context, Problem.of(ProblemTypes.RATE_LIMITED, "the " + routeClass.wire() + " rate limit ("
-                                    + policyText(limit) + ") is spent; retry after " + decision.retryAfterSeconds() + " s")
-                                    .with("routeClass", routeClass.wire()),
-                            Map.of("Retry-After", Long.toString(decision.retryAfterSeconds())));
-                }, failure -> {
-                    redisFailed("rate limits are not applied", failure);
-                    context.next();
-                });
+                    decided(context, routeClass, limit, decision);
+                }, failure -> unlimited(context, failure));
+    }
+
+    private void unlimited(RoutingContext context, Throwable failure) {
+        redisFailed("rate limits are not applied", failure);
+        context.next();
+    }
+
+    private void decided(RoutingContext context, RouteClass routeClass, GuardSettings.Limit limit,
+                         RateLimiter.Decision decision) {
+        HttpServerResponse response = context.response();
+        response.putHeader("RateLimit-Limit", Long.toString(quota(limit)));
+        response.putHeader("RateLimit-Remaining", Long.toString(decision.remaining()));
+        response.putHeader("RateLimit-Reset", Long.toString(decision.resetSeconds()));
+        response.putHeader("RateLimit-Policy", policy(routeClass, limit));
+        if (decision.allowed()) {
+            context.next();
+            return;
+        }
+        context.put(OUTCOME, "rate-limited");
+        count("rate-limited", routeClass.wire());
+        refuse(context, Problem.of(ProblemTypes.RATE_LIMITED, "the " + routeClass.wire() + " rate limit ("
+                        + policyText(limit) + ") is spent; retry after " + decision.retryAfterSeconds() + " s")
+                        .with("routeClass", routeClass.wire()),
+                Map.of("Retry-After", Long.toString(decision.retryAfterSeconds())));
     }
 
     /** The caller's identity, null when anonymous or not established (then the address is the key). */
@@ -212,13 +243,8 @@ public class GuardRoutes {
         int status = context.response().getStatusCode();
         String method = context.request().method().name();
         boolean mutating = settings.mutating(method, context.request().path());
-        SecurityIdentity identity = context.get(IDENTITY);
-        if (identity == null && context.user() instanceof QuarkusHttpUser user && !user.getSecurityIdentity().isAnonymous()
-                && !Caller.open(user.getSecurityIdentity())) {
-            identity = user.getSecurityIdentity();
-        }
-        String traceId = ProblemMappers.traceId();
         if (status == 401 && settings.banEnabled && carriedCredentials(context)) {
+            String traceId = ProblemMappers.traceId();
             bans.recordFailure(address)
                     .call(ban -> ban.isPresent() ? audit.banned(ban.get(), "labfleet-guard", traceId) : Uni.createFrom().voidItem())
                     .subscribe().with(ban -> ban.ifPresent(b -> {
@@ -231,8 +257,15 @@ public class GuardRoutes {
         }
         String outcome = outcome(context.get(OUTCOME), status, mutating);
         if (outcome == null) {
+            // a read that passed (most requests): nothing to record, so nothing more to work out
             return;
         }
+        SecurityIdentity identity = context.get(IDENTITY);
+        if (identity == null && context.user() instanceof QuarkusHttpUser user && !user.getSecurityIdentity().isAnonymous()
+                && !Caller.open(user.getSecurityIdentity())) {
+            identity = user.getSecurityIdentity();
+        }
+        String traceId = ProblemMappers.traceId();
         RouteClass routeClass = context.get(CLASS);
         PathFacts facts = PathFacts.of(context.request().path());
         AuditRecord record = new AuditRecord(UUID.randomUUID().toString(), Instant.now(), settings.service,

@@ -32,7 +32,9 @@ public class LabfleetIdentityAugmentor implements SecurityIdentityAugmentor {
 
     @Override
     public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
-        if (identity.isAnonymous() || identity.getAttribute(OpenAccessMechanism.OPEN_ATTRIBUTE) != null) {
+        // (an identity from TokenIdentityCache was augmented when its token was verified)
+        if (identity.isAnonymous() || identity.getAttribute(OpenAccessMechanism.OPEN_ATTRIBUTE) != null
+                || identity.getAttribute(TokenIdentityCache.CACHED_ATTRIBUTE) != null) {
             return Uni.createFrom().item(identity);
         }
         QuarkusSecurityIdentity.Builder builder = QuarkusSecurityIdentity.builder(identity);
