@@ -172,7 +172,7 @@ class ConsoleBenchmark {
         String execution = api(service).body(body).when().post("/api/v1/scripts/" + scriptId + "/executions")
                 .then().statusCode(202).extract().path("id");
         await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(50)).until(() -> !"running".equals(
-                api(service).when().get("/api/v1/executions/" + execution).then().extract().path("status")));
+                api(service).when().get("/api/v1/executions/" + execution + "?nodes=false").then().extract().path("status")));
         double seconds = (System.nanoTime() - start) / 1e9;
         sampler.interrupt();
         sampler.join();

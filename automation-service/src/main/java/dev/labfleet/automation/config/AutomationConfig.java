@@ -42,6 +42,15 @@ public interface AutomationConfig {
         Duration leaseRetry();
 
         /**
+         * How old the node list read when an execution starts may be for a node's session to use it (status, console
+         * port and host) instead of reading the node again through the gateway; older, the node is read again. A
+         * node that stopped meanwhile refuses the console and is then reported skipped, as a fresh read would.
+         * {@code 0s} reads every node again.
+         */
+        @WithDefault("10s")
+        Duration listedNodeMaxAge();
+
+        /**
          * The host to use when GNS3 says its console listens on all addresses ({@code 0.0.0.0} or {@code ::}) and
          * the server's own URL cannot be read from the gateway.
          */

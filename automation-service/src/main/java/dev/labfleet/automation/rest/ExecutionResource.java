@@ -53,10 +53,12 @@ public class ExecutionResource {
 
     @GET
     @Path("/{executionId}")
-    @Operation(summary = "An execution with each node's status, rendered commands, transcript, assertions and error")
-    public Uni<ExecutionView> get(@PathParam("executionId") UUID executionId) {
+    @Operation(summary = "An execution with each node's status, rendered commands, transcript, assertions and error",
+            description = "nodes=false leaves the nodes out (status and counts only): a cheap poll for a caller "
+                    + "waiting for the end of a run over many nodes.")
+    public Uni<ExecutionView> get(@PathParam("executionId") UUID executionId, @QueryParam("nodes") Boolean nodes) {
         SecurityIdentity caller = Caller.current();
-        return executions.get(executionId, true)
+        return (Boolean.FALSE.equals(nodes) ? executions.summary(executionId) : executions.get(executionId, true))
                 .call(view -> labs.require(caller, view.projectId(), false));
     }
 

@@ -30,6 +30,8 @@ import io.quarkus.qute.Template;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -72,11 +74,12 @@ public class ExecutionService {
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
     private final Vertx vertx;
+    private final Pool pool;
     private final Map<UUID, LiveExecution> live = new ConcurrentHashMap<>();
 
     public ExecutionService(ScriptService scripts, ScriptTemplates templates, LabClient lab, ConsoleRunner runner,
                             AutomationEvents events, Contexts contexts, AutomationConfig config, ObjectMapper mapper,
-                            MeterRegistry registry, Vertx vertx) {
+                            MeterRegistry registry, Vertx vertx, Pool pool) {
         this.scripts = scripts;
         this.templates = templates;
         this.lab = lab;
@@ -87,10 +90,11 @@ public class ExecutionService {
         this.mapper = mapper;
         this.registry = registry;
         this.vertx = vertx;
+        this.pool = pool;
     }
 
     /** A node of the lab as the gateway lists it, and whether the run will drive it. */
-    record Target(String nodeId, String name, String type, String status, String skip) {
+    record Target(String nodeId, String name, String type, String status, String skip, JsonNode node) {
     }
 
     public Uni<ExecutionView> start(UUID scriptId, ExecutionRequest r) {
@@ -210,13 +214,13 @@ public class ExecutionService {
                     extra.get(id));
             if (!matches) {
                 if (explicitlySelected.contains(id)) {
-                    out.add(new Target(id, name, type, status, "filtered out by the script's node filter"));
+                    out.add(new Target(id, name, type, status, "filtered out by the script's node filter", n));
                 }
                 continue;
             }
             String skip = "started".equals(status) ? null : "node is " + (status.isEmpty() ? "not started" : status)
                     + ": nothing was sent";
-            out.add(new Target(id, name, type, status, skip));
+            out.add(new Target(id, name, type, status, skip, n));
         }
         out.sort(Comparator.comparing(Target::name, ExecutionService::natural));
         return out;
@@ -248,6 +252,7 @@ public class ExecutionService {
     private Uni<ExecutionView> create(Script script, ExecutionRequest r, UUID serverId, List<VariableSpec> specs,
                                       Template template, List<Target> targets,
                                       List<AssertionSpec> extraAssertions) {
+        long listedAt = System.nanoTime(); // the node list was read just before
         List<Target> runnable = targets.stream().filter(t -> t.skip() == null).toList();
         Map<String, List<ConsoleStep>> rendered = new LinkedHashMap<>();
         for (int i = 0; i < runnable.size(); i++) {
@@ -344,13 +349,15 @@ public class ExecutionService {
                     LiveExecution execution = new LiveExecution(e.id, mapper, config.execution().transcriptMaxChars());
                     live.put(e.id, execution);
                     List<ConsoleRunner.Job> jobs = new ArrayList<>();
+                    Map<String, JsonNode> listed = new HashMap<>();
+                    targets.forEach(t -> listed.put(t.nodeId(), t.node()));
                     for (ExecutionNode n : rows) {
                         if (!"pending".equals(n.status)) {
                             continue;
                         }
                         jobs.add(new ConsoleRunner.Job(e.id, serverId, e.projectId, n.nodeId, n.nodeName, e.kind,
                                 script.promptRegex, rendered.get(n.nodeId), assertions, commandTimeout,
-                                Duration.ofMillis(e.nodeTimeoutMs)));
+                                Duration.ofMillis(e.nodeTimeoutMs), listed.get(n.nodeId), listedAt));
                     }
                     launch(e, jobs, execution);
                     return view(e, rows, null, false);
@@ -396,14 +403,10 @@ public class ExecutionService {
             return record(job, execution, new ConsoleRunner.Outcome("skipped",
                     "an earlier node failed (stopOnFirstError)", List.of(), null));
         }
-        return runner.run(job, execution, startedAt -> contexts.transaction(() -> ExecutionNode.<ExecutionNode>find(
-                        "executionId = ?1 and nodeId = ?2", job.executionId(), job.nodeId()).firstResult()
-                        .invoke(n -> {
-                            if ("pending".equals(n.status)) {
-                                n.status = "running";
-                                n.startedAt = startedAt;
-                            }
-                        }).replaceWithVoid()))
+        // one statement, no transaction around it: the node's row goes running as its console opens
+        return runner.run(job, execution, startedAt -> pool.preparedQuery("UPDATE execution_node SET status = "
+                        + "'running', started_at = $3 WHERE execution_id = $1 AND node_id = $2 AND status = 'pending'")
+                        .execute(Tuple.of(job.executionId(), job.nodeId(), startedAt)).replaceWithVoid())
                 .chain(outcome -> {
                     if (e.stopOnFirstError && ("failed".equals(outcome.status())
                             || "timed-out".equals(outcome.status()))) {
@@ -426,6 +429,8 @@ public class ExecutionService {
                     n.assertions = outcome.assertions().isEmpty() ? null : write(outcome.assertions());
                     if (outcome.startedAt() != null) {
                         n.startedAt = outcome.startedAt();
+                    } else if ("skipped".equals(outcome.status())) {
+                        n.startedAt = null; // its console never opened
                     }
                     n.finishedAt = now;
                     ObjectNode data = mapper.createObjectNode().put("executionId", job.executionId().toString())
@@ -476,6 +481,23 @@ public class ExecutionService {
     public Uni<ExecutionView> get(UUID id, boolean transcripts) {
         return find(id).chain(e -> ExecutionNode.<ExecutionNode>list("executionId = ?1 order by position", id)
                 .map(rows -> view(e, rows, live.get(id), transcripts)));
+    }
+
+    /** The execution's status and per-status counts without its nodes: one aggregate instead of every row. */
+    @WithSession
+    public Uni<ExecutionView> summary(UUID id) {
+        return find(id).chain(e -> Panache.getSession().chain(session -> session.createSelectionQuery(
+                        "select n.status, count(n) from ExecutionNode n where n.executionId = :id "
+                                + "group by n.status order by min(n.position)", Object[].class)
+                .setParameter("id", id).getResultList()).map(rows -> {
+                    Map<String, Long> counts = new LinkedHashMap<>();
+                    rows.forEach(r -> counts.put((String) r[0], ((Number) r[1]).longValue()));
+                    ExecutionView full = view(e, null, null, false);
+                    return new ExecutionView(full.id(), full.scriptId(), full.scriptName(), full.scriptVersion(),
+                            full.kind(), full.projectId(), full.serverId(), full.status(), full.concurrency(),
+                            full.nodeTimeoutSeconds(), full.stopOnFirstError(), full.cancelRequested(), counts,
+                            full.createdAt(), full.finishedAt(), full.error(), null);
+                }));
     }
 
     /** {@link #get} from any thread (the stream polls it after delays, off the event loop). */

@@ -182,6 +182,39 @@ class ExecutionAcceptanceTest {
     }
 
     @Test
+    void aNodeStoppedAfterTheRunWasListedButBeforeItsTurnIsSkippedWithNothingSent() {
+        // one node at a time: PC2's turn comes after PC1's pings, and PC2 is stopped meanwhile. Whether PC2's turn
+        // uses the node list the run read at its start (PC2's console then refuses and the run asks GNS3 why) or
+        // reads the node again (listed-node-max-age passed), it is skipped with nothing sent
+        SimLabs.Lab lab = SimLabs.pairs(2);
+        String id = script(vpcs("ip {ip}/24\nping 10.99.0.1 -c 4\n", List.of(Map.of("name", "ip", "type", "ip",
+                "default", "10.13.0.1")), List.of()));
+        String execution = run(id, Map.of("projectId", lab.projectId(), "concurrency", 1));
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            String transcript = given().when().get("/api/v1/executions/" + execution).then().extract().jsonPath()
+                    .getString("nodes.find { it.nodeName == 'PC1' }.transcript");
+            return transcript != null && transcript.contains("icmp_seq=1");
+        });
+        SimLabs.stop(lab, "PC2");
+
+        JsonPath result = finished(execution, Duration.ofSeconds(60));
+        assertThat(result.getString("nodes.find { it.nodeName == 'PC1' }.status")).isEqualTo("succeeded");
+        assertThat(result.getString("nodes.find { it.nodeName == 'PC2' }.status")).isEqualTo("skipped");
+        assertThat(result.getString("nodes.find { it.nodeName == 'PC2' }.error"))
+                .isEqualTo("node is stopped: nothing was sent");
+        assertThat(result.getString("nodes.find { it.nodeName == 'PC2' }.startedAt")).isNull();
+        assertThat(result.getString("status")).isEqualTo("succeeded");
+
+        // the cheap poll: status and counts, no nodes
+        given().when().get("/api/v1/executions/" + execution + "?nodes=false").then().statusCode(200)
+                .body("status", equalTo("succeeded"))
+                .body("counts", equalTo(Map.of("succeeded", 1, "skipped", 1)))
+                .body("nodes", org.hamcrest.Matchers.nullValue());
+        given().when().get("/api/v1/executions/" + execution + "?nodes=few").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("nodes"));
+    }
+
+    @Test
     void aNodeStoppedMidRunFailsWithTheReasonWhileTheOthersFinish() {
         SimLabs.Lab lab = SimLabs.pairs(4);
         String id = script(vpcs("ip {ip}/24\nping 10.99.0.1 -c 4\n", List.of(Map.of("name", "ip", "type", "ip",
