@@ -58,11 +58,31 @@ class DegradingDependenciesCheckTest {
                 && data(check.call(), "redis").startsWith("DOWN since"));
         assertThat(check.call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
         assertThat(registry.get("labfleet_dependency_up").tag("dependency", "redis").gauge().value()).isZero();
+        // unreachable longer than warn-after (here zero): the log warns
+        await().atMost(Duration.ofSeconds(10)).until(() -> check.warned("kafka") && check.warned("redis"));
+    }
+
+    @Test
+    void aDependencyDownForLessThanWarnAfterIsReportedButNotWarnedAbout() throws IOException {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        check = new DegradingDependenciesCheck(vertx, registry, List.of("kafka"), "127.0.0.1:" + closed,
+                Optional.empty(), Duration.ofMillis(200), Duration.ofMillis(1000), Duration.ofHours(1));
+        check.start(null);
+        // several failed probes: reported at once, in the data and the gauge ...
+        await().atMost(Duration.ofSeconds(10)).until(() -> data(check.call(), "kafka").startsWith("DOWN since"));
+        assertThat(registry.get("labfleet_dependency_up").tag("dependency", "kafka").gauge().value()).isZero();
+        await().pollDelay(Duration.ofMillis(600)).atMost(Duration.ofSeconds(10))
+                .until(() -> data(check.call(), "kafka").startsWith("DOWN since"));
+        // ... but not a warning in the log before it has lasted warn-after
+        assertThat(check.warned("kafka")).isFalse();
     }
 
     private DegradingDependenciesCheck start(String kafka, String redis) {
         DegradingDependenciesCheck c = new DegradingDependenciesCheck(vertx, registry, List.of("kafka", "redis"), kafka,
-                Optional.of(redis), Duration.ofMillis(200), Duration.ofMillis(1000));
+                Optional.of(redis), Duration.ofMillis(200), Duration.ofMillis(1000), Duration.ZERO);
         c.start(null);
         return c;
     }
