@@ -10,6 +10,7 @@ import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 import jakarta.persistence.UniqueConstraint;
 import jakarta.persistence.Version;
+import org.hibernate.annotations.ColumnDefault;
 
 import java.time.OffsetDateTime;
 import java.util.UUID;
@@ -25,7 +26,8 @@ import java.util.UUID;
         uniqueConstraints = @UniqueConstraint(name = "fleet_move_active_project", columnNames = "active_project_id"),
         indexes = {@Index(name = "fleet_move_project", columnList = "project_id, created_at"),
                 @Index(name = "fleet_move_evacuation", columnList = "evacuation_id"),
-                @Index(name = "fleet_move_claim", columnList = "state, lease_until")})
+                @Index(name = "fleet_move_claim", columnList = "state, lease_until"),
+                @Index(name = "fleet_move_leftover_due", columnList = "leftover_state, leftover_next_try")})
 public class Move extends PanacheEntityBase {
 
     public enum State {
@@ -122,6 +124,7 @@ public class Move extends PanacheEntityBase {
     public LeftoverState leftoverState;
 
     /** Tries to delete the leftover so far (the rollback's own not counted). */
+    @ColumnDefault("0")
     @Column(name = "leftover_attempts", nullable = false)
     public int leftoverAttempts;
 
