@@ -41,6 +41,9 @@ for m in "${MODULES[@]}"; do
   app="$ROOT/$m/target/quarkus-app"; [ -f "$app/quarkus-run.jar" ] || { echo "$app/quarkus-run.jar missing: package first" >&2; exit 1; }
   svc=${m%-service}; svc=${svc#gns3-}
   extra=()
+  # the gateway's notifications: the prefix already puts them on bench.quiet.gns3.events; named, so a change of the
+  # prefix's wiring can never send the bench simulator's notifications onto the suite's gns3.events
+  [ "$m" = gns3-gateway-service ] && extra+=(MP_MESSAGING_OUTGOING_GNS3_EVENTS_TOPIC=bench.quiet.gns3.events)
   if [ "$m" = search-service ]; then   # search-service names its groups without LABFLEET_KAFKA_GROUP
     for ch in GNS3_EVENTS LAB_PROJECTS LAB_TOPOLOGY LAB_AUTOMATION LAB_MONITORING; do
       extra+=("MP_MESSAGING_INCOMING_${ch}_GROUP_ID=$GROUP-search")
