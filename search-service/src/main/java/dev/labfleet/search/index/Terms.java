@@ -8,8 +8,10 @@ import java.util.Locale;
  * How names become search terms, the same way for documents and for queries. Network names are not words:
  * {@code R1}, {@code leaf3}, {@code 10.0.0.1} and {@code Ethernet0/1} stay whole, while separators ({@code -},
  * {@code _}, {@code :}, spaces) split ({@code core_sw1} is {@code core} and {@code sw1}). Dots and slashes inside a term
- * are kept (addresses, interfaces); at its ends they are dropped. PostgreSQL's {@code simple} configuration then
- * indexes the joined terms without stemming or stop words.
+ * are kept (addresses, interfaces); at its ends they are dropped. The index stores these terms as they are, one
+ * lexeme each (migration V4's {@code search_terms_tsvector}), and the query looks them up as they are: PostgreSQL's
+ * parser never splits them again (it read {@code 88e7bd5be9} as the number {@code 88e7} and the word {@code bd5be9}).
+ * No stemming, no stop words.
  */
 public final class Terms {
 
@@ -39,7 +41,7 @@ public final class Terms {
         return out;
     }
 
-    /** The terms of {@code text} joined by spaces: what the {@code tsvector} is built from. */
+    /** The terms of {@code text} joined by spaces: what the {@code tsvector} is built from, a lexeme per term. */
     public static String joined(String... texts) {
         StringBuilder sb = new StringBuilder();
         for (String text : texts) {
