@@ -75,9 +75,16 @@ public interface AutomationConfig {
         @WithDefault("65536")
         int transcriptMaxChars();
 
-        /** A running execution whose replica has not written for this long is marked interrupted. */
-        @WithDefault("10m")
-        Duration stale();
+        /**
+         * The running replica renews its execution every 5 s; one not renewed for this long is taken over by another
+         * replica, which runs its nodes that had not finished (a node cut mid-session is run again).
+         */
+        @WithDefault("20s")
+        Duration lease();
+
+        /** An execution taken over this many times without ending is marked interrupted instead (a poison run). */
+        @WithDefault("5")
+        int maxTakeovers();
     }
 
     /** Calls to the gateway ({@code quarkus.rest-client.gateway.url}) and project-service. */

@@ -6,6 +6,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.ColumnDefault;
 
 import java.time.OffsetDateTime;
 import java.util.UUID;
@@ -71,4 +72,20 @@ public class Execution extends PanacheEntityBase {
 
     @Column(columnDefinition = "text")
     public String error;
+
+    /** The script's prompt regex as it ran (a {@code custom} dialect's), for a replica that takes the run over. */
+    @Column(columnDefinition = "text")
+    public String promptRegex;
+
+    /** The per-command timeout the run uses; null only on executions from before takeovers (never resumed). */
+    public Long commandTimeoutMs;
+
+    /** The assertions every node is checked against (JSON list of {@code AssertionSpec}), the script's and extra. */
+    @Column(columnDefinition = "text")
+    public String assertions;
+
+    /** How often another replica took this execution over after its replica stopped renewing it. */
+    @Column(nullable = false)
+    @ColumnDefault("0")
+    public int takeovers;
 }

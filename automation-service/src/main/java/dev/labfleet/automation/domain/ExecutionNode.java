@@ -6,6 +6,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.ColumnDefault;
 
 import java.time.OffsetDateTime;
 import java.util.UUID;
@@ -55,4 +56,9 @@ public class ExecutionNode extends PanacheEntityBase {
 
     @Column(columnDefinition = "text")
     public String error;
+
+    /** How often the node's commands were sent: more than once when its replica died mid-session and another ran it. */
+    @Column(nullable = false)
+    @ColumnDefault("1")
+    public int attempts = 1;
 }

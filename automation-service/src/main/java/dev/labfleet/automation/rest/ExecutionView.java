@@ -22,10 +22,12 @@ public record ExecutionView(UUID id, UUID scriptId, String scriptName, int scrip
      * @param transcript          what the console printed (carriage returns and colours removed), capped
      * @param transcriptTruncated the cap was hit; the transcript says where
      * @param assertions          each assertion's result
+     * @param attempts            how often its commands were sent: 2 or more when the replica running it died
+     *                            mid-session and another replica ran it again
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record NodeRun(String nodeId, String nodeName, String status, List<String> commands, String transcript,
                           boolean transcriptTruncated, JsonNode assertions, OffsetDateTime startedAt,
-                          OffsetDateTime finishedAt, String error) {
+                          OffsetDateTime finishedAt, String error, int attempts) {
     }
 }

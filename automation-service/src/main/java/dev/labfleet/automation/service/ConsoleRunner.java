@@ -57,7 +57,7 @@ public class ConsoleRunner {
     private final AtomicInteger open = new AtomicInteger();
     private final Map<UUID, String> serverHosts = new ConcurrentHashMap<>();
     /** This replica's name in lease rows. */
-    public final String replica = "automation-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String replica = "automation-" + UUID.randomUUID().toString().substring(0, 8);
 
     public ConsoleRunner(Vertx vertx, LabClient lab, ConsoleLeases leases, AutomationConfig config,
                          MeterRegistry registry) {
@@ -74,6 +74,14 @@ public class ConsoleRunner {
     @Shutdown
     void close() {
         net.close();
+    }
+
+    /**
+     * This replica's name in lease and execution rows (a method: other beans hold a client proxy, whose fields are
+     * not this instance's).
+     */
+    public String replica() {
+        return replica;
     }
 
     /** One node's job: what to send where, with which limits. */

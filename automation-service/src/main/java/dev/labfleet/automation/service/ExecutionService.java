@@ -27,6 +27,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.qute.Template;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -34,6 +35,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -63,6 +65,18 @@ public class ExecutionService {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     private static final TypeReference<List<ConsoleStep>> STEPS = new TypeReference<>() { };
     private static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    private static final String BEAT = "UPDATE execution SET heartbeat_at = now() WHERE id = $1 AND owner = $2 "
+            + "AND status = 'running' RETURNING cancel_requested";
+    /** Claims running executions whose lease ran out (their replica died): the oldest first, a few per tick. */
+    private static final String CLAIM = """
+            UPDATE execution SET owner = $1, heartbeat_at = now(), takeovers = takeovers + 1
+            WHERE id IN (SELECT id FROM execution WHERE status = 'running'
+                           AND heartbeat_at < now() - $2 * interval '1 millisecond'
+                         ORDER BY heartbeat_at LIMIT 5 FOR UPDATE SKIP LOCKED)
+            RETURNING id""";
+    private static final String RELEASE = "UPDATE execution SET heartbeat_at = '-infinity' WHERE owner = $1 "
+            + "AND status = 'running'";
+    private static final TypeReference<List<AssertionSpec>> ASSERTIONS = new TypeReference<>() { };
 
     private final ScriptService scripts;
     private final ScriptTemplates templates;
@@ -310,7 +324,7 @@ public class ExecutionService {
                 : config.execution().nodeTimeout().toMillis();
         e.stopOnFirstError = Boolean.TRUE.equals(r.stopOnFirstError());
         e.variables = write(r.variables() == null ? Map.of() : r.variables());
-        e.owner = runner.replica;
+        e.owner = runner.replica();
         e.createdAt = now;
         e.heartbeatAt = now;
         List<ExecutionNode> rows = new ArrayList<>();
@@ -337,6 +351,9 @@ public class ExecutionService {
         assertions.addAll(extraAssertions);
         Duration commandTimeout = script.commandTimeoutMs != null ? Duration.ofMillis(script.commandTimeoutMs)
                 : config.console().commandTimeout();
+        e.promptRegex = script.promptRegex;
+        e.commandTimeoutMs = commandTimeout.toMillis();
+        e.assertions = write(assertions);
         ObjectNode started = mapper.createObjectNode().put("executionId", e.id.toString())
                 .put("scriptId", script.id.toString()).put("scriptName", script.name)
                 .put("scriptVersion", script.version).put("projectId", e.projectId.toString())
@@ -372,8 +389,12 @@ public class ExecutionService {
                     .collect().last()
                     .onTermination().invoke(() -> vertx.cancelTimer(heartbeat))
                     .chain(() -> finish(e.id, execution))
-                    .invoke(view -> LOG.infof("execution %s of %s on lab %s: %s %s", e.id, e.scriptName, e.projectId,
-                            view.status(), view.counts()))
+                    .invoke(view -> {
+                        if (view != null) {
+                            LOG.infof("execution %s of %s on lab %s: %s %s", e.id, e.scriptName, e.projectId,
+                                    view.status(), view.counts());
+                        }
+                    })
                     .onFailure().invoke(failure -> {
                         LOG.errorf(failure, "execution %s could not be recorded", e.id);
                         live.remove(e.id);
@@ -382,16 +403,22 @@ public class ExecutionService {
         });
     }
 
-    /** The heartbeat, and a cancel asked of another replica. */
+    /**
+     * The heartbeat, fenced by owner, and a cancel asked of another replica: no row renewed means another replica
+     * took the execution over (this one paused longer than the lease), and this one lets go of it.
+     */
     private void beat(UUID id, LiveExecution execution) {
-        contexts.transaction(() -> Execution.<Execution>findById(id).invoke(e -> {
-            if (e != null) {
-                e.heartbeatAt = OffsetDateTime.now(ZoneOffset.UTC);
-                if (e.cancelRequested && !execution.cancelled()) {
-                    execution.cancel();
+        pool.preparedQuery(BEAT).execute(Tuple.of(id, runner.replica())).subscribe().with(rows -> {
+            if (rows.rowCount() == 0) {
+                if (!execution.lost()) {
+                    LOG.warnf("execution %s was taken over by another replica: this one stops running it", id);
+                    execution.lose();
+                    live.remove(id, execution);
                 }
+            } else if (rows.iterator().next().getBoolean("cancel_requested") && !execution.cancelled()) {
+                execution.cancel();
             }
-        })).subscribe().with(ok -> { }, failure -> LOG.debugf("heartbeat of %s failed: %s", id, failure));
+        }, failure -> LOG.debugf("heartbeat of %s failed: %s", id, failure));
     }
 
     private Uni<Void> runNode(ConsoleRunner.Job job, Execution e, LiveExecution execution) {
@@ -417,6 +444,9 @@ public class ExecutionService {
     }
 
     private Uni<Void> record(ConsoleRunner.Job job, LiveExecution execution, ConsoleRunner.Outcome outcome) {
+        if (execution.lost()) {
+            return Uni.createFrom().voidItem(); // the replica that took it over runs and records this node
+        }
         Transcript transcript = execution.transcript(job.nodeId(), job.nodeName());
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         return contexts.transaction(() -> ExecutionNode.<ExecutionNode>find("executionId = ?1 and nodeId = ?2",
@@ -448,8 +478,15 @@ public class ExecutionService {
     }
 
     private Uni<ExecutionView> finish(UUID id, LiveExecution execution) {
+        if (execution.lost()) {
+            return Uni.createFrom().nullItem();
+        }
         return contexts.transaction(() -> Execution.<Execution>findById(id).chain(e -> ExecutionNode
                 .<ExecutionNode>list("executionId = ?1 order by position", id).chain(rows -> {
+                    if (!runner.replica().equals(e.owner) || !"running".equals(e.status)) {
+                        execution.lose(); // taken over while this replica paused: the new owner ends it
+                        return Uni.createFrom().<ExecutionView>nullItem();
+                    }
                     Map<String, Long> counts = counts(rows);
                     e.status = execution.cancelled() ? "cancelled"
                             : counts.getOrDefault("failed", 0L) + counts.getOrDefault("timed-out", 0L) > 0
@@ -464,6 +501,10 @@ public class ExecutionService {
                             .map(ignored -> view(e, rows, null, false));
                 })))
                 .invoke(view -> {
+                    if (view == null) {
+                        live.remove(id, execution);
+                        return;
+                    }
                     Counter.builder("labfleet.automation.executions").description("Script executions finished")
                             .tag("kind", view.kind()).tag("status", view.status()).register(registry).increment();
                     execution.finish(view);
@@ -549,21 +590,108 @@ public class ExecutionService {
         return live.get(id);
     }
 
-    /** Executions whose replica died mid-way are marked interrupted; their results so far stay readable. */
-    @Scheduled(every = "30s", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> sweepInterrupted() {
+    /**
+     * Takes over executions whose replica stopped renewing them (it died): nodes with an outcome keep it, a node cut
+     * mid-session and the pending ones are run here (a cut node's commands are sent again: {@code attempts} says so;
+     * its console lease frees when the dead holder's expires). An execution taken over {@code max-takeovers} times
+     * without ending, or one from before takeovers existed, is marked interrupted instead; its records so far stay.
+     */
+    @Scheduled(every = "${labfleet.automation.execution.claim-every:2s}", delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> takeOver() {
+        return pool.preparedQuery(CLAIM).execute(Tuple.of(runner.replica(), config.execution().lease().toMillis()))
+                .onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
+                .onItem().transformToUniAndConcatenate(row -> resume(row.getUUID("id"))
+                        .onFailure().invoke(failure -> LOG.warnf(failure, "execution %s could not be taken over",
+                                row.getUUID("id")))
+                        .onFailure().recoverWithNull())
+                .collect().last().replaceWithVoid()
+                .onFailure().invoke(failure -> LOG.debugf("takeover tick failed: %s", failure))
+                .onFailure().recoverWithNull();
+    }
+
+    /**
+     * A graceful stop hands this replica's executions over at once instead of after the lease: their sessions close,
+     * nothing more is recorded here, and another replica runs the nodes that had not finished.
+     */
+    void onStop(@Observes ShutdownEvent event) {
+        List<LiveExecution> held = List.copyOf(live.values());
+        if (held.isEmpty()) {
+            return;
+        }
+        held.forEach(LiveExecution::lose);
+        try {
+            // the shutdown thread, never an event loop: waiting here is what lets another replica start at once
+            int n = pool.preparedQuery(RELEASE).execute(Tuple.of(runner.replica())).await()
+                    .atMost(Duration.ofSeconds(2)).rowCount();
+            LOG.infof("%d running execution(s) handed over", n);
+        } catch (RuntimeException e) {
+            LOG.infof("executions not handed over (%s): another replica takes them when their lease runs out",
+                    e.toString());
+        }
+    }
+
+    /** What a taken-over execution needs to go on: its row and its nodes' records, written as resumed. */
+    private record Resumed(Execution execution, List<ExecutionNode> rows, boolean interrupted) {
+    }
+
+    private Uni<Void> resume(UUID id) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        OffsetDateTime staleBefore = now.minus(config.execution().stale());
-        return Panache.withTransaction(() -> Execution.<Execution>list("status = 'running' and heartbeatAt < ?1",
-                        staleBefore)
-                .chain(stale -> Multi.createFrom().iterable(stale).onItem().transformToUniAndConcatenate(e -> {
-                    e.status = "interrupted";
-                    e.finishedAt = now;
-                    e.error = "the replica running it stopped";
-                    return ExecutionNode.update("status = 'failed', finishedAt = ?1, error = ?2 where executionId = ?3 "
-                            + "and status in ('pending', 'running')", now, "the replica running it stopped", e.id);
-                }).collect().last()))
-                .replaceWithVoid().onFailure().recoverWithNull();
+        return contexts.transaction(() -> Execution.<Execution>findById(id).chain(e -> ExecutionNode
+                        .<ExecutionNode>list("executionId = ?1 order by position", id).map(rows -> {
+                            boolean give = e.takeovers > config.execution().maxTakeovers() || e.commandTimeoutMs == null;
+                            if (give) {
+                                e.status = "interrupted";
+                                e.finishedAt = now;
+                                e.error = e.commandTimeoutMs == null ? "the replica running it stopped"
+                                        : "the replica running it stopped (taken over " + (e.takeovers - 1)
+                                        + " times without ending)";
+                            }
+                            for (ExecutionNode n : rows) {
+                                if (give && ("pending".equals(n.status) || "running".equals(n.status))) {
+                                    n.status = "failed";
+                                    n.finishedAt = now;
+                                    n.error = "the replica running it stopped";
+                                } else if (!give && "running".equals(n.status)) {
+                                    n.status = "pending"; // its session died with its replica: run again here
+                                    n.startedAt = null;
+                                    n.attempts++;
+                                }
+                            }
+                            return new Resumed(e, rows, give);
+                        })))
+                .invoke(r -> {
+                    Counter.builder("labfleet.automation.executions.taken.over")
+                            .description("Script executions taken over from a replica that stopped renewing them")
+                            .tag("outcome", r.interrupted() ? "interrupted" : "resumed").register(registry).increment();
+                    if (r.interrupted()) {
+                        LOG.warnf("execution %s interrupted: %s", id, r.execution().error);
+                        return;
+                    }
+                    Execution e = r.execution();
+                    LiveExecution execution = new LiveExecution(e.id, mapper, config.execution().transcriptMaxChars());
+                    if (e.cancelRequested) {
+                        execution.cancel();
+                    }
+                    if (e.stopOnFirstError && r.rows().stream().anyMatch(n -> "failed".equals(n.status)
+                            || "timed-out".equals(n.status))) {
+                        execution.stop();
+                    }
+                    List<AssertionSpec> assertions = e.assertions == null ? List.of() : read(e.assertions, ASSERTIONS);
+                    List<ConsoleRunner.Job> jobs = new ArrayList<>();
+                    for (ExecutionNode n : r.rows()) {
+                        if ("pending".equals(n.status)) {
+                            jobs.add(new ConsoleRunner.Job(e.id, e.serverId, e.projectId, n.nodeId, n.nodeName, e.kind,
+                                    e.promptRegex, read(n.commands, STEPS), assertions,
+                                    Duration.ofMillis(e.commandTimeoutMs), Duration.ofMillis(e.nodeTimeoutMs), null, 0));
+                        }
+                    }
+                    LOG.infof("execution %s of %s on lab %s taken over (%d node(s) to run)", e.id, e.scriptName,
+                            e.projectId, jobs.size());
+                    live.put(e.id, execution);
+                    launch(e, jobs, execution);
+                })
+                .replaceWithVoid();
     }
 
     ExecutionView view(Execution e, List<ExecutionNode> rows, LiveExecution running, boolean transcripts) {
@@ -581,7 +709,8 @@ public class ExecutionService {
                 List<String> commands = read(n.commands, STEPS).stream().map(ConsoleStep::display).toList();
                 nodes.add(new ExecutionView.NodeRun(n.nodeId, n.nodeName, n.status, commands,
                         transcript, truncated,
-                        n.assertions == null ? null : tree(n.assertions), n.startedAt, n.finishedAt, n.error));
+                        n.assertions == null ? null : tree(n.assertions), n.startedAt, n.finishedAt, n.error,
+                        n.attempts));
             }
         }
         return new ExecutionView(e.id, e.scriptId, e.scriptName, e.scriptVersion, e.kind, e.projectId, e.serverId,

@@ -31,6 +31,7 @@ public final class LiveExecution {
     private String finalMessage;
     private volatile boolean cancelled;
     private volatile boolean stopping;
+    private volatile boolean lost;
 
     public LiveExecution(UUID id, ObjectMapper mapper, int transcriptMax) {
         this.id = id;
@@ -139,6 +140,25 @@ public final class LiveExecution {
 
     public boolean cancelled() {
         return cancelled;
+    }
+
+    /**
+     * Another replica took the execution over (this one stopped renewing it, a long pause): its sessions are closed
+     * and nothing more is recorded here; listeners end and reconnect to whoever runs it now.
+     */
+    public void lose() {
+        lost = true;
+        sessions.forEach(ConsoleSession::close);
+        List<MultiEmitter<? super String>> to;
+        synchronized (this) {
+            to = List.copyOf(listeners);
+            listeners.clear();
+        }
+        to.forEach(MultiEmitter::complete);
+    }
+
+    public boolean lost() {
+        return lost;
     }
 
     /** stopOnFirstError: nodes not yet started are skipped. */
