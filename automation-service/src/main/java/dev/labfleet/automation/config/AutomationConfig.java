@@ -82,6 +82,10 @@ public interface AutomationConfig {
         @WithDefault("20s")
         Duration lease();
 
+        /** How often every replica looks for executions whose lease ran out (read by the scheduler). */
+        @WithDefault("2s")
+        Duration claimEvery();
+
         /** An execution taken over this many times without ending is marked interrupted instead (a poison run). */
         @WithDefault("5")
         int maxTakeovers();
