@@ -74,8 +74,9 @@ public class ExecutionService {
                            AND heartbeat_at < now() - $2 * interval '1 millisecond'
                          ORDER BY heartbeat_at LIMIT 5 FOR UPDATE SKIP LOCKED)
             RETURNING id""";
-    private static final String RELEASE = "UPDATE execution SET heartbeat_at = '-infinity' WHERE owner = $1 "
-            + "AND status = 'running'";
+    /** A graceful stop's hand-over: the lease made expired at once (a plain timestamp, readable like any other). */
+    private static final String RELEASE = "UPDATE execution SET heartbeat_at = now() - interval '1 day' "
+            + "WHERE owner = $1 AND status = 'running'";
     private static final TypeReference<List<AssertionSpec>> ASSERTIONS = new TypeReference<>() { };
 
     private final ScriptService scripts;
