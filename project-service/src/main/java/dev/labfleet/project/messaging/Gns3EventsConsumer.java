@@ -119,6 +119,9 @@ public class Gns3EventsConsumer {
             }
             LOG.debugf("project %s: %s -> %s (from GNS3)", id, project.status, next);
             project.status = next;
+            if (next == ProjectStatus.CLOSED) {
+                project.runningNodes = 0; // GNS3 stops a project's nodes as it closes it (quotas count running nodes)
+            }
             project.updatedAt = at != null ? at : OffsetDateTime.now(ZoneOffset.UTC);
             String type = switch (next) {
                 case OPENED -> EventTypes.LAB_PROJECT_OPENED;

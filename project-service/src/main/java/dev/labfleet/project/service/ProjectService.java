@@ -385,19 +385,30 @@ public class ProjectService {
 
     public Uni<ProjectState> open(UUID projectId) {
         return find(projectId).chain(p -> gateway.openProject(p.serverId, p.id)
-                .chain(() -> transition(projectId, ProjectStatus.OPENED, EventTypes.LAB_PROJECT_OPENED)));
+                .chain(() -> record(projectId, ProjectStatus.OPENED, EventTypes.LAB_PROJECT_OPENED, stored -> { })));
     }
 
     public Uni<ProjectState> close(UUID projectId) {
         return find(projectId).chain(p -> gateway.closeProject(p.serverId, p.id)
-                .chain(() -> write(projectId, EventTypes.LAB_PROJECT_CLOSED, stored -> {
-                    stored.status = ProjectStatus.CLOSED;
-                    stored.runningNodes = 0; // closing stops every node
-                }).map(ProjectState::of)));
+                .chain(() -> record(projectId, ProjectStatus.CLOSED, EventTypes.LAB_PROJECT_CLOSED,
+                        stored -> stored.runningNodes = 0))); // closing stops every node
     }
 
-    private Uni<ProjectState> transition(UUID projectId, ProjectStatus status, String eventType) {
-        return write(projectId, eventType, stored -> stored.status = status).map(ProjectState::of);
+    /**
+     * Records the status GNS3 answered, with its event, unless the lab has it already: GNS3 notifies an open or close
+     * before it answers the call, so the gns3.events consumer may have recorded it (and published its event) first,
+     * and a lab closed or opened outside Labfleet was recorded when GNS3 said so. One event per change either way.
+     */
+    private Uni<ProjectState> record(UUID projectId, ProjectStatus status, String eventType,
+                                     java.util.function.Consumer<Project> also) {
+        return writeIf(projectId, eventType, stored -> {
+            also.accept(stored);
+            if (stored.status == status) {
+                return false;
+            }
+            stored.status = status;
+            return true;
+        }).map(ProjectState::of);
     }
 
     /**
@@ -405,13 +416,27 @@ public class ProjectService {
      * concurrent writer of the row (the gns3.events consumer recording the same change) is retried on a new read.
      */
     Uni<Project> write(UUID projectId, String eventType, java.util.function.Consumer<Project> change) {
+        return writeIf(projectId, eventType, stored -> {
+            change.accept(stored);
+            return true;
+        });
+    }
+
+    /**
+     * As {@link #write(UUID, String, java.util.function.Consumer)}, but {@code change} says whether it changed what
+     * the event reports: if not, neither the event nor a new {@code updatedAt} (which would make GNS3 notifications
+     * heard meanwhile look stale).
+     */
+    private Uni<Project> writeIf(UUID projectId, String eventType, java.util.function.Predicate<Project> change) {
         return Uni.createFrom().deferred(() -> Panache.withTransaction(() -> repository.findById(projectId)
                         .onItem().ifNull().failWith(() -> notFound(projectId))
-                        .invoke(stored -> {
-                            change.accept(stored);
+                        .call(stored -> {
+                            if (!change.test(stored)) {
+                                return Uni.createFrom().voidItem();
+                            }
                             stored.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
-                        })
-                        .call(stored -> events.publish(eventType, stored))))
+                            return events.publish(eventType, stored);
+                        })))
                 .onFailure(ProjectService::isOptimisticLock).retry().atMost(3);
     }
 
