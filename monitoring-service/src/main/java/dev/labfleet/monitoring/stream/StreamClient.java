@@ -174,6 +174,11 @@ final class StreamClient implements FleetModel.DeltaSink {
         }
     }
 
+    /** When the frame being written was handed to the connection ({@link System#nanoTime()}), or -1 if none is. */
+    synchronized long inFlightSince() {
+        return inFlight && !closed ? inFlightSince : -1;
+    }
+
     synchronized boolean isClosed() {
         return closed;
     }

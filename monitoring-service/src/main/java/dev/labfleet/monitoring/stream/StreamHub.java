@@ -212,11 +212,20 @@ public class StreamHub {
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void checkSlowClients() {
-        long now = System.nanoTime();
+        checkSlowClients(System.nanoTime());
+    }
+
+    /** Closes the clients whose frame, at {@code now} ({@link System#nanoTime()}), waited over max-send-wait. */
+    void checkSlowClients(long now) {
         long max = config.stream().maxSendWait().toNanos();
         for (StreamClient c : clients.values()) {
             c.check(now, max);
         }
+    }
+
+    /** The connected clients, now. */
+    List<StreamClient> clients() {
+        return List.copyOf(clients.values());
     }
 
     private Uni<Void> error(WebSocketConnection connection, String detail) {
