@@ -7,9 +7,11 @@ import dev.labfleet.monitoring.config.MonitoringConfig;
 import dev.labfleet.monitoring.model.FleetModel;
 import dev.labfleet.monitoring.model.LabState;
 import dev.labfleet.monitoring.traffic.TrafficViews;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -51,6 +53,9 @@ public class DriftWatcher implements LeaderLoop.Step {
     private final Map<String, LabDrift> drift = new ConcurrentHashMap<>();
     private volatile long lastRound;
     private volatile boolean running;
+    /** Set at shutdown: no round starts; the one running (not awaited by the tick) is cancelled. */
+    private volatile boolean stopped;
+    private volatile Cancellable round;
 
     public DriftWatcher(GatewayClient client, FleetModel model, MonitoringConfig config) {
         this.client = client;
@@ -62,6 +67,14 @@ public class DriftWatcher implements LeaderLoop.Step {
         loop.add(this);
     }
 
+    void onStop(@Observes ShutdownEvent event) {
+        stopped = true;
+        Cancellable current = round;
+        if (current != null) {
+            current.cancel();
+        }
+    }
+
     /** The lab's last drift report, or null when it has none (never applied, or not asked yet). */
     public LabDrift of(String projectId) {
         return drift.get(projectId);
@@ -71,7 +84,7 @@ public class DriftWatcher implements LeaderLoop.Step {
     public Uni<Void> run(List<TrafficViews.LabSample> samples) {
         long every = config.drift().interval().toMillis();
         long now = System.currentTimeMillis();
-        if (every <= 0 || running || now - lastRound < every) {
+        if (stopped || every <= 0 || running || now - lastRound < every) {
             return Uni.createFrom().voidItem();
         }
         lastRound = now;
@@ -84,7 +97,8 @@ public class DriftWatcher implements LeaderLoop.Step {
         }
         drift.keySet().removeIf(id -> model.lab(id) == null);
         // not awaited by the tick: a slow topology-service must not hold the leader's second
-        Multi.createFrom().iterable(labs).onItem().transformToUni(this::check).merge(Math.max(1, config.drift().concurrency()))
+        round = Multi.createFrom().iterable(labs).onItem().transformToUni(this::check)
+                .merge(Math.max(1, config.drift().concurrency()))
                 .collect().asList()
                 .onTermination().invoke(() -> running = false)
                 .subscribe().with(x -> { }, e -> LOG.debugf("drift round: %s", e.toString()));

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.labfleet.monitoring.client.GatewayClient;
 import dev.labfleet.monitoring.config.MonitoringConfig;
 import dev.labfleet.monitoring.model.FleetModel;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -34,6 +36,10 @@ public class FleetResync {
     private final MonitoringConfig config;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
+    /** Set at shutdown: no rebuild starts (a partition assignment or a retry may still ask for one). */
+    private volatile boolean stopped;
+    /** The rebuild running, cancelled at shutdown so that none of its later calls runs after the container stopped. */
+    private volatile Cancellable inFlight;
 
     public FleetResync(GatewayClient gateway, FleetModel model, MonitoringConfig config) {
         this.gateway = gateway;
@@ -43,6 +49,14 @@ public class FleetResync {
 
     void onStart(@Observes StartupEvent event) {
         requestResync("start");
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopped = true;
+        Cancellable rebuild = inFlight;
+        if (rebuild != null) {
+            rebuild.cancel();
+        }
     }
 
     @Scheduled(every = "${labfleet.monitoring.resync.retry:5s}", delayed = "5s",
@@ -55,18 +69,25 @@ public class FleetResync {
 
     /** Runs a rebuild now, or right after the one running. */
     public void requestResync(String why) {
+        if (stopped) {
+            return;
+        }
         if (!running.compareAndSet(false, true)) {
             again.set(true);
             return;
         }
         LOG.debugf("resync: %s", why);
-        resyncAll().subscribe().with(ok -> done(), e -> {
+        inFlight = resyncAll().subscribe().with(ok -> done(), e -> {
             LOG.warnf("resync (%s) failed: %s", why, e.getMessage());
             done();
         });
+        if (stopped) { // the shutdown came between the check and the subscription
+            inFlight.cancel();
+        }
     }
 
     private void done() {
+        inFlight = null;
         running.set(false);
         if (again.getAndSet(false)) {
             requestResync("requested during a resync");

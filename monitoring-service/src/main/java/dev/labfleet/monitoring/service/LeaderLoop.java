@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 /**
  * The leader's second: renew the lease, read the selections and the auto-switch state, plan captures (every
@@ -47,6 +48,12 @@ public class LeaderLoop {
     private final MonitoringConfig config;
     private final List<Step> steps = new CopyOnWriteArrayList<>();
     private long lastPlan;
+    /**
+     * Set at shutdown, while the container still runs: no tick starts and a tick caught mid-way goes no further (its
+     * next stage would call beans, Panache or the pool after the container stopped: "ArC container not
+     * initialized"), nor starts captures behind the shutdown's {@code stopAll}.
+     */
+    private volatile boolean stopping;
 
     public LeaderLoop(Leadership leadership, CaptureManager captures, TrafficSampler sampler, TrafficHistory history,
                       AutoSwitcher switcher, MonitoringConfig config) {
@@ -65,18 +72,32 @@ public class LeaderLoop {
     @Scheduled(every = "${labfleet.monitoring.tick:1s}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
-        return leadership.renew().chain(leader -> {
+        if (stopping) {
+            return Uni.createFrom().voidItem();
+        }
+        return leadership.renew().chain(leader -> unlessStopping(() -> {
             if (!leader) {
                 return captures.readerCount() == 0 ? Uni.createFrom().voidItem() : captures.stopAll(false);
             }
             return Panache.withSession(() -> Selection.<Selection>listAll()
                             .chain(sel -> AutoSwitchState.<AutoSwitchState>findById(AutoSwitchState.ID)
                                     .map(state -> new Object[]{sel, state})))
-                    .chain(loaded -> lead((List<Selection>) loaded[0], (AutoSwitchState) loaded[1]));
-        })
+                    .chain(loaded -> unlessStopping(() -> lead((List<Selection>) loaded[0],
+                            (AutoSwitchState) loaded[1])));
+        }))
                 // a step that never answers must not stall the leader: the next tick starts over
                 .ifNoItem().after(Duration.ofSeconds(15)).failWith(() -> new IllegalStateException("leader tick took over 15 s"))
-                .onFailure().invoke(e -> LOG.warnf("leader tick failed: %s", e.toString())).onFailure().recoverWithNull();
+                .onFailure().invoke(e -> {
+                    if (!stopping) { // the pool and clients closing under a tick caught by the shutdown
+                        LOG.warnf("leader tick failed: %s", e.toString());
+                    }
+                })
+                .onFailure().recoverWithNull();
+    }
+
+    /** The tick's next stage, unless the application is stopping. */
+    private Uni<Void> unlessStopping(Supplier<Uni<Void>> next) {
+        return stopping ? Uni.createFrom().voidItem() : next.get();
     }
 
     private Uni<Void> lead(List<Selection> selections, AutoSwitchState found) {
@@ -103,19 +124,21 @@ public class LeaderLoop {
             lastPlan = now;
             plan = captures.plan(watched);
         }
-        return plan.chain(() -> {
+        return plan.chain(() -> unlessStopping(() -> {
             List<TrafficViews.LabSample> samples = sampler.sample(labs);
             Uni<Void> recorded = Multi.createFrom().iterable(samples).onItem().transformToUni(history::record)
                     .merge(4).collect().asList().replaceWithVoid();
-            return recorded.chain(() -> switcher.evaluate(state, selected, sampler.status()))
-                    .chain(() -> Multi.createFrom().iterable(steps).onItem().transformToUni(s -> s.run(samples)
+            return recorded.chain(() -> unlessStopping(() -> switcher.evaluate(state, selected, sampler.status())))
+                    .chain(() -> Multi.createFrom().iterable(steps).onItem().transformToUni(s -> unlessStopping(
+                                    () -> s.run(samples))
                             .onFailure().invoke(e -> LOG.debugf("leader step failed: %s", e.toString()))
                             .onFailure().recoverWithNull()).concatenate().collect().asList().replaceWithVoid());
-        });
+        }));
     }
 
     /** Stops the captures this replica started and gives up the lease, so another replica leads at once. */
     void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
         try {
             VertxContextSupport.subscribeAndAwait(() -> captures.stopAll(true).chain(leadership::release)
                     .ifNoItem().after(Duration.ofSeconds(10)).recoverWithItem(() -> null));

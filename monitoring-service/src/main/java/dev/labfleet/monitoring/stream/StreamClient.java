@@ -120,12 +120,20 @@ final class StreamClient implements FleetModel.DeltaSink {
     }
 
     private void send(String frame, int deltas) {
+        // a frame still in flight when the hub stopped completes (or fails, as the server closes) after the container
+        // is gone: its callbacks then touch none of the hub's beans
         connection.sendText(frame).subscribe().with(ok -> {
-            hub.metrics().sent(deltas);
             synchronized (this) {
                 inFlight = false;
             }
-        }, failure -> hub.drop(this));
+            if (!hub.stopped()) {
+                hub.metrics().sent(deltas);
+            }
+        }, failure -> {
+            if (!hub.stopped()) {
+                hub.drop(this);
+            }
+        });
     }
 
     /** The sequence numbers of a frame's deltas: equal lists make the same frame. */

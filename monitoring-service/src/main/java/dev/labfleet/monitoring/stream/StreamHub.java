@@ -31,11 +31,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The stream endpoints' shared logic: opening a client (checks, snapshot or resume), its messages, closing.
- * Close codes: 1008 bad request (a malformed id or parameter), 4404 unknown lab, 4008 too far behind.
+ * Close codes: 1008 bad request (a malformed id or parameter), 4404 unknown lab, 4008 too far behind, 1001 the service
+ * is stopping.
  */
 @ApplicationScoped
 public class StreamHub {
 
+    static final int GOING_AWAY = 1001;
     static final int BAD_REQUEST = 1008;
     static final int UNKNOWN_LAB = 4404;
     /** The caller may not see the lab (its owner, its groups and admins may). */
@@ -50,6 +52,11 @@ public class StreamHub {
     private final Set<StreamClient> due = ConcurrentHashMap.newKeySet();
     private final Vertx vertx;
     private long ticker = -1;
+    /**
+     * Set at shutdown, while the container still runs: no client opens or flushes, and the write callbacks of frames
+     * still in flight touch nothing (the model and metrics beans are gone once the container stopped).
+     */
+    private volatile boolean stopped;
 
     public StreamHub(FleetModel model, MonitoringConfig config, StreamMetrics metrics, MeterRegistry registry,
                      Vertx vertx) {
@@ -66,14 +73,30 @@ public class StreamHub {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        stopped = true;
         if (ticker >= 0) {
             vertx.cancelTimer(ticker);
         }
+        due.clear();
+        // closed now rather than by the HTTP server's own stop, which comes after the container's: clients learn that
+        // this replica goes away (1001) and reconnect and resume elsewhere
+        for (StreamClient client : clients()) {
+            client.markClosed();
+            unregister(client);
+            client.connection().close(new CloseReason(GOING_AWAY, "the service is stopping; reconnect and resume"))
+                    .subscribe().with(ok -> { }, e -> { });
+        }
+    }
+
+    boolean stopped() {
+        return stopped;
     }
 
     /** {@code client} has pending deltas: it is flushed on the next tick. */
     void dirty(StreamClient client) {
-        due.add(client);
+        if (!stopped) {
+            due.add(client);
+        }
     }
 
     /** One tick: a frame to each client that has pending deltas, one encoded string per distinct frame. */
@@ -117,6 +140,9 @@ public class StreamHub {
     /** Opens a stream for {@code caller}: only labs it may see (a lab it may not see is refused: 4403). */
     Uni<Void> open(WebSocketConnection connection, Subscription.Scope scope, String projectIdText,
                    io.quarkus.security.identity.SecurityIdentity caller) {
+        if (stopped) {
+            return refuse(connection, GOING_AWAY, "the service is stopping");
+        }
         Map<String, String> query = query(connection.handshakeRequest().query());
         String projectId = null;
         if (scope != Subscription.Scope.FLEET) {
