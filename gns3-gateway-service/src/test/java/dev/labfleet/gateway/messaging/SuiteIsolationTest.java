@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,6 +48,22 @@ class SuiteIsolationTest {
         assertThat(TestTopics.prefix()).as("the tests' topic prefix").isNotBlank();
         assertThat(gns3EventsTopic).isEqualTo(TestTopics.of(Topics.GNS3_EVENTS)).isNotEqualTo(Topics.GNS3_EVENTS);
         assertThat(auditTopic).isEqualTo(TestTopics.of(Topics.LAB_AUDIT)).isNotEqualTo(Topics.LAB_AUDIT);
+    }
+
+    @Test
+    void theGuardsAuditEventsReachTheTestsTopicAndNeverTheSuites() {
+        Map<TopicPartition, Long> before = SuiteKafka.ends(bootstrap, Topics.LAB_AUDIT);
+        // an address of this run's own (RFC 3849 documentation block), so its audit key is found nowhere else
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        String address = "2001:db8::" + Integer.toHexString(r.nextInt(1, 0xffff)) + ":"
+                + Integer.toHexString(r.nextInt(1, 0xffff)) + ":" + UUID.randomUUID().toString().substring(0, 4);
+        // a refused request: its audit event goes straight to Kafka (AuditPublisher), not through the outbox
+        Api.json().header("X-Forwarded-For", address).body("{\"name\": ").post("/api/v1/servers")
+                .then().statusCode(400);
+        List<CloudEvent> events = TopicReader.events(bootstrap, Topics.LAB_AUDIT, address, Duration.ofSeconds(30),
+                read -> !read.isEmpty());
+        assertThat(events).extracting(e -> e.data().path("outcome").asText()).containsOnly("rejected");
+        assertThat(SuiteKafka.keysSince(bootstrap, Topics.LAB_AUDIT, before)).doesNotContain(address);
     }
 
     @Test

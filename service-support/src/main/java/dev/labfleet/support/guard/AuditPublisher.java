@@ -15,6 +15,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
@@ -45,19 +46,26 @@ public class AuditPublisher {
     private final MutinyEmitter<byte[]> emitter;
     private final AuditOutbox outbox;
     private final URI source;
-    /** The topic direct sends go to: {@code lab.audit} behind the service's test prefix, as the outbox relay's rows. */
+    /**
+     * The topic direct sends go to: the {@code lab-audit} channel's own ({@code lab.audit} behind
+     * {@code labfleet.kafka.topic-prefix}), injected with the bean as the outbox relay's prefix is. It used to be
+     * worked out a second time with {@code ConfigProvider.getConfig()} when the bean was first used: a lookup keyed
+     * by the calling thread's class loader, which Quarkus answers with a freshly built configuration (without the
+     * application's properties, so without the test prefix) when no application's configuration is registered at
+     * that moment, as between the restarts of a test JVM. One path, the one the channel and SuiteIsolationTest use.
+     */
     private final String topic;
     private final AtomicBoolean warned = new AtomicBoolean();
 
     public AuditPublisher(@Channel("lab-audit") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-                          MutinyEmitter<byte[]> emitter, Instance<AuditOutbox> outbox) {
+                          MutinyEmitter<byte[]> emitter, Instance<AuditOutbox> outbox,
+                          @ConfigProperty(name = "mp.messaging.outgoing.lab-audit.topic") String topic) {
         this.emitter = emitter;
         this.outbox = outbox.isResolvable() ? outbox.get() : null;
         this.source = URI.create("/labfleet/" + ConfigProvider.getConfig()
                 .getOptionalValue("quarkus.application.name", String.class).orElse("service"));
         // a test run's service publishes on its own topics (labfleet.kafka.topic-prefix, #17 item 4), never the suite's
-        this.topic = ConfigProvider.getConfig().getOptionalValue("labfleet.kafka.topic-prefix", String.class).orElse("")
-                + Topics.LAB_AUDIT;
+        this.topic = topic;
     }
 
     /** Records a request; {@code changed}: it changed data (a successful mutation), so it goes through the outbox. */
