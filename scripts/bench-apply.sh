@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 scripts/infra.sh up >/dev/null
 ./mvnw -B -q -o verify -pl e2e-tests -am \
     -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dit.test=ApplyBenchmark -Dfailsafe.failIfNoSpecifiedTests=false \
+    -Dit.test=ApplyBenchmark -Dfailsafe.failIfNoSpecifiedTests=false -De2e.jit=full \
     -Dbench.rounds="${ROUNDS:-3}" -Dbench.warmup="${WARMUP:-3}" \
     ${JFR_DIR:+"-De2e.jvm-args=-XX:StartFlightRecording=filename=$JFR_DIR/{module}.jfr,settings=profile"} 2>&1 | tee target-bench-apply.log | grep -E "^round|^cpu|^note|^RESULT|ERROR|FAIL" || true
 grep -q "^RESULT" target-bench-apply.log || { echo "benchmark failed: see target-bench-apply.log" >&2; exit 1; }

@@ -14,7 +14,7 @@ NICE_CMD=()
 if [ -n "${NICE:-}" ]; then NICE_CMD=(nice -n "$NICE"); fi
 "${NICE_CMD[@]}" ./mvnw -B -q -o verify -pl e2e-tests -am \
     -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dit.test=StartBenchmark -Dfailsafe.failIfNoSpecifiedTests=false \
+    -Dit.test=StartBenchmark -Dfailsafe.failIfNoSpecifiedTests=false -De2e.jit=full \
     -Dbench.rounds="${ROUNDS:-4}" -Dbench.warmup="${WARMUP:-2}" -Dbench.nodes="${NODES:-50}" \
     -Dbench.start-ms="${START_MS:-250}" -Dbench.jitter-ms="${JITTER_MS:-150}" -Dbench.slots="${SLOTS:-3}" -Dbench.status-lag-ms="${STATUS_LAG_MS:-50}" \
     2>&1 | tee target-bench-start.log | grep -E "^round|^RESULT|ERROR|FAIL" || true

@@ -47,6 +47,12 @@ final class ServiceProcess implements AutoCloseable {
         Path logs = E2e.root().resolve("e2e-tests/target/e2e-logs");
         Files.createDirectories(logs);
         List<String> command = new ArrayList<>(List.of(E2e.java(), "-Xmx256m", "-XX:+UseSerialGC"));
+        // The client compiler only: a service starts on 7 CPU seconds instead of 12 (the C2 compiler's work is most
+        // of the rest), which is what a run of up to eighteen service JVMs on two cores needs (ReplicaIT restarts six
+        // at once beside six serving a workload). Benchmarks measure production's JIT: -De2e.jit=full.
+        if (!"full".equals(System.getProperty("e2e.jit", "c1"))) {
+            command.add("-XX:TieredStopAtLevel=1");
+        }
         // e.g. -De2e.jvm-args="-XX:StartFlightRecording=filename=/tmp/jfr/{module}.jfr,settings=profile" to profile
         String extra = System.getProperty("e2e.jvm-args", "").replace("{module}", module);
         if (!extra.isBlank()) {
