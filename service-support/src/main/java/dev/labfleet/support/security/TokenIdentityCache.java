@@ -47,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Stored is a copy of the final identity (after every augmentor) without the request it was made on (OIDC puts the
  * {@link RoutingContext} in an attribute; a cached one would keep the first request, its body included, alive). The
- * hit gets the current request's context back ({@link CachedTokenIdentityProvider}). Hits and misses are the Micrometer
+ * hit gets the current request's context back ({@link CachedTokenMechanism}). Hits and misses are the Micrometer
  * cache metrics {@code cache_gets_total{cache="labfleet-token-identities"}}.
  */
 @Singleton
